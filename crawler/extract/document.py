@@ -1,0 +1,205 @@
+"""Decoding and parsing: the one parse every detector shares.
+
+``Document`` holds the lxml tree plus what several detectors want from it (meta tags,
+JSON-LD nodes), computed lazily and once. Nothing here does I/O or knows about Scrapy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+# A page this deep is hostile or broken; libxml2 stops at its own limit (256) unless
+# HUGE is set, which keeps memory bounded. We keep the default.
+_PARSER = lxml.html.HTMLParser(remove_comments=False, recover=True, default_doctype=False)
+
+
+class ExtractError(ValueError):
+    """The input cannot give a record (empty, not HTML, undecodable). Message is user-facing."""
+
+
+def decode_bytes(data: bytes, content_type: str | None = None) -> str:
+    """Bytes of an HTML or text file to str.
+
+    The HTTP header (when given) wins, then a BOM, then ``<meta charset>``, then the bytes
+    themselves: BeautifulSoup's ``UnicodeDammit`` does the last three well and tolerates lying
+    declarations by falling back to detection.
+    """
+    from w3lib.encoding import http_content_type_encoding, resolve_encoding
+
+    if content_type:
+        enc = http_content_type_encoding(content_type)
+        if enc and resolve_encoding(enc):
+            try:
+                return data.decode(resolve_encoding(enc))
+            except (UnicodeDecodeError, LookupError):
+                pass
+    try:
+        return data.decode("utf-8")  # by far the most common: cheap and exact when it works
+    except UnicodeDecodeError:
+        pass
+    from bs4 import UnicodeDammit
+
+    dammit = UnicodeDammit(data, is_html=True)
+    if dammit.unicode_markup is None:
+        raise ExtractError("cannot decode the bytes in any known text encoding")
+    return dammit.unicode_markup
+
+
+def parse_html(text: str) -> HtmlElement:
+    """Parse once; every later step reads this tree."""
+    if not text.strip():
+        raise ExtractError("empty document")
+    # lxml refuses str with an encoding declaration; strip it rather than re-encode.
+    if text.lstrip().startswith("<?xml"):
+        text = re.sub(r"^\s*<\?xml[^>]*>", "", text, count=1)
+    try:
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractError(f"not parseable as HTML: {exc}") from None
+    if root is None:
+        raise ExtractError("no HTML content")
+    return root
+
+
+def parse_fragment(markup: str) -> HtmlElement | None:
+    """Parse embed code found escaped in attributes, templates and JSON strings."""
+    try:
+        return lxml.html.fragment_fromstring(markup, create_parent="div", parser=_PARSER)
+    except (etree.ParserError, ValueError, TypeError):
+        return None
+
+
+def text_of(el: HtmlElement) -> str:
+    """Text content with whitespace collapsed (no script or style text)."""
+    return " ".join(" ".join(el.itertext()).split())
+
+
+def collapse(s: str | None) -> str | None:
+    if s is None:
+        return None
+    s = " ".join(s.split())
+    return s or None
+
+
+@dataclass
+class Document:
+    """A parsed page: the tree, its URL, and per-page facts derived once."""
+
+    tree: HtmlElement
+    url: str
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def meta(self) -> dict[str, list[str]]:
+        """``<meta>`` values by lower-cased name/property/itemprop/http-equiv."""
+        out: dict[str, list[str]] = {}
+        for m in self.tree.iter("meta"):
+            content = m.get("content")
+            if content is None:
+                continue
+            for attr in ("name", "property", "itemprop", "http-equiv"):
+                key = m.get(attr)
+                if key:
+                    out.setdefault(key.strip().lower(), []).append(content.strip())
+        return out
+
+    def meta_first(self, *names: str) -> str | None:
+        for n in names:
+            for v in self.meta.get(n, ()):
+                if v:
+                    return v
+        return None
+
+    @cached_property
+    def jsonld(self) -> list[dict[str, Any]]:
+        """Every JSON-LD node on the page, ``@graph`` flattened; broken blocks are skipped."""
+        nodes: list[dict[str, Any]] = []
+        for script in self.tree.iter("script"):
+            if (script.get("type") or "").strip().lower() != "application/ld+json":
+                continue
+            raw = script.text or ""
+            data = _loads_lenient(raw)
+            if data is None:
+                continue
+            _collect_nodes(data, nodes, depth=0)
+        return nodes
+
+    @cached_property
+    def jsonld_by_id(self) -> dict[str, dict[str, Any]]:
+        out = {}
+        for n in self.jsonld:
+            i = n.get("@id")
+            if isinstance(i, str):
+                out.setdefault(_norm_id(i), n)
+        return out
+
+    def resolve(self, node: Any) -> Any:
+        """Follow a JSON-LD ``{"@id": ...}`` reference to its node when the page has it."""
+        if isinstance(node, dict) and set(node) <= {"@id", "@type"} and "@id" in node:
+            target = self.jsonld_by_id.get(_norm_id(str(node["@id"])))
+            if target is not None:
+                return target
+        return node
+
+
+ARTICLE_TYPES = {
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "techarticle",
+    "scholarlyarticle", "liveblogposting", "posting", "socialmediaposting", "report",
+    "webpage", "itempage", "medicalwebpage",
+}
+
+
+def node_types(node: dict[str, Any]) -> set[str]:
+    t = node.get("@type")
+    if isinstance(t, str):
+        return {t.lower()}
+    if isinstance(t, list):
+        return {x.lower() for x in t if isinstance(x, str)}
+    return set()
+
+
+def _norm_id(i: str) -> str:
+    # "https://9to5mac.com#organization" and "https://9to5mac.com/#organization" are one node.
+    return i.strip().lower().replace("/#", "#")
+
+
+def _loads_lenient(raw: str) -> Any:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if raw.startswith("<!--"):
+        raw = raw[4:]
+    if raw.endswith("-->"):
+        raw = raw[:-3]
+    raw = raw.strip().rstrip(";")
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        pass
+    try:  # control characters inside strings are common in hand-written JSON-LD
+        return json.loads(raw, strict=False)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _collect_nodes(data: Any, out: list[dict[str, Any]], depth: int) -> None:
+    if depth > 6 or len(out) > 500:
+        return
+    if isinstance(data, list):
+        for item in data[:200]:
+            _collect_nodes(item, out, depth + 1)
+    elif isinstance(data, dict):
+        out.append(data)
+        graph = data.get("@graph")
+        if isinstance(graph, list | dict):
+            _collect_nodes(graph, out, depth + 1)
+

@@ -1,0 +1,108 @@
+"""Social posts an article cites: one walk over the tree, platform rules behind a registry.
+
+``find_posts`` returns ``Post`` records in page order; one post found several times
+(blockquote + noscript + JSON + link) is one record with several pieces of evidence.
+"""
+
+from __future__ import annotations
+
+from crawler.extract.document import Document
+from crawler.extract.embeds.base import Hit
+from crawler.extract.embeds.jsonstate import scan_state
+from crawler.extract.embeds.registry import REGISTRY
+from crawler.extract.embeds.walker import Walker
+from crawler.extract.textcite import find_text_posts
+from crawler.records import Author, Evidence, Post
+
+__all__ = ["REGISTRY", "find_posts", "find_posts_in_text"]
+
+
+def find_posts(doc: Document, page_urls: list[str]) -> list[Post]:
+    walker = Walker(doc.tree)
+    body = doc.tree.find("body")
+    walker.walk(body if body is not None else doc.tree, walker.base_ctx)
+    scan_state(doc.tree, page_urls, walker)
+    found = [(f.hit, f.locator, f.context) for f in walker.found]
+    # Blockquotes that no rule claimed may still be a tweet pasted as text (no markup left).
+    for el, loc in walker.unmatched_quotes:
+        text = "\n".join(t.strip() for t in el.itertext() if t.strip())
+        for th in find_text_posts(text):
+            found.append((th.hit, loc, th.context))
+    return merge(found)
+
+
+def find_posts_in_text(text: str) -> list[Post]:
+    return merge([(th.hit, f"char:{th.offset}", th.context) for th in find_text_posts(text)])
+
+
+def merge(found: list[tuple[Hit, str, str | None]]) -> list[Post]:
+    """Group hits by post; fill each field from the first hit that knows it."""
+    posts: dict[tuple, Post] = {}
+    idless: list[tuple[Post, Hit]] = []
+    for position, (hit, locator, context) in enumerate(found):
+        ev = Evidence(form=hit.form, locator=locator, position=position, context=context)
+        ref = hit.ref
+        if ref.post_id is None:
+            post = _match_idless(posts.values(), hit)
+            if post is None:
+                post = _new_post(hit)
+                posts[("idless", position)] = post
+                idless.append((post, hit))
+            post.evidence.append(ev)
+            _fill(post, hit)
+            continue
+        key = (ref.platform, ref.post_id)
+        post = posts.get(key)
+        if post is None:
+            post = _new_post(hit)
+            posts[key] = post
+        elif ref.handle and not post.author.handle:
+            post.url = ref.url
+        post.evidence.append(ev)
+        _fill(post, hit)
+    # a text-form post seen before its embed: fold it into the embed's post
+    out = list(posts.values())
+    for post, hit in idless:
+        target = _match_idless([p for p in out if p is not post and p.post_id], hit)
+        if target is not None and post in out:
+            target.evidence.extend(post.evidence)
+            target.evidence.sort(key=lambda e: e.position)
+            _fill(target, hit)
+            out.remove(post)
+    out.sort(key=lambda p: p.evidence[0].position)
+    return out
+
+
+def _new_post(hit: Hit) -> Post:
+    r = hit.ref
+    return Post(platform=r.platform, post_id=r.post_id, url=r.url, kind=r.kind,
+                author=Author(handle=None, name=None))
+
+
+def _fill(post: Post, hit: Hit) -> None:
+    handle = hit.handle or hit.ref.handle
+    if handle and not post.author.handle:
+        post.author.handle = handle
+    if hit.name and not post.author.name:
+        post.author.name = hit.name
+    if hit.posted and not post.posted:
+        post.posted = hit.posted
+    if hit.text and not post.text:
+        post.text = hit.text
+    for m in hit.media:
+        if m not in post.media:
+            post.media.append(m)
+
+
+def _match_idless(posts, hit: Hit) -> Post | None:
+    """An id-less (text-form) hit is the same post as one with the same handle and day."""
+    handle = (hit.handle or hit.ref.handle or "").lower()
+    if not handle:
+        return None
+    for p in posts:
+        if p.platform != hit.ref.platform or (p.author.handle or "").lower() != handle:
+            continue
+        if hit.posted and p.posted and p.posted[:10] != hit.posted[:10]:
+            continue
+        return p
+    return None

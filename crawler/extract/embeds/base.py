@@ -1,0 +1,225 @@
+"""Shared vocabulary of the platform rules: parsed URLs, post references, hits.
+
+A platform module turns URLs and elements into ``PostRef``/``Hit`` values; it never walks
+the tree itself (the walker does that once for all platforms).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import parse_qs, unquote, urlsplit
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from lxml.html import HtmlElement
+
+_HOST_PREFIXES = ("www.", "m.", "mobile.", "web.", "mbasic.", "old.", "np.", "new.")
+
+
+@dataclass(frozen=True, slots=True)
+class PostRef:
+    """A post identified by a URL or attribute: enough to key, dedupe and link it."""
+
+    platform: str
+    post_id: str | None
+    url: str | None
+    kind: str = "post"
+    handle: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.platform, self.post_id or self.url or "")
+
+
+@dataclass(slots=True)
+class Hit:
+    """One appearance of a post, with what the markup there tells about it."""
+
+    ref: PostRef
+    form: str
+    name: str | None = None
+    handle: str | None = None
+    posted: str | None = None
+    text: str | None = None
+    media: list[str] = field(default_factory=list)
+
+
+class Url:
+    """A URL split once, with the host stripped of ``www.``/``m.`` and lower-cased."""
+
+    __slots__ = ("raw", "scheme", "host", "path", "query", "fragment", "__dict__")
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        parts = urlsplit(raw.strip())
+        self.scheme = parts.scheme.lower()
+        host = (parts.hostname or "").lower().rstrip(".")
+        for p in _HOST_PREFIXES:
+            if host.startswith(p) and host.count(".") >= 2:
+                host = host[len(p):]
+                break
+        self.host = host
+        self.path = parts.path or "/"
+        self.query = parts.query
+        self.fragment = parts.fragment
+        # userinfo ("https://x.com@evil.example/") is a look-alike trick: keep it visible
+        self.has_userinfo = "@" in parts.netloc
+
+    @cached_property
+    def params(self) -> dict[str, str]:
+        return {k: v[0] for k, v in parse_qs(self.query, keep_blank_values=True).items()}
+
+    def host_is(self, *domains: str) -> bool:
+        """True when the host is one of ``domains`` or a subdomain of one."""
+        return any(self.host == d or self.host.endswith("." + d) for d in domains)
+
+
+def parse_url(raw: str | None) -> Url | None:
+    if not raw:
+        return None
+    raw = raw.strip()
+    if raw.startswith("//"):
+        raw = "https:" + raw
+    if not raw.startswith(("http://", "https://")):
+        return None
+    try:
+        u = Url(raw)
+    except ValueError:
+        return None
+    if not u.host or u.has_userinfo:
+        return None
+    return u
+
+
+def unquote_param(value: str) -> str:
+    return unquote(value)
+
+
+class ElementHandler(Protocol):
+    def __call__(self, el: HtmlElement) -> list[Hit] | None: ...
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One platform's rules, as data the registry indexes.
+
+    ``hosts`` dispatch URLs; ``classes``/``tags``/``attrs`` dispatch elements to handlers;
+    ``markers`` are lower-case substrings whose absence from a page lets the walker skip the
+    platform's element rules cheaply; ``any_host`` rules (Mastodon) see URLs of unknown hosts.
+    """
+
+    name: str
+    parse_url: Callable[[Url], PostRef | None]
+    hosts: tuple[str, ...] = ()
+    classes: dict[str, ElementHandler] = field(default_factory=dict)
+    tags: dict[str, ElementHandler] = field(default_factory=dict)
+    attrs: dict[str, ElementHandler] = field(default_factory=dict)
+    any_host: bool = False
+
+
+# ---- small helpers the platform modules share ---------------------------------------------
+
+def class_tokens(el: HtmlElement) -> list[str]:
+    return (el.get("class") or "").split()
+
+
+def collapse_text(s: str | None) -> str | None:
+    if not s:
+        return None
+    s = " ".join(s.replace("\u2066", "").replace("\u2069", "").split())
+    return s or None
+
+
+def el_text(el: HtmlElement) -> str:
+    return " ".join(" ".join(t for t in el.itertext() if t).split())
+
+
+def iso_from_ms(ms: int) -> str | None:
+    try:
+        dt = datetime.fromtimestamp(ms / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    if not 2006 <= dt.year <= 2100:
+        return None
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+TID_RE = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
+
+
+def tid_time(rkey: str) -> str | None:
+    """A Bluesky record key (TID) carries its creation time: 53 bits of microseconds."""
+    if not TID_RE.match(rkey):
+        return None
+    n = 0
+    for ch in rkey:
+        n = n * 32 + _TID_ALPHABET.index(ch)
+    return iso_from_ms((n >> 10) // 1000)
+
+
+MONTHS = {
+    # en, de, fr, es, it, pt, nl month names and common abbreviations, lower-cased
+    **{m: i for i, m in enumerate(
+        ["january", "february", "march", "april", "may", "june", "july", "august",
+         "september", "october", "november", "december"], 1)},
+    **{m: i for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)},
+    "sept": 9,
+    **{m: i for i, m in enumerate(
+        ["januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september",
+         "oktober", "november", "dezember"], 1)},
+    "jän": 1, "mär": 3, "okt": 10, "dez": 12, "mrz": 3,
+    **{m: i for i, m in enumerate(
+        ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+         "octobre", "novembre", "décembre"], 1)},
+    **{m: i for i, m in enumerate(
+        ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+         "septiembre", "octubre", "noviembre", "diciembre"], 1)},
+    "setiembre": 9,
+    **{m: i for i, m in enumerate(
+        ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+         "settembre", "ottobre", "novembre", "dicembre"], 1)},
+    **{m: i for i, m in enumerate(
+        ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
+         "setembro", "outubro", "novembro", "dezembro"], 1)},
+    **{m: i for i, m in enumerate(
+        ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+         "september", "oktober", "november", "december"], 1)},
+}
+
+_DATE_MDY = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})")
+_DATE_DMY = re.compile(r"(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]+)\.?\s+(?:de\s+)?(\d{4})")
+_DATE_CJK = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})")
+_DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_date_text(text: str | None) -> str | None:
+    """Localised signature dates ("April 30, 2025", "25. September 2018", "2018年9月28日")."""
+    if not text:
+        return None
+    t = text.strip().lower()
+    for rx, order in ((_DATE_ISO, "ymd"), (_DATE_CJK, "ymd"), (_DATE_MDY, "mdy"),
+                      (_DATE_DMY, "dmy")):
+        m = rx.search(t)
+        if not m:
+            continue
+        a, b, c = m.groups()
+        try:
+            if order == "ymd":
+                y, mo, d = int(a), int(b), int(c)
+            elif order == "mdy":
+                mo, d, y = MONTHS.get(a, 0), int(b), int(c)
+            else:
+                d, mo, y = int(a), MONTHS.get(b, 0), int(c)
+            if not mo:
+                continue
+            return datetime(y, mo, d).strftime("%Y-%m-%d")
+        except ValueError:
+            continue
+    return None

@@ -1,0 +1,97 @@
+"""Instagram: blockquote embeds (v7 to v14), rendered iframes, AMP, links."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from crawler.extract.embeds.base import (
+    Hit,
+    Platform,
+    PostRef,
+    Url,
+    collapse_text,
+    el_text,
+    parse_url,
+)
+
+NAME = "instagram"
+HOSTS = ("instagram.com", "instagr.am")
+_PATH = re.compile(r"^/(?:[\w.]{1,30}/)?(?P<kind>p|reel|reels|tv)/(?P<code>[A-Za-z0-9_-]{5,40})(?:/|$)")
+_KINDS = {"p": "post", "reel": "reel", "reels": "reel", "tv": "video"}
+_ATTRIBUTION = re.compile(r"(?P<name>[^()]*?(?:\([^@)][^)]*\)[^()]*?)*)\s*\(\s*@(?P<handle>[\w.]{1,30})\s*\)")
+_LEAD = re.compile(
+    r"^.*?\b(?:shared by|posted by|geteilt von|gepostet von|partagée? par|publiée? par|"
+    r"compartida por|publicada por|compartilhada por|condiviso da|gedeeld door|"
+    r"photo posted by|video posted by)\s+", re.I)
+
+
+def canonical(code: str) -> str:
+    return f"https://www.instagram.com/p/{code}/"
+
+
+def ref(code: str, kind: str = "post", handle: str | None = None) -> PostRef:
+    return PostRef(NAME, code, canonical(code), kind, handle)
+
+
+def parse(u: Url) -> PostRef | None:
+    m = _PATH.match(u.path)
+    if not m:
+        return None
+    return ref(m.group("code"), _KINDS[m.group("kind")])
+
+
+def _from_blockquote(el: HtmlElement) -> list[Hit] | None:
+    r = None
+    u = parse_url(el.get("data-instgrm-permalink"))
+    if u and u.host_is(*HOSTS):
+        r = parse(u)
+    if r is None:
+        for a in el.iter("a"):
+            u = parse_url(a.get("href"))
+            if u and u.host_is(*HOSTS) and (r := parse(u)):
+                break
+    if r is None:
+        return None
+    hit = Hit(r, "embed")
+    for a in el.iter("a", "p"):
+        t = el_text(a)
+        m = _ATTRIBUTION.search(t)
+        if m and "@" in t:
+            hit.handle = m.group("handle")
+            name = _LEAD.sub("", m.group("name")).strip()
+            hit.name = collapse_text(name) if 0 < len(name) <= 80 else None
+            break
+    captions = [p for p in el.iter("p") if "(@" not in el_text(p) and el_text(p)]
+    if captions and el.get("data-instgrm-captioned") is not None:
+        hit.text = collapse_text(el_text(captions[0]))
+    for t in el.iter("time"):
+        dt = t.get("datetime")
+        if dt:
+            hit.posted = dt
+            break
+    return [hit]
+
+
+def _from_iframe_class(el: HtmlElement) -> list[Hit] | None:
+    u = parse_url(el.get("src") or el.get("data-src"))
+    if u and u.host_is(*HOSTS) and (r := parse(u)):
+        return [Hit(r, "rendered")]
+    return None
+
+
+def _from_amp(el: HtmlElement) -> list[Hit] | None:
+    code = (el.get("data-shortcode") or el.get("shortcode") or "").strip()
+    if not re.fullmatch(r"[A-Za-z0-9_-]{5,40}", code):
+        return None
+    return [Hit(ref(code), "amp")]
+
+
+PLATFORM = Platform(
+    name=NAME,
+    parse_url=parse,
+    hosts=HOSTS,
+    classes={"instagram-media": _from_blockquote, "instagram-media-rendered": _from_iframe_class},
+    tags={"amp-instagram": _from_amp},
+)

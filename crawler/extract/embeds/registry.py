@@ -1,0 +1,98 @@
+"""The platform registry: indexes every platform module's rules for one-lookup dispatch.
+
+Adding a platform is one module exposing ``PLATFORM`` plus its name in ``PLATFORM_MODULES``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+
+from crawler.extract.embeds.base import ElementHandler, Platform, PostRef, Url, parse_url
+
+PLATFORM_MODULES = (
+    "twitter", "instagram", "facebook", "youtube", "tiktok", "bluesky", "threads", "mastodon",
+    "truthsocial", "reddit", "linkedin", "telegram", "tumblr", "pinterest", "flickr", "vimeo",
+    "vine", "twitch", "snapchat", "spotify",
+)
+
+# Hosts that wrap another URL in a query parameter (Iframely, Embedly, Google AMP viewer).
+_PROXY_PARAMS = ("url", "src", "href", "u")
+
+
+@dataclass
+class Registry:
+    platforms: list[Platform]
+    by_host: dict[str, Platform] = field(default_factory=dict)
+    by_class: dict[str, ElementHandler] = field(default_factory=dict)
+    by_tag: dict[str, ElementHandler] = field(default_factory=dict)
+    by_attr: dict[str, ElementHandler] = field(default_factory=dict)
+    any_host: list[Platform] = field(default_factory=list)
+    host_hint: re.Pattern[str] = field(default=re.compile("$^"))
+
+    def __post_init__(self) -> None:
+        for p in self.platforms:
+            for h in p.hosts:
+                self.by_host.setdefault(h, p)
+            for table, rules in ((self.by_class, p.classes), (self.by_tag, p.tags),
+                                 (self.by_attr, p.attrs)):
+                for key, handler in rules.items():
+                    if key in table:
+                        raise ValueError(f"{p.name}: rule {key!r} already registered")
+                    table[key] = handler
+            if p.any_host:
+                self.any_host.append(p)
+        hosts = sorted(self.by_host, key=len, reverse=True)
+        # A cheap filter before parsing a URL: a known platform's name, a Mastodon-style
+        # "/@user/123..." path, or a proxy's url= parameter.
+        self.host_hint = re.compile(
+            r"(?:%s)|/@[\w.]+(?:@[\w.-]+)?/\d{15}|[?&](?:%s)=http" % (
+                "|".join(map(re.escape, hosts)), "|".join(_PROXY_PARAMS)),
+            re.I,
+        )
+
+    def platform_for(self, host: str) -> Platform | None:
+        parts = host.split(".")
+        for i in range(len(parts) - 1):
+            p = self.by_host.get(".".join(parts[i:]))
+            if p is not None:
+                return p
+        return None
+
+    def match(self, raw: str | None, *, depth: int = 0) -> PostRef | None:
+        """The post a URL names, or None (not a post: profile, share intent, other site)."""
+        if not raw or not self.host_hint.search(raw):
+            return None
+        u = parse_url(raw)
+        if u is None:
+            return None
+        return self.match_parsed(u, depth=depth)
+
+    def match_parsed(self, u: Url, *, depth: int = 0) -> PostRef | None:
+        platform = self.platform_for(u.host)
+        if platform is not None:
+            return platform.parse_url(u)
+        for p in self.any_host:
+            r = p.parse_url(u)
+            if r is not None:
+                return r
+        if depth == 0 and u.query:
+            for key in _PROXY_PARAMS:
+                inner = u.params.get(key)
+                if inner and inner.startswith(("http://", "https://", "//")):
+                    r = self.match(inner, depth=1)
+                    if r is not None:
+                        return r
+        return None
+
+
+def _load() -> Registry:
+    platforms = []
+    for name in PLATFORM_MODULES:
+        module = importlib.import_module(f"crawler.extract.embeds.{name}")
+        platforms.append(module.PLATFORM)
+    return Registry(platforms)
+
+
+REGISTRY = _load()

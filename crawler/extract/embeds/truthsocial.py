@@ -1,0 +1,30 @@
+"""Truth Social: Mastodon-derived embed iframes and post links."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from crawler.extract.embeds.base import Hit, Platform, PostRef, Url
+
+NAME = "truthsocial"
+HOSTS = ("truthsocial.com",)
+_POST = re.compile(r"^/@(?P<user>\w{1,30})/(?:posts/)?(?P<id>\d{15,20})(?:/embed)?/?$")
+
+
+def parse(u: Url) -> PostRef | None:
+    m = _POST.match(u.path)
+    if not m:
+        return None
+    user, post_id = m.group("user"), m.group("id")
+    return PostRef(NAME, post_id, f"https://truthsocial.com/@{user}/posts/{post_id}", "post", user)
+
+
+def _not_a_post(el: HtmlElement) -> list[Hit]:
+    return []
+
+
+PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS,
+                    classes={"truthsocial-share": _not_a_post},
+                    attrs={"data-truth-social-follow-button": _not_a_post})

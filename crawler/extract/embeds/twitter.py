@@ -1,0 +1,173 @@
+"""X / Twitter: blockquote embeds, rendered iframes, AMP, createTweet scripts, links."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from crawler.extract.embeds.base import (
+    Hit,
+    Platform,
+    PostRef,
+    Url,
+    collapse_text,
+    el_text,
+    iso_from_ms,
+    parse_date_text,
+    parse_url,
+)
+
+NAME = "twitter"
+HOSTS = ("twitter.com", "x.com", "fxtwitter.com", "vxtwitter.com", "fixupx.com", "fixvx.com",
+         "twittpr.com")
+
+_STATUS = re.compile(
+    r"^/(?:#!/)?(?:(?P<user>\w{1,20})/status(?:es)?|i/web/status|i/status|(?P<user2>\w{1,20})/article)"
+    r"/(?P<id>\d{2,20})(?:/|$)"
+)
+_NOT_USERS = {"i", "intent", "share", "home", "search", "hashtag", "settings", "explore"}
+_SNOWFLAKE_MIN = 27_000_000_000_000_000  # first snowflake ids (Nov 2010) are ~2.9e16
+_SIGNATURE = re.compile(r"[—–-]\s*(?P<name>.*?)\s*\(\s*@(?P<handle>\w{1,20})\s*\)\s*(?P<date>.*)$", re.S)
+PIC = re.compile(r"\bpic\.(?:twitter|x)\.com/\w+", re.I)
+
+
+def canonical(post_id: str, handle: str | None) -> str:
+    return f"https://x.com/{handle}/status/{post_id}" if handle else f"https://x.com/i/status/{post_id}"
+
+
+def posted_from_id(post_id: str) -> str | None:
+    n = int(post_id)
+    if n < _SNOWFLAKE_MIN:
+        return None
+    return iso_from_ms((n >> 22) + 1288834974657)
+
+
+def ref(post_id: str, handle: str | None = None) -> PostRef:
+    return PostRef(NAME, post_id, canonical(post_id, handle), "post", handle)
+
+
+def parse(u: Url) -> PostRef | None:
+    if u.host == "platform.twitter.com" or u.host == "syndication.twitter.com":
+        if "/embed/" in u.path and "tweet" in u.path.lower():
+            tid = u.params.get("id", "")
+            return ref(tid) if tid.isdigit() else None
+        return None
+    path = u.path
+    if u.fragment.startswith("!/"):
+        path = "/#" + u.fragment
+    m = _STATUS.match(path)
+    if not m:
+        return None
+    user = m.group("user") or m.group("user2")
+    if user and user.lower() in _NOT_USERS:
+        user = None
+    return ref(m.group("id"), user)
+
+
+def _status_links(el: HtmlElement) -> list[PostRef]:
+    refs = []
+    for a in el.iter("a"):
+        u = parse_url(a.get("href"))
+        if u and u.host_is(*HOSTS):
+            r = parse(u)
+            if r:
+                refs.append(r)
+    return refs
+
+
+def _from_blockquote(el: HtmlElement) -> list[Hit] | None:
+    """The official code: the *last* status link is the date link and names the post."""
+    form = "rendered" if "twitter-tweet-rendered" in (el.get("class") or "") else "embed"
+    tid = el.get("data-tweet-id")
+    refs = _status_links(el)
+    if refs:
+        r = refs[-1]
+    elif tid and tid.isdigit():
+        r = ref(tid)
+    else:
+        for sub in el.iter("iframe"):
+            sub_tid = sub.get("data-tweet-id")
+            if sub_tid and sub_tid.isdigit():
+                return [Hit(ref(sub_tid), "rendered", posted=posted_from_id(sub_tid))]
+            u = parse_url(sub.get("src"))
+            if u and u.host_is(*HOSTS) and (sr := parse(u)):
+                return [Hit(sr, "rendered", posted=posted_from_id(sr.post_id))]
+        return None
+    hit = Hit(r, form, handle=r.handle, posted=posted_from_id(r.post_id))
+    paragraphs = [p for p in el.iter("p")]
+    if paragraphs:
+        hit.text = collapse_text(el_text(paragraphs[0]))
+    full = el_text(el)
+    sig = _signature(full)
+    if sig:
+        hit.name, handle, date_text = sig
+        hit.handle = hit.handle or handle
+        hit.posted = hit.posted or parse_date_text(date_text)
+    hit.media = sorted({"https://" + m.group(0).lower().replace("pic.x.com", "pic.twitter.com")
+                        for m in PIC.finditer(full)})
+    return [hit]
+
+
+def _signature(text: str) -> tuple[str | None, str, str] | None:
+    idx = max(text.rfind("—"), text.rfind("&mdash;"), text.rfind(" - "))
+    if idx < 0:
+        return None
+    m = _SIGNATURE.match(text[idx:].lstrip(" "))
+    if not m:
+        return None
+    return collapse_text(m.group("name")), m.group("handle"), m.group("date")
+
+
+def _from_amp(el: HtmlElement) -> list[Hit] | None:
+    if el.get("data-timeline-source-type") or el.get("data-momentid"):
+        return []  # a timeline or Moment: handled, but not a post
+    tid = (el.get("data-tweetid") or "").strip()
+    if not tid.isdigit():
+        return None
+    placeholder = _from_blockquote(el) if el.find(".//blockquote") is not None else None
+    if placeholder and placeholder[0].ref.post_id == tid:
+        placeholder[0].form = "amp"
+        return placeholder
+    return [Hit(ref(tid), "amp", posted=posted_from_id(tid))]
+
+
+def _from_data_tweet_id(el: HtmlElement) -> list[Hit] | None:
+    tid = (el.get("data-tweet-id") or "").strip()
+    if not tid.isdigit():
+        return None
+    return [Hit(ref(tid), "rendered", posted=posted_from_id(tid))]
+
+
+def _not_a_post(el: HtmlElement) -> list[Hit]:
+    return []  # timelines, moments, share and follow buttons: handled, nothing cited
+
+
+_CREATE_TWEET = re.compile(r"createTweet\(\s*['\"](\d{5,20})['\"]")
+
+
+def from_script(text: str) -> list[Hit]:
+    """``twttr.widgets.createTweet('ID', el)`` in an inline script."""
+    return [Hit(ref(m.group(1)), "script", posted=posted_from_id(m.group(1)))
+            for m in _CREATE_TWEET.finditer(text)]
+
+
+PLATFORM = Platform(
+    name=NAME,
+    parse_url=parse,
+    hosts=HOSTS + ("platform.twitter.com",),
+    classes={
+        "twitter-tweet": _from_blockquote,
+        "twitter-video": _from_blockquote,
+        "twitter-tweet-rendered": _from_blockquote,
+        "twitter-timeline": _not_a_post,
+        "twitter-timeline-rendered": _not_a_post,
+        "twitter-moment": _not_a_post,
+        "twitter-share-button": _not_a_post,
+        "twitter-follow-button": _not_a_post,
+        "twitter-hashtag-button": _not_a_post,
+        "twitter-mention-button": _not_a_post,
+    },
+    tags={"amp-twitter": _from_amp},
+    attrs={"data-tweet-id": _from_data_tweet_id},
+)

@@ -1,0 +1,287 @@
+"""One pass over the parsed tree: candidates in, hits (post + form + locator) out.
+
+The walk carries a small context down the tree (inside site chrome? inside the article
+body? inside a ``<noscript>``?) so each element is classified once, without looking at its
+ancestors again. Platform rules decide *what* an element cites; the walker decides *whether*
+it is a citation of the article (site chrome is not) and records where it stood.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from lxml.html import HtmlElement
+
+from crawler.extract.document import parse_fragment
+from crawler.extract.embeds import twitter
+from crawler.extract.embeds.base import Hit, PostRef
+from crawler.extract.embeds.registry import REGISTRY, Registry
+
+
+class Ctx(NamedTuple):
+    chrome: int  # 0: content; 1: site structure (header, sidebar) that an <article> inside
+    #              may override; 2: comments, related stories...: nothing below is cited
+    soft: bool  # share bars, bylines, boxes inside the body: embeds count, bare links do not
+    body: bool  # inside the article body
+    lazy: bool  # inside <noscript>, <template> or a parsed attribute/script payload
+
+
+@dataclass(slots=True)
+class Found:
+    hit: Hit
+    locator: str
+    context: str | None
+
+
+# Attributes that carry an embed's URL, and the evidence form each implies.
+_URL_ATTRS = (
+    ("src", None), ("data-src", "lazy"), ("data-lazy-src", "lazy"), ("data-original", "lazy"),
+    ("data-cookie-consent-src", "lazy"), ("data-consent-src", "lazy"), ("data-cmp-src", "lazy"),
+    ("data-url", "cms"), ("data-href", "cms"), ("data-embed-url", "cms"),
+    ("data-embedded-url", "cms"), ("data-video-url", "cms"), ("data-oembed-url", "cms"),
+    ("data", None),
+)
+_EMBED_TAGS = {"iframe", "embed", "object", "amp-iframe", "amp-embedly-card", "video", "source"}
+_SKIP_TAGS = {"style", "head", "title", "svg", "math", "select", "option", "button"}
+_BLOCKS = {"p", "li", "h2", "h3", "h4", "dd", "td"}
+_CHROME_TAGS = {"header", "nav", "footer", "aside", "menu"}
+_CHROME_ROLES = {"banner", "navigation", "contentinfo", "complementary", "search"}
+_ALWAYS_CHROME = re.compile(
+    r"comment|related|newsletter|outbrain|taboola|recommend|trending|most-?popular|most-?read|"
+    r"disqus|read-?more|more-?stories|teaser|promo", re.I)
+_OUTSIDE_CHROME = re.compile(r"sidebar|footer|masthead|navbar|\bnav\b|\bmenu\b|site-header|"
+                             r"\bheader\b|\brail\b|right-?col", re.I)
+_SOFT = re.compile(r"shar(?:e|ing)|social|follow|byline|author|breadcrumb|subscribe|\btags?\b", re.I)
+_BODY_PART = re.compile(
+    r"(?:article|story|post|entry|blog|news)[-_]{0,2}(?:body|content|text|inner)|articlebody|"
+    r"rich-?text", re.I)
+_BODY_TOKENS = {"entry", "post", "article", "prose", "hentry", "story"}
+
+
+def _is_body(names: str) -> bool:
+    return any(tok.lower() in _BODY_TOKENS or _BODY_PART.search(tok) for tok in names.split())
+
+
+_SENTENCES = re.compile(r"(?<=[.!?…])\s+")
+_ESCAPED_EMBED = re.compile(r"<(?:blockquote|iframe)\b", re.I)
+_TEXT_SCRIPT_TYPES = ("text/plain", "text/html", "text/template", "text/x-")
+
+
+def last_sentence(text: str | None) -> str | None:
+    if not text:
+        return None
+    parts = [p for p in _SENTENCES.split(text.strip()) if p]
+    return parts[-1][:400] if parts else None
+
+
+def sentence_around(block_text: str, needle: str) -> str | None:
+    if not block_text:
+        return None
+    if needle:
+        for s in _SENTENCES.split(block_text):
+            if needle in s:
+                return s[:400]
+    return block_text[:400]
+
+
+class Walker:
+    """Walks one tree once; ``found`` collects hits in page order."""
+
+    def __init__(self, root: HtmlElement, registry: Registry = REGISTRY):
+        self.root = root
+        self.registry = registry
+        self.roottree = root.getroottree()
+        self.found: list[Found] = []
+        self.unmatched_quotes: list[tuple[HtmlElement, str]] = []
+        self.last_text: str | None = None
+        self.base_ctx = Ctx(chrome=0, soft=False, body=False, lazy=False)
+        self._fragments = 0
+
+    def path(self, el: HtmlElement) -> str:
+        try:
+            return self.roottree.getpath(el)
+        except ValueError:
+            return "/"
+
+    def add(self, hits: list[Hit], el: HtmlElement, ctx: Ctx, loc: str | None = None,
+            context: str | None = None) -> None:
+        for h in hits:
+            if ctx.lazy and h.form in ("embed", "iframe"):
+                h.form = "lazy"
+            self.found.append(Found(h, loc or self.path(el), context or last_sentence(self.last_text)))
+
+    # -- the walk ---------------------------------------------------------------------------
+
+    def walk(self, start: HtmlElement, ctx: Ctx, loc_prefix: str | None = None) -> None:
+        stack: list[tuple[HtmlElement, Ctx]] = [(start, ctx)]
+        while stack:
+            el, ctx = stack.pop()
+            tag = el.tag
+            if not isinstance(tag, str):
+                continue  # comments, processing instructions
+            tag = tag.lower()
+            if tag in _SKIP_TAGS:
+                continue
+            if tag == "script":
+                self.script(el, ctx, loc_prefix)
+                continue
+            if not ctx.chrome:
+                loc = f"{loc_prefix}{self.path(el)}" if loc_prefix else None
+                if self.element(el, tag, ctx, loc):
+                    continue
+            child_ctx = self.child_ctx(el, tag, ctx)
+            if child_ctx.chrome == 2:
+                continue
+            if tag in _BLOCKS and not child_ctx.soft and not child_ctx.chrome:
+                t = " ".join(" ".join(el.itertext()).split())
+                if len(t) > 30:
+                    self.last_text = t
+            children = list(el)
+            for child in reversed(children):
+                stack.append((child, child_ctx))
+
+    def child_ctx(self, el: HtmlElement, tag: str, ctx: Ctx) -> Ctx:
+        """The context of ``el``'s children: the nearest marker wins, except sticky chrome."""
+        chrome, soft, body, lazy = ctx
+        if tag in ("noscript", "template"):
+            lazy = True
+        names = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+        if names and _ALWAYS_CHROME.search(names):
+            return Ctx(2, soft, body, lazy)
+        if tag == "article" or (el.get("itemprop") or "").lower() == "articlebody" or (
+            names and _is_body(names)
+        ):
+            if chrome == 1:  # an article inside a badly closed sidebar: content again
+                chrome = 0
+            body, soft = True, False
+        role = (el.get("role") or "").lower()
+        if tag in _CHROME_TAGS or role in _CHROME_ROLES or (names and _OUTSIDE_CHROME.search(names)):
+            if body and chrome == 0:
+                soft = True
+            elif chrome == 0:
+                chrome = 1
+        if names and _SOFT.search(names):
+            soft = True
+        return Ctx(chrome, soft, body, lazy)
+
+    def element(self, el: HtmlElement, tag: str, ctx: Ctx, loc: str | None) -> bool:
+        """Recognise ``el`` as an embed (or as a non-post widget). True: do not descend."""
+        reg = self.registry
+        hits: list[Hit] | None = None
+        cls = el.get("class")
+        if cls:
+            for tok in cls.split():
+                handler = reg.by_class.get(tok)
+                if handler is not None:
+                    hits = handler(el)
+                    if hits is not None:
+                        break
+        if hits is None:
+            handler = reg.by_tag.get(tag)
+            if handler is not None:
+                hits = handler(el)
+        if hits is None and reg.by_attr:
+            for attr in el.attrib:
+                handler = reg.by_attr.get(attr)
+                if handler is not None:
+                    hits = handler(el)
+                    if hits is not None:
+                        break
+        if hits is not None:  # [] marks a widget that cites nothing (timeline, follow button)
+            self.add(hits, el, ctx, loc)
+            return True
+        if tag == "a":
+            return self.anchor(el, ctx, loc)
+        if tag == "blockquote":
+            self.unmatched_quotes.append((el, loc or self.path(el)))
+        for attr, form in _URL_ATTRS:
+            raw = el.get(attr)
+            if not raw:
+                continue
+            ref = reg.match(raw)
+            if ref is not None:
+                if form is None:
+                    form = "rendered" if "rendered" in (cls or "") or el.get("id", "").startswith(
+                        "twitter-widget") else ("iframe" if tag in _EMBED_TAGS else "cms")
+                self.add([Hit(ref, form, handle=ref.handle, posted=_posted(ref))], el, ctx, loc)
+                return tag in _EMBED_TAGS or tag == "div"
+        if tag == "textarea" and el.text and _ESCAPED_EMBED.search(el.text):
+            self.fragment(el.text, el, ctx)
+            return True
+        for attr, value in el.attrib.items():
+            if attr == "srcdoc" or (len(value) > 20 and "<" in value and _ESCAPED_EMBED.search(value)):
+                self.fragment(value, el, ctx)
+        if cls and "wp-block-embed__wrapper" in cls and len(el) == 0 and el.text:
+            ref = reg.match(el.text.strip())
+            if ref is not None:
+                self.add([Hit(ref, "cms", handle=ref.handle, posted=_posted(ref))], el, ctx, loc)
+                return True
+        return False
+
+    def anchor(self, el: HtmlElement, ctx: Ctx, loc: str | None) -> bool:
+        href = el.get("href")
+        ref = self.registry.match(href) if href else None
+        if ref is None:
+            return False
+        cls = el.get("class") or ""
+        if "embedly-card" in cls or el.get("data-iframely-url") is not None:
+            self.add([Hit(ref, "cms", handle=ref.handle, posted=_posted(ref))], el, ctx, loc)
+            return True
+        if "lazy-load-youtube" in cls or "lyt-playbtn" in cls or "lty-playbtn" in cls:
+            self.add([Hit(ref, "lazy", handle=ref.handle)], el, ctx, loc)
+            return True
+        if ctx.lazy:
+            return True
+        anchor_text = " ".join(" ".join(el.itertext()).split())
+        block = el.getparent()
+        while block is not None and block.tag not in ("p", "li", "div", "figcaption", "td", "blockquote"):
+            block = block.getparent()
+        block_text = " ".join(" ".join(block.itertext()).split()) if block is not None else ""
+        if ctx.soft and not _is_prose(block_text, anchor_text):
+            return True  # a share bar or byline link, not a citation in the text
+        self.add([Hit(ref, "link", handle=ref.handle, posted=_posted(ref))], el, ctx, loc,
+                 context=sentence_around(block_text, anchor_text))
+        return True
+
+    def script(self, el: HtmlElement, ctx: Ctx, loc_prefix: str | None) -> None:
+        if ctx.chrome:
+            return
+        for attr in el.attrib:
+            handler = self.registry.by_attr.get(attr)
+            if handler is not None:
+                hits = handler(el)
+                if hits:
+                    self.add(hits, el, ctx)
+                    return
+        text = el.text or ""
+        if not text:
+            return
+        typ = (el.get("type") or "").lower().strip()
+        if typ.startswith(_TEXT_SCRIPT_TYPES) and _ESCAPED_EMBED.search(text):
+            self.fragment(text, el, ctx)
+            return
+        if "createTweet" in text:
+            self.add(twitter.from_script(text), el, ctx)
+
+    def fragment(self, markup: str, host: HtmlElement, ctx: Ctx, lazy: bool = True) -> None:
+        """Escaped or parked embed code: parse it and walk it as if it were in the page."""
+        if self._fragments > 200:
+            return
+        self._fragments += 1
+        frag = parse_fragment(markup)
+        if frag is None:
+            return
+        self.walk(frag, ctx._replace(lazy=lazy), loc_prefix=self.path(host) + "#fragment")
+
+
+def _is_prose(block_text: str, anchor_text: str) -> bool:
+    """A sentence that mentions the link, not a bar of buttons or a lone label."""
+    return len(block_text) >= 40 and len(anchor_text) <= 0.5 * len(block_text)
+
+
+def _posted(ref: PostRef) -> str | None:
+    if ref.post_id and ref.platform == "twitter" and ref.post_id.isdigit():
+        return twitter.posted_from_id(ref.post_id)
+    return None

@@ -1,0 +1,63 @@
+"""YouTube: iframes (incl. nocookie), lite-youtube, lazy wrappers, AMP, links."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from crawler.extract.embeds.base import Hit, Platform, PostRef, Url, collapse_text
+
+NAME = "youtube"
+HOSTS = ("youtube.com", "youtube-nocookie.com", "youtu.be")
+_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+_PATH = re.compile(r"^/(?P<kind>embed|shorts|live|v|e)/(?P<id>[A-Za-z0-9_-]{11})(?:[/?&#]|$)")
+_KINDS = {"shorts": "short", "live": "live"}
+
+
+def ref(video_id: str, kind: str = "video") -> PostRef:
+    return PostRef(NAME, video_id, f"https://www.youtube.com/watch?v={video_id}", kind)
+
+
+def parse(u: Url) -> PostRef | None:
+    if u.host == "youtu.be":
+        vid = u.path.strip("/").split("/")[0]
+        return ref(vid) if _ID.match(vid) else None
+    if u.host.startswith("img.") or u.host.startswith("i."):
+        return None
+    if u.path.rstrip("/") in ("/watch", "/watch_popup"):
+        vid = u.params.get("v", "")
+        return ref(vid) if _ID.match(vid) else None
+    m = _PATH.match(u.path)
+    if m:
+        if m.group("id") in ("videoseries", "live_stream"):
+            return None
+        return ref(m.group("id"), _KINDS.get(m.group("kind"), "video"))
+    return None
+
+
+def _from_lite(el: HtmlElement) -> list[Hit] | None:
+    vid = (el.get("videoid") or el.get("data-videoid") or el.get("data-id") or "").strip()
+    if not _ID.match(vid):
+        return None
+    hit = Hit(ref(vid), "lazy")
+    label = el.get("playlabel") or el.get("title")
+    if label:
+        hit.text = collapse_text(label.removeprefix("Play: "))
+    return [hit]
+
+
+def _from_amp(el: HtmlElement) -> list[Hit] | None:
+    vid = (el.get("data-videoid") or "").strip()
+    if not _ID.match(vid):
+        return [] if el.get("data-live-channelid") else None
+    return [Hit(ref(vid), "amp")]
+
+
+PLATFORM = Platform(
+    name=NAME,
+    parse_url=parse,
+    hosts=HOSTS,
+    classes={"rll-youtube-player": _from_lite},
+    tags={"lite-youtube": _from_lite, "amp-youtube": _from_amp},
+)

@@ -1,0 +1,166 @@
+"""The provenance record: one per article version.
+
+Dataclasses keep the shape explicit and typed; ``to_dict`` gives the JSON form that exporters
+write and that ``schema/record.schema.json`` validates. Field names are a contract (see
+``docs/architecture.md``): add fields freely, rename none without bumping ``SCHEMA``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+SCHEMA = "social-provenance-record/1"
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Where and how one post appears in the article."""
+
+    form: str  # embed | rendered | amp | iframe | lazy | cms | json | text | link
+    locator: str  # an XPath to the element, or "char:N" for a text offset
+    position: int  # order of appearance in the page, starting at 0
+    context: str | None = None  # nearest article sentence before it
+
+
+@dataclass(slots=True)
+class Author:
+    handle: str | None = None
+    name: str | None = None
+
+
+@dataclass(slots=True)
+class Post:
+    platform: str
+    post_id: str | None
+    url: str | None
+    kind: str = "post"
+    author: Author = field(default_factory=Author)
+    posted: str | None = None
+    text: str | None = None
+    media: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Rights:
+    statement: str
+    holder: str | None
+    years: list[int]
+    kind: str  # copyright | license | syndication | credit
+    reserved: str | None  # all | some | none | None when the statement does not say
+    restrictions: list[str]
+    license_url: str | None
+    source: str  # text | meta | jsonld | link
+    scope: str  # page | article | media
+
+
+@dataclass(slots=True)
+class Article:
+    url: str
+    canonical_url: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    publisher: str | None = None
+    language: str | None = None
+    description: str | None = None
+    text_sha256: str | None = None
+    text: str | None = None
+
+
+@dataclass(slots=True)
+class Crawl:
+    """How the bytes were obtained: the provenance of the provenance."""
+
+    url: str
+    fetched_at: str
+    final_url: str | None = None
+    redirects: list[str] = field(default_factory=list)
+    status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    content_sha256: str | None = None
+    spider: str | None = None
+    crawl_id: str | None = None
+    crawler_version: str | None = None
+    warc_record_id: str | None = None
+
+
+@dataclass(slots=True)
+class ProvenanceRecord:
+    id: str
+    version: str
+    article: Article
+    posts: list[Post]
+    rights: list[Rights]
+    crawl: Crawl
+    previous_version: str | None = None
+    schema: str = SCHEMA
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if data["article"].get("text") is None:
+            data["article"].pop("text", None)
+        return data
+
+
+def article_id(canonical_url: str) -> str:
+    """Stable id of an article: a hash of its canonical URL."""
+    return "sha256:" + hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:32]
+
+
+def findings_version(article: dict[str, Any], posts: list[dict], rights: list[dict]) -> str:
+    """Hash of what was found, not of the bytes: a rotating ad changes no version.
+
+    Evidence positions and locators are left out, so that markup moving around an unchanged
+    citation does not count as a change; the text is represented by its hash.
+    """
+    art = {k: v for k, v in article.items() if k not in ("text", "url")}
+    post_keys = [
+        {
+            "platform": p["platform"],
+            "post_id": p["post_id"],
+            "url": p["url"],
+            "author": p["author"],
+            "forms": sorted({e["form"] for e in p["evidence"]}),
+        }
+        for p in posts
+    ]
+    payload = json.dumps(
+        {"article": art, "posts": post_keys, "rights": rights},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+@cache
+def record_schema() -> dict[str, Any]:
+    """The JSON Schema shipped with the package."""
+    text = resources.files("crawler").joinpath("schema/record.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    schema = record_schema()
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def validation_errors(record: dict[str, Any]) -> list[str]:
+    """Every way ``record`` departs from the schema, as readable strings (empty when valid)."""
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '<record>'}: {e.message}"
+        for e in _validator().iter_errors(record)
+    ]
