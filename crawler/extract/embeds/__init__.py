@@ -18,7 +18,7 @@ __all__ = ["REGISTRY", "find_posts", "find_posts_in_text"]
 
 
 def find_posts(doc: Document, page_urls: list[str]) -> list[Post]:
-    walker = Walker(doc.tree)
+    walker = Walker(doc.tree, doc.url)
     body = doc.tree.find("body")
     walker.walk(body if body is not None else doc.tree, walker.base_ctx)
     scan_state(doc.tree, page_urls, walker)

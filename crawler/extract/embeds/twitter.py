@@ -49,7 +49,7 @@ def ref(post_id: str, handle: str | None = None) -> PostRef:
 
 def parse(u: Url) -> PostRef | None:
     if u.host == "platform.twitter.com" or u.host == "syndication.twitter.com":
-        if "/embed/" in u.path and "tweet" in u.path.lower():
+        if "/embed/" in u.path and ("tweet" in u.path.lower() or u.path.endswith("/index.html")):
             tid = u.params.get("id", "")
             return ref(tid) if tid.isdigit() else None
         return None
@@ -104,8 +104,8 @@ def _from_blockquote(el: HtmlElement) -> list[Hit] | None:
         hit.name, handle, date_text = sig
         hit.handle = hit.handle or handle
         hit.posted = hit.posted or parse_date_text(date_text)
-    hit.media = sorted({"https://" + m.group(0).lower().replace("pic.x.com", "pic.twitter.com")
-                        for m in PIC.finditer(full)})
+    hit.media = list(dict.fromkeys(
+        "https://pic.twitter.com/" + m.group(0).split("/", 1)[1] for m in PIC.finditer(full)))
     return [hit]
 
 

@@ -8,9 +8,11 @@ it is a citation of the article (site chrome is not) and records where it stood.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
+from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
@@ -89,8 +91,9 @@ def sentence_around(block_text: str, needle: str) -> str | None:
 class Walker:
     """Walks one tree once; ``found`` collects hits in page order."""
 
-    def __init__(self, root: HtmlElement, registry: Registry = REGISTRY):
+    def __init__(self, root: HtmlElement, page_url: str = "", registry: Registry = REGISTRY):
         self.root = root
+        self.page_url = page_url
         self.registry = registry
         self.roottree = root.getroottree()
         self.found: list[Found] = []
@@ -200,15 +203,17 @@ class Walker:
             raw = el.get(attr)
             if not raw:
                 continue
+            if raw.startswith("/") and not raw.startswith("//") and "url=" in raw and self.page_url:
+                raw = urljoin(self.page_url, raw)  # Drupal's /media/oembed?url=...
             ref = reg.match(raw)
             if ref is not None:
                 if form is None:
-                    form = "rendered" if "rendered" in (cls or "") or el.get("id", "").startswith(
-                        "twitter-widget") else ("iframe" if tag in _EMBED_TAGS else "cms")
+                    form = "rendered" if _rendered(el, cls) else (
+                        "iframe" if tag in _EMBED_TAGS else "cms")
                 self.add([Hit(ref, form, handle=ref.handle, posted=_posted(ref))], el, ctx, loc)
                 return tag in _EMBED_TAGS or tag == "div"
-        if tag == "textarea" and el.text and _ESCAPED_EMBED.search(el.text):
-            self.fragment(el.text, el, ctx)
+        if tag == "textarea" and el.text and _ESCAPED_EMBED.search(html.unescape(el.text)):
+            self.fragment(html.unescape(el.text), el, ctx)
             return True
         for attr, value in el.attrib.items():
             if attr == "srcdoc" or (len(value) > 20 and "<" in value and _ESCAPED_EMBED.search(value)):
@@ -259,6 +264,8 @@ class Walker:
         if not text:
             return
         typ = (el.get("type") or "").lower().strip()
+        if typ.startswith(_TEXT_SCRIPT_TYPES) and "&lt;" in text:
+            text = html.unescape(text)
         if typ.startswith(_TEXT_SCRIPT_TYPES) and _ESCAPED_EMBED.search(text):
             self.fragment(text, el, ctx)
             return
@@ -274,6 +281,15 @@ class Walker:
         if frag is None:
             return
         self.walk(frag, ctx._replace(lazy=lazy), loc_prefix=self.path(host) + "#fragment")
+
+
+_RENDERED_IDS = ("twitter-widget", "instagram-embed", "telegram-post-", "__tt_embed")
+
+
+def _rendered(el: HtmlElement, cls: str | None) -> bool:
+    """The DOM a platform script left behind (snapshots, archives, headless browsers)."""
+    return ("rendered" in (cls or "") or el.get("data-bluesky-id") is not None
+            or (el.get("id") or el.get("name") or "").startswith(_RENDERED_IDS))
 
 
 def _is_prose(block_text: str, anchor_text: str) -> bool:

@@ -1,0 +1,203 @@
+"""The ``crawler`` command: ``extract``, ``crawl`` (and more as issues land).
+
+A thin adapter: argument parsing and error messages here, work in the extract core and in
+Scrapy. Errors name the input, say what is wrong and exit 1 (2 for bad usage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+from pathlib import Path
+
+from crawler import __version__
+
+SETTINGS_MODULE = "crawler.settings"
+
+
+def _err(msg: str) -> None:
+    print(f"crawler: {msg}", file=sys.stderr)
+
+
+# ---- extract ------------------------------------------------------------------------------
+
+
+def _read_input(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    p = Path(path)
+    if p.is_dir():
+        raise OSError("is a directory, not a file (give the files inside it)")
+    if not p.exists():
+        raise OSError("no such file")
+    data = p.read_bytes()
+    if p.suffix.lower() == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise OSError(f"not a valid gzip file ({exc})") from None
+    return data
+
+
+def _is_text_input(path: str) -> bool:
+    name = path.lower().removesuffix(".gz")
+    return name.endswith(".txt")
+
+
+def _fetch_urls(urls: list[str], settings_overrides: list[str]) -> dict[str, object]:
+    """Fetch URLs through Scrapy's downloader with the project's settings.
+
+    Returns url -> record dict, or url -> error string.
+    """
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.spiders.fetch import FetchSpider
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
+    settings = get_project_settings()
+    settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
+    for item in settings_overrides:
+        name, _, value = item.partition("=")
+        settings.set(name, value, priority="cmdline")
+    results: dict[str, object] = {}
+    process = CrawlerProcess(settings, install_root_handler=False)
+    process.crawl(FetchSpider, urls=urls, results=results)
+    process.start()
+    return results
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from crawler.extract import CrawlMeta, ExtractError, extract_record, extract_text_record
+    from crawler.records import validation_errors
+
+    if args.url and len(args.inputs) != 1:
+        _err("extract: --url goes with exactly one input")
+        return 2
+    urls = [i for i in args.inputs if i.startswith(("http://", "https://"))]
+    fetched = _fetch_urls(urls, args.set or []) if urls else {}
+    failed = 0
+    for inp in args.inputs:
+        try:
+            if inp in fetched or inp.startswith(("http://", "https://")):
+                result = fetched.get(inp, "no response")
+                if isinstance(result, str):
+                    raise OSError(result)
+                record = result
+            else:
+                data = _read_input(inp)
+                if inp == "-":
+                    url = args.url or "file:///dev/stdin"
+                else:
+                    url = args.url or Path(inp).resolve().as_uri()
+                meta = CrawlMeta(url=url, spider=None)
+                if _is_text_input(inp):
+                    from crawler.extract.document import decode_bytes
+
+                    rec = extract_text_record(decode_bytes(data), meta, with_text=args.text, body=data)
+                else:
+                    rec = extract_record(data, meta, with_text=args.text,
+                                         main_text=not args.no_main_text)
+                record = rec.to_dict()
+            errors = validation_errors(record)
+            if errors:
+                raise ExtractError("record does not match the schema: " + "; ".join(errors[:3]))
+        except (OSError, ExtractError, ValueError) as exc:
+            failed += 1
+            _err(f"{inp}: {exc}")
+            continue
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return 1 if failed else 0
+
+
+# ---- crawl --------------------------------------------------------------------------------
+
+
+def _with_default_format(target: str) -> str:
+    """``-o out.jsonl`` and ``-o out.txt`` write JSON Lines unless a ``:FORMAT`` is given."""
+    known = (".json", ".jsonl", ".jl", ".jsonlines", ".xml", ".csv", ".pickle", ".marshal")
+    if target.startswith(("stdout:", "-")):
+        return target
+    head, sep, fmt = target.rpartition(":")
+    if sep and fmt and "/" not in fmt and "\\" not in fmt and len(fmt) < 20:
+        return target
+    if target.lower().endswith(known) and not target.lower().endswith(".json"):
+        return target
+    return target + ":jsonlines"
+
+
+def cmd_crawl(argv: list[str]) -> int:
+    from scrapy.cmdline import execute
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
+    args = list(argv)
+    has_output = False
+    for i, a in enumerate(args):
+        if a in ("-o", "-O", "--output", "--overwrite-output") and i + 1 < len(args):
+            args[i + 1] = _with_default_format(args[i + 1])
+            has_output = True
+        elif a.startswith(("-o", "-O")) and len(a) > 2:
+            has_output = True
+    if not has_output:
+        args += ["-o", "stdout:jsonlines"]
+    try:
+        execute(["scrapy", "crawl", *args])
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+# ---- main ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="crawler",
+        description="Find the social posts news articles cite and the rights they stand under.",
+    )
+    ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+
+    ex = sub.add_parser("extract", help="print one JSON record per input (files, -, URLs)",
+                        description="Print one JSON record per input, in input order.")
+    ex.add_argument("inputs", nargs="+", metavar="INPUT",
+                    help=".html/.htm/.txt file (optionally .gz), - for standard input, or an http(s) URL")
+    ex.add_argument("--url", help="the page URL of a single file input (default: its file:// URL)")
+    ex.add_argument("--text", action="store_true", help="include the article's main text")
+    ex.add_argument("--no-main-text", action="store_true",
+                    help="skip main-text extraction (faster; text_sha256 is null)")
+    ex.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+                    help="Scrapy setting for URL inputs (repeatable)")
+
+    sub.add_parser("crawl", help="run a spider: crawl SPIDER [-a NAME=VALUE] [-o FILE[:FORMAT]] [-s NAME=VALUE]",
+                   add_help=False)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "crawl":
+        if len(argv) == 1 or argv[1] in ("-h", "--help"):
+            os.environ.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
+            from scrapy.cmdline import execute
+
+            try:
+                execute(["scrapy", "crawl", "-h"])
+            except SystemExit:
+                pass
+            return 2 if len(argv) == 1 else 0
+        return cmd_crawl(argv[1:])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "extract":
+        return cmd_extract(args)
+    parser.print_help(sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

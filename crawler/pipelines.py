@@ -1,0 +1,33 @@
+"""Item pipelines: every record is checked against the shipped JSON Schema."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.exceptions import DropItem
+
+from crawler.records import validation_errors
+
+logger = logging.getLogger(__name__)
+
+
+class ValidateRecordPipeline:
+    def __init__(self, enabled: bool, stats):
+        self.enabled = enabled
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getbool("VALIDATE_RECORDS", True), crawler.stats)
+
+    def process_item(self, item, spider=None):
+        if not self.enabled:
+            return item
+        errors = validation_errors(dict(item))
+        if errors:
+            self.stats.inc_value("records/invalid")
+            url = item.get("crawl", {}).get("url")
+            raise DropItem(f"record for {url} does not match the schema: {'; '.join(errors[:3])}")
+        self.stats.inc_value("records/valid")
+        self.stats.inc_value("records/posts", len(item.get("posts", [])))
+        return item

@@ -1,0 +1,51 @@
+"""Scrapy settings. Every value can be overridden with ``-s NAME=VALUE``.
+
+Project-specific settings:
+
+- ``EXTRACT_TEXT`` (False): put the article's main text in each record.
+- ``MAIN_TEXT`` (True): run main-text extraction at all (``text_sha256``); False is faster.
+- ``CRAWL_ID`` (random per run): stamped into every record's ``crawl.crawl_id``.
+- ``CONTACT`` (""): a URL or e-mail address appended to the User-Agent.
+- ``VALIDATE_RECORDS`` (True): check every record against the JSON Schema; invalid ones are
+  dropped and logged.
+"""
+
+from crawler import __version__
+
+BOT_NAME = "crawler"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+CONTACT = ""
+USER_AGENT = f"social-provenance-crawler/{__version__} (+https://pypi.org/project/social-provenance-crawler/)"
+
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+EXTRACT_TEXT = False
+MAIN_TEXT = True
+CRAWL_ID = None
+VALIDATE_RECORDS = True
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.ValidateRecordPipeline": 100,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ContactUserAgentMiddleware": 400,
+}

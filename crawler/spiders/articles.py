@@ -1,0 +1,54 @@
+"""``articles``: the simplest input, a list of article URLs.
+
+    crawler crawl articles -a urls=https://a.example/1,https://a.example/2
+    crawler crawl articles -a file=urls.txt        # one URL a line, '#' comments
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import scrapy
+
+from crawler.spiders.base import RecordSpider
+
+
+def read_url_file(path: str) -> list[str]:
+    p = Path(path)
+    if not p.is_file():
+        raise ValueError(f"articles: -a file={path}: no such file")
+    urls = []
+    for line in p.read_text("utf-8").splitlines():
+        line = line.split("#", 1)[0].strip() if line.lstrip().startswith("#") else line.strip()
+        if line:
+            urls.append(line)
+    return urls
+
+
+class ArticlesSpider(RecordSpider):
+    name = "articles"
+
+    def __init__(self, urls: str | None = None, file: str | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        found = [u.strip() for u in (urls or "").split(",") if u.strip()]
+        if file:
+            found += read_url_file(file)
+        if not found:
+            raise ValueError("articles: give -a urls=URL,URL or -a file=PATH")
+        bad = [u for u in found if not u.startswith(("http://", "https://"))]
+        if bad:
+            raise ValueError(f"articles: not an http(s) URL: {bad[0]}")
+        self.urls = found
+
+    async def start(self):
+        for url in self.urls:
+            yield scrapy.Request(url, callback=self.parse, dont_filter=True)
+
+    def start_requests(self):  # Scrapy < 2.13
+        for url in self.urls:
+            yield scrapy.Request(url, callback=self.parse, dont_filter=True)
+
+    def parse(self, response):
+        record = self.record(response)
+        if record is not None:
+            yield record

@@ -1,0 +1,78 @@
+"""What every spider shares: turning a response into a record through the extract core."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import scrapy
+from scrapy.http import HtmlResponse, Response, TextResponse
+
+from crawler.extract import CrawlMeta, ExtractError, extract_record, extract_text_record
+
+
+def response_meta(response: Response, spider: scrapy.Spider) -> CrawlMeta:
+    redirects = list(response.meta.get("redirect_urls") or [])
+    requested = redirects[0] if redirects else response.url
+    headers = {
+        k.decode("latin-1").lower(): v[0].decode("latin-1")
+        for k, v in response.headers.items() if v
+    }
+    return CrawlMeta(
+        url=requested,
+        final_url=response.url,
+        fetched_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        status=response.status,
+        headers=headers,
+        redirects=redirects,
+        spider=spider.name,
+        crawl_id=getattr(spider, "crawl_id", None),
+    )
+
+
+class RecordSpider(scrapy.Spider):
+    """Base spider: ``record(response)`` yields one record dict or nothing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.crawl_id = None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.crawl_id = crawler.settings.get("CRAWL_ID") or uuid.uuid4().hex
+        return spider
+
+    def record(self, response: Response) -> dict | None:
+        settings = self.crawler.settings
+        meta = response_meta(response, self)
+        try:
+            if isinstance(response, HtmlResponse):
+                rec = extract_record(
+                    response.selector.root, meta,
+                    with_text=settings.getbool("EXTRACT_TEXT"),
+                    main_text=settings.getbool("MAIN_TEXT", True),
+                )
+            elif isinstance(response, TextResponse) and b"text/plain" in (
+                response.headers.get("Content-Type") or b""
+            ):
+                rec = extract_text_record(response.text, meta,
+                                          with_text=settings.getbool("EXTRACT_TEXT"))
+            else:
+                self.crawler.stats.inc_value("pages/skipped_not_html")
+                self.logger.info("skipped %s: not an HTML or text page (%s)", response.url,
+                                 response.headers.get("Content-Type", b"?").decode("latin-1"))
+                return None
+        except ExtractError as exc:
+            self.crawler.stats.inc_value("pages/failed")
+            self.logger.warning("no record for %s: %s", response.url, exc)
+            return None
+        rec.crawl.content_sha256 = _sha256(response.body)
+        self.crawler.stats.inc_value("pages/extracted")
+        return rec.to_dict()
+
+
+def _sha256(body: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(body).hexdigest()
