@@ -143,7 +143,7 @@ def cmd_crawl(argv: list[str]) -> int:
         elif a.startswith(("-o", "-O")) and len(a) > 2:
             has_output = True
     if not has_output:
-        args += ["-o", "stdout:jsonlines"]
+        args += ["-o", "-:jsonlines"]
     try:
         execute(["scrapy", "crawl", *args])
     except SystemExit as exc:

@@ -46,10 +46,10 @@ class Registry:
         hosts = sorted(self.by_host, key=len, reverse=True)
         # A cheap filter before parsing a URL: a known platform's name, a Mastodon-style
         # "/@user/123..." path, or a proxy's url= parameter.
+        host_alt = "|".join(map(re.escape, hosts))
+        param_alt = "|".join(_PROXY_PARAMS)
         self.host_hint = re.compile(
-            r"(?:%s)|/@[\w.]+(?:@[\w.-]+)?/\d{15}|[?&](?:%s)=http" % (
-                "|".join(map(re.escape, hosts)), "|".join(_PROXY_PARAMS)),
-            re.I,
+            rf"(?:{host_alt})|/@[\w.]+(?:@[\w.-]+)?/\d{{15}}|[?&](?:{param_alt})=http", re.I
         )
 
     def platform_for(self, host: str) -> Platform | None:

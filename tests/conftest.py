@@ -1,0 +1,72 @@
+"""Shared test helpers: fixture paths, schema validation, a loopback HTTP server, the CLI."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from crawler.extract import CrawlMeta, extract_record
+from crawler.records import validation_errors
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+needs_shared = pytest.mark.skipif(not (SHARED / "realworld" / "labels.json").is_file(),
+                                  reason="../shared is absent")
+
+
+def assert_valid(record: dict) -> dict:
+    errors = validation_errors(record)
+    assert not errors, errors
+    return record
+
+
+def extract_page(name: str, url: str | None = None, **kw) -> dict:
+    path = FIXTURES / "pages" / name
+    record = extract_record(path.read_bytes(), CrawlMeta(url=url or path.as_uri()), **kw).to_dict()
+    return assert_valid(record)
+
+
+def posts_by_key(record: dict) -> dict[tuple[str, str | None], dict]:
+    return {(p["platform"], p["post_id"]): p for p in record["posts"]}
+
+
+def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    return subprocess.run([sys.executable, "-m", "crawler", *args], input=stdin,
+                          capture_output=True, cwd=cwd or ROOT, env=env, timeout=timeout)
+
+
+def jsonl(text: str | bytes) -> list[dict]:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture
+def site():
+    """A real HTTP server on 127.0.0.1 serving ``fixtures/``; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(FIXTURES))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

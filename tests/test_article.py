@@ -1,0 +1,57 @@
+"""Article metadata from our fixtures and, when present, canonical URLs of real pages."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import SHARED, extract_page, needs_shared
+
+from crawler.extract import CrawlMeta, extract_record
+
+
+def test_article_fields_from_jsonld_and_meta():
+    rec = extract_page("embeds-official.html", url="https://news.tidewater.example/print/123")
+    art = rec["article"]
+    assert art["canonical_url"] == "https://news.tidewater.example/2025/05/02/harbour-bridge-reopens/"
+    assert art["title"] == "Harbour bridge reopens after storm"
+    assert art["authors"] == ["Mara Quill", "Theo Vance"]
+    assert art["published"] == "2025-05-02T09:15:00+00:00"
+    assert art["modified"] == "2025-05-02T11:40:00+00:00"
+    assert art["publisher"] == "Tidewater Gazette"
+    assert art["language"] == "en-US"
+    assert len(art["text_sha256"]) == 64
+    assert "text" not in art
+
+
+def test_title_falls_back_to_html_title_without_site_suffix():
+    rec = extract_page("seed-embed.html")
+    assert rec["article"]["title"] == "Rubio defends deportation deals with third countries"
+    assert rec["article"]["publisher"] == "Latin Times"
+    assert rec["article"]["authors"] == ["Staff Writer"]
+    assert rec["article"]["published"] == "2025-04-30T18:00:00Z"
+
+
+def test_text_only_when_asked_and_relative_canonical_resolved():
+    html = ('<html><head><title>T</title><link rel="canonical" href="/a/b"></head><body>'
+            '<article><p>' + "Some sentence of the article body. " * 20 + '</p></article></body></html>')
+    rec = extract_record(html, CrawlMeta(url="https://ex.example/x/y?z=1"), with_text=True).to_dict()
+    assert rec["article"]["canonical_url"] == "https://ex.example/a/b"
+    assert "Some sentence of the article body." in rec["article"]["text"]
+    rec2 = extract_record(html, CrawlMeta(url="https://ex.example/x"), main_text=False).to_dict()
+    assert rec2["article"]["text_sha256"] is None
+
+
+@needs_shared
+def test_canonical_url_matches_labels_on_real_pages():
+    labels = json.loads((SHARED / "realworld" / "labels.json").read_text("utf-8"))["pages"]
+    with_url = [lab for lab in labels if lab.get("url")]
+    right = 0
+    wrong = []
+    for lab in with_url:
+        data = (SHARED / "realworld" / "pages" / lab["page"]).read_bytes()
+        rec = extract_record(data, CrawlMeta(url="file:///page.html"), main_text=False).to_dict()
+        if rec["article"]["canonical_url"] == lab["url"]:
+            right += 1
+        else:
+            wrong.append((lab["page"], rec["article"]["canonical_url"], lab["url"]))
+    assert right / len(with_url) >= 0.95, wrong
