@@ -113,11 +113,17 @@ def scan_state(root, page_urls: list[str], walker) -> None:
     if not scanner.page_keys:
         return
     hint = REGISTRY.host_hint
+    # a blob can only hold this article if it names this page's path: a cheap filter first
+    paths = {p for _, p in scanner.page_keys if len(p) > 1}
+    needles = paths | {p.replace("/", "\\/") for p in paths}
     for script in root.iter("script"):
         if script.get("src") or (script.get("type") or "").lower() == "application/ld+json":
             continue
         text = script.text
-        if not text or len(text) < 100 or not hint.search(text):
+        if not text or len(text) < 100:
+            continue
+        lowered = text.lower()
+        if not any(n in lowered for n in needles) or not hint.search(text):
             continue
         loc = walker.path(script) + "#json"
         seen: set[str] = set()
