@@ -97,6 +97,15 @@ def test_page_line_scopes_and_order():
     assert wire["holder"] == "The Associated Press" and wire["restrictions"]
 
 
+def test_dublin_core_meta():
+    html = ('<html><head><meta name="DC.rights" content="Copyright 2024 Harbour Archive">'
+            '<meta name="dcterms.license" content="https://creativecommons.org/licenses/by/4.0/">'
+            '</head><body><p>x</p></body></html>')
+    rights = extract_record(html, CrawlMeta(url="https://ex.example/a")).to_dict()["rights"]
+    assert rights[0]["holder"] == "Harbour Archive" and rights[0]["source"] == "meta"
+    assert rights[1]["kind"] == "license" and rights[1]["license_url"].startswith("https://creativecommons.org/")
+
+
 def test_bad_jsonld_types_are_ignored():
     html = ('<html><head><script type="application/ld+json">{"@type":"NewsArticle","copyrightHolder":42,'
             '"copyrightYear":["x"],"license":{"bad":true}}</script><script type="application/ld+json">{broken'
