@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -82,6 +82,22 @@ def text_of(el: HtmlElement) -> str:
     return " ".join(" ".join(el.itertext()).split())
 
 
+_BODY_PART = re.compile(
+    r"(?:article|story|post|entry|blog|news)[-_]{0,2}(?:body|content|text|inner)|articlebody|"
+    r"rich-?text", re.I)
+_BODY_TOKENS = {"entry", "post", "article", "prose", "hentry", "story"}
+
+
+def is_article_body(el: HtmlElement, tag: str, names: str) -> bool:
+    """The article's own container: <article>, itemprop=articleBody, entry-content-like names.
+
+    ``names`` is the element's class and id, already joined by the caller (it needs them too).
+    """
+    if tag == "article" or (el.get("itemprop") or "").lower() == "articlebody":
+        return True
+    return any(tok.lower() in _BODY_TOKENS or _BODY_PART.search(tok) for tok in names.split())
+
+
 def collapse(s: str | None) -> str | None:
     if s is None:
         return None
@@ -95,7 +111,6 @@ class Document:
 
     tree: HtmlElement
     url: str
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @cached_property
     def meta(self) -> dict[str, list[str]]:

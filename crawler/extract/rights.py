@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from crawler.extract.document import Document, collapse, node_types
+from crawler.extract.document import Document, collapse, is_article_body, node_types
 from crawler.records import Rights
 
 _SYM = r"(?:©|ⓒ|Ⓒ|&copy;|&#169;|&#x0*a9;|\\u00a9)"
@@ -45,7 +45,6 @@ _CC = re.compile(r"creativecommons\.org/(?:licenses/(?P<kind>by(?:-nc)?(?:-nd|-s
                  r"publicdomain/(?P<pd>zero|mark)/(?P<pdver>\d\.\d))", re.I)
 _FOOTER_NAMES = re.compile(r"footer|copyright|colophon|legal|bottom|site-info|siteinfo", re.I)
 _MEDIA_NAMES = re.compile(r"caption|credit|figcaption|photo-?info|image-?source|bildquelle", re.I)
-_BODY_NAMES = re.compile(r"(?:article|story|post|entry)[-_]{0,2}(?:body|content|text)|articlebody", re.I)
 _SKIP = {"script", "style", "head", "title", "template", "svg", "noscript", "select", "option"}
 _BLOCKS = {"p", "div", "li", "footer", "section", "small", "address", "td", "span", "dd", "figcaption",
            "center", "font", "aside", "cite", "em", "strong", "b", "i", "h6", "h5", "h4"}
@@ -154,7 +153,7 @@ def _placement(el: HtmlElement) -> tuple[str, bool]:
             return "media", False
         if tag == "footer" or (a.get("role") or "") == "contentinfo" or _FOOTER_NAMES.search(names):
             return "page", True
-        if tag == "article" or _BODY_NAMES.search(names):
+        if is_article_body(a, tag, names):
             in_body = True
     return ("article" if in_body else "page"), False
 

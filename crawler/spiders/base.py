@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, datetime
 
@@ -67,12 +68,6 @@ class RecordSpider(scrapy.Spider):
             self.crawler.stats.inc_value("pages/failed")
             self.logger.warning("no record for %s: %s", response.url, exc)
             return None
-        rec.crawl.content_sha256 = _sha256(response.body)
+        rec.crawl.content_sha256 = hashlib.sha256(response.body).hexdigest()
         self.crawler.stats.inc_value("pages/extracted")
         return rec.to_dict()
-
-
-def _sha256(body: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(body).hexdigest()

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
+
+from crawler.extract.document import collapse, text_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -96,10 +98,6 @@ def parse_url(raw: str | None) -> Url | None:
     return u
 
 
-def unquote_param(value: str) -> str:
-    return unquote(value)
-
-
 class ElementHandler(Protocol):
     def __call__(self, el: HtmlElement) -> list[Hit] | None: ...
 
@@ -129,14 +127,16 @@ def class_tokens(el: HtmlElement) -> list[str]:
 
 
 def collapse_text(s: str | None) -> str | None:
-    if not s:
-        return None
-    s = " ".join(s.replace("\u2066", "").replace("\u2069", "").split())
-    return s or None
+    """Whitespace collapsed, and the bidi isolates X wraps around @mentions removed."""
+    return collapse(s.replace("\u2066", "").replace("\u2069", "")) if s else None
 
 
-def el_text(el: HtmlElement) -> str:
-    return " ".join(" ".join(t for t in el.itertext() if t).split())
+el_text = text_of
+
+
+def not_a_post(el: HtmlElement) -> list[Hit]:
+    """Rule for widgets that cite nothing (timelines, follow and share buttons): handled, no post."""
+    return []
 
 
 def iso_from_ms(ms: int) -> str | None:

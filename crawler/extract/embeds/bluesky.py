@@ -13,6 +13,7 @@ from crawler.extract.embeds.base import (
     Url,
     collapse_text,
     el_text,
+    not_a_post,
     parse_date_text,
     tid_time,
 )
@@ -66,5 +67,5 @@ PLATFORM = Platform(
     parse_url=parse,
     hosts=HOSTS,
     classes={"bluesky-embed": _from_blockquote},
-    tags={"bsky-embed": lambda el: []},
+    tags={"bsky-embed": not_a_post},
 )

@@ -6,7 +6,16 @@ import re
 
 from lxml.html import HtmlElement
 
-from crawler.extract.embeds.base import Hit, Platform, PostRef, Url, collapse_text, el_text, parse_url
+from crawler.extract.embeds.base import (
+    Hit,
+    Platform,
+    PostRef,
+    Url,
+    collapse_text,
+    el_text,
+    not_a_post,
+    parse_url,
+)
 
 NAME = "facebook"
 HOSTS = ("facebook.com", "fb.com")
@@ -96,9 +105,6 @@ def _from_amp(el: HtmlElement) -> list[Hit] | None:
     return None
 
 
-def _not_a_post(el: HtmlElement) -> list[Hit]:
-    return []
-
 
 PLATFORM = Platform(
     name=NAME,
@@ -107,9 +113,9 @@ PLATFORM = Platform(
     classes={
         "fb-post": _from_xfbml, "fb-video": _from_xfbml, "fb-comment-embed": _from_xfbml,
         "fb-xfbml-parse-ignore": _from_xfbml,
-        "fb-page": _not_a_post, "fb-like": _not_a_post, "fb-share-button": _not_a_post,
-        "fb-comments": _not_a_post, "fb-follow": _not_a_post, "fb-like-box": _not_a_post,
+        "fb-page": not_a_post, "fb-like": not_a_post, "fb-share-button": not_a_post,
+        "fb-comments": not_a_post, "fb-follow": not_a_post, "fb-like-box": not_a_post,
     },
-    tags={"amp-facebook": _from_amp, "amp-facebook-page": _not_a_post,
-          "amp-facebook-like": _not_a_post, "amp-facebook-comments": _not_a_post},
+    tags={"amp-facebook": _from_amp, "amp-facebook-page": not_a_post,
+          "amp-facebook-like": not_a_post, "amp-facebook-comments": not_a_post},
 )

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-from lxml.html import HtmlElement
-
-from crawler.extract.embeds.base import Hit, Platform, PostRef, Url
+from crawler.extract.embeds.base import Platform, PostRef, Url, not_a_post
 
 NAME = "truthsocial"
 HOSTS = ("truthsocial.com",)
@@ -21,10 +19,7 @@ def parse(u: Url) -> PostRef | None:
     return PostRef(NAME, post_id, f"https://truthsocial.com/@{user}/posts/{post_id}", "post", user)
 
 
-def _not_a_post(el: HtmlElement) -> list[Hit]:
-    return []
-
 
 PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS,
-                    classes={"truthsocial-share": _not_a_post},
-                    attrs={"data-truth-social-follow-button": _not_a_post})
+                    classes={"truthsocial-share": not_a_post},
+                    attrs={"data-truth-social-follow-button": not_a_post})

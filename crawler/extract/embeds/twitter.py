@@ -14,6 +14,7 @@ from crawler.extract.embeds.base import (
     collapse_text,
     el_text,
     iso_from_ms,
+    not_a_post,
     parse_date_text,
     parse_url,
 )
@@ -139,9 +140,6 @@ def _from_data_tweet_id(el: HtmlElement) -> list[Hit] | None:
     return [Hit(ref(tid), "rendered", posted=posted_from_id(tid))]
 
 
-def _not_a_post(el: HtmlElement) -> list[Hit]:
-    return []  # timelines, moments, share and follow buttons: handled, nothing cited
-
 
 _CREATE_TWEET = re.compile(r"createTweet\(\s*['\"](\d{5,20})['\"]")
 
@@ -160,13 +158,13 @@ PLATFORM = Platform(
         "twitter-tweet": _from_blockquote,
         "twitter-video": _from_blockquote,
         "twitter-tweet-rendered": _from_blockquote,
-        "twitter-timeline": _not_a_post,
-        "twitter-timeline-rendered": _not_a_post,
-        "twitter-moment": _not_a_post,
-        "twitter-share-button": _not_a_post,
-        "twitter-follow-button": _not_a_post,
-        "twitter-hashtag-button": _not_a_post,
-        "twitter-mention-button": _not_a_post,
+        "twitter-timeline": not_a_post,
+        "twitter-timeline-rendered": not_a_post,
+        "twitter-moment": not_a_post,
+        "twitter-share-button": not_a_post,
+        "twitter-follow-button": not_a_post,
+        "twitter-hashtag-button": not_a_post,
+        "twitter-mention-button": not_a_post,
     },
     tags={"amp-twitter": _from_amp},
     attrs={"data-tweet-id": _from_data_tweet_id},

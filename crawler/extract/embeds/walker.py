@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from crawler.extract.document import parse_fragment
+from crawler.extract.document import is_article_body, parse_fragment, text_of
 from crawler.extract.embeds import twitter
 from crawler.extract.embeds.base import Hit, PostRef
 from crawler.extract.embeds.registry import REGISTRY, Registry
@@ -56,15 +56,6 @@ _ALWAYS_CHROME = re.compile(
 _OUTSIDE_CHROME = re.compile(r"sidebar|footer|masthead|navbar|\bnav\b|\bmenu\b|site-header|"
                              r"\bheader\b|\brail\b|right-?col", re.I)
 _SOFT = re.compile(r"shar(?:e|ing)|social|follow|byline|author|breadcrumb|subscribe|\btags?\b", re.I)
-_BODY_PART = re.compile(
-    r"(?:article|story|post|entry|blog|news)[-_]{0,2}(?:body|content|text|inner)|articlebody|"
-    r"rich-?text", re.I)
-_BODY_TOKENS = {"entry", "post", "article", "prose", "hentry", "story"}
-
-
-def _is_body(names: str) -> bool:
-    return any(tok.lower() in _BODY_TOKENS or _BODY_PART.search(tok) for tok in names.split())
-
 
 _SENTENCES = re.compile(r"(?<=[.!?…])\s+")
 _ESCAPED_EMBED = re.compile(r"<(?:blockquote|iframe)\b", re.I)
@@ -92,7 +83,6 @@ class Walker:
     """Walks one tree once; ``found`` collects hits in page order."""
 
     def __init__(self, root: HtmlElement, page_url: str = "", registry: Registry = REGISTRY):
-        self.root = root
         self.page_url = page_url
         self.registry = registry
         self.roottree = root.getroottree()
@@ -138,7 +128,7 @@ class Walker:
             if child_ctx.chrome == 2:
                 continue
             if tag in _BLOCKS and not child_ctx.soft and not child_ctx.chrome:
-                t = " ".join(" ".join(el.itertext()).split())
+                t = text_of(el)
                 if len(t) > 30:
                     self.last_text = t
             children = list(el)
@@ -153,9 +143,7 @@ class Walker:
         names = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
         if names and _ALWAYS_CHROME.search(names):
             return Ctx(2, soft, body, lazy)
-        if tag == "article" or (el.get("itemprop") or "").lower() == "articlebody" or (
-            names and _is_body(names)
-        ):
+        if is_article_body(el, tag, names):
             if chrome == 1:  # an article inside a badly closed sidebar: content again
                 chrome = 0
             body, soft = True, False
@@ -239,11 +227,11 @@ class Walker:
             return True
         if ctx.lazy:
             return True
-        anchor_text = " ".join(" ".join(el.itertext()).split())
+        anchor_text = text_of(el)
         block = el.getparent()
         while block is not None and block.tag not in ("p", "li", "div", "figcaption", "td", "blockquote"):
             block = block.getparent()
-        block_text = " ".join(" ".join(block.itertext()).split()) if block is not None else ""
+        block_text = text_of(block) if block is not None else ""
         if ctx.soft and not _is_prose(block_text, anchor_text):
             return True  # a share bar or byline link, not a citation in the text
         self.add([Hit(ref, "link", handle=ref.handle, posted=_posted(ref))], el, ctx, loc,
