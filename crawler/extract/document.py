@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import lxml.html
@@ -95,6 +95,12 @@ def is_article_body(el: HtmlElement, tag: str, names: str) -> bool:
     """
     if tag == "article" or (el.get("itemprop") or "").lower() == "articlebody":
         return True
+    return bool(names) and body_names(names)
+
+
+@lru_cache(maxsize=8192)
+def body_names(names: str) -> bool:
+    """Class/id tokens naming an article body (cached: pages repeat the same class strings)."""
     return any(tok.lower() in _BODY_TOKENS or _BODY_PART.search(tok) for tok in names.split())
 
 

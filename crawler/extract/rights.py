@@ -170,7 +170,7 @@ def _text_candidates(doc: Document) -> list[tuple[HtmlElement, str]]:
         if tag is None or tag in _SKIP:
             continue
         for holder, piece in ((el, el.text), (el.getparent(), el.tail)):
-            if piece and holder is not None and _ANY_SIGN.search(piece):
+            if piece and holder is not None and not piece.isspace() and _ANY_SIGN.search(piece):
                 block = holder
                 while block is not None and block.tag not in _BLOCKS and block.getparent() is not None:
                     block = block.getparent()

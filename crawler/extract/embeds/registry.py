@@ -19,6 +19,9 @@ PLATFORM_MODULES = (
 
 # Hosts that wrap another URL in a query parameter (Iframely, Embedly, Google AMP viewer).
 _PROXY_PARAMS = ("url", "src", "href", "u")
+_HOST = re.compile(r"\s*(?:https?:)?//([^/?#\s]+)", re.I)
+_FEDI_PATH = re.compile(r"/@[\w.]+(?:@[\w.-]+)?/\d{15}")
+_PROXY = re.compile(r"[?&](?:" + "|".join(_PROXY_PARAMS) + r")=http", re.I)
 
 
 @dataclass
@@ -60,9 +63,21 @@ class Registry:
                 return p
         return None
 
+    def may_name_post(self, raw: str) -> bool:
+        """Cheap filter before parsing: a known host, a Mastodon-style path, or a proxy."""
+        m = _HOST.match(raw)
+        if m is None:
+            return False
+        host = m.group(1).lower().rsplit("@", 1)[-1].split(":", 1)[0]
+        if self.platform_for(host) is not None:
+            return True
+        if "/@" in raw and _FEDI_PATH.search(raw):
+            return True
+        return "=http" in raw and _PROXY.search(raw) is not None
+
     def match(self, raw: str | None, *, depth: int = 0) -> PostRef | None:
         """The post a URL names, or None (not a post: profile, share intent, other site)."""
-        if not raw or not self.host_hint.search(raw):
+        if not raw or not self.may_name_post(raw):
             return None
         u = parse_url(raw)
         if u is None:

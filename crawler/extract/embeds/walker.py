@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urljoin
 
@@ -141,19 +142,20 @@ class Walker:
         if tag in ("noscript", "template"):
             lazy = True
         names = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
-        if names and _ALWAYS_CHROME.search(names):
+        always, outside, soft_name = _name_markers(names) if names else (False, False, False)
+        if always:
             return Ctx(2, soft, body, lazy)
         if is_article_body(el, tag, names):
             if chrome == 1:  # an article inside a badly closed sidebar: content again
                 chrome = 0
             body, soft = True, False
         role = (el.get("role") or "").lower()
-        if tag in _CHROME_TAGS or role in _CHROME_ROLES or (names and _OUTSIDE_CHROME.search(names)):
+        if tag in _CHROME_TAGS or role in _CHROME_ROLES or outside:
             if body and chrome == 0:
                 soft = True
             elif chrome == 0:
                 chrome = 1
-        if names and _SOFT.search(names):
+        if soft_name:
             soft = True
         return Ctx(chrome, soft, body, lazy)
 
@@ -269,6 +271,13 @@ class Walker:
         if frag is None:
             return
         self.walk(frag, ctx._replace(lazy=lazy), loc_prefix=self.path(host) + "#fragment")
+
+
+@lru_cache(maxsize=8192)
+def _name_markers(names: str) -> tuple[bool, bool, bool]:
+    """(always chrome, outside-body chrome, soft) for a class/id string, cached per string."""
+    return (bool(_ALWAYS_CHROME.search(names)), bool(_OUTSIDE_CHROME.search(names)),
+            bool(_SOFT.search(names)))
 
 
 _RENDERED_IDS = ("twitter-widget", "instagram-embed", "telegram-post-", "__tt_embed")
