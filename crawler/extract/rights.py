@@ -33,6 +33,9 @@ _RESTRICTION = re.compile(
     r"[^.]*(?:reproduc|republi|redistribut|rewritten|broadcast|without (?:the )?(?:prior )?(?:written )?"
     r"(?:permission|consent)|prohibited|untersagt|prohibida|interdite|재배포)[^.]*\.?", re.I)
 _ANY_SIGN = re.compile(rf"{_SYM}|\(c\)\s*{_YEAR}|\bcopyright\b|\bcopr\.|{_RESERVED_ALL.pattern}|®", re.I)
+# Case-sensitive literals only: a fast first test for _ANY_SIGN on every text node of a page.
+_QUICK = re.compile(r"©|ⓒ|Ⓒ|&copy;|&#|\\u00a9|\([cC]\)|[oO](?:pyright|PYRIGHT|pr\.|PR\.)|®|"
+                    r"[eéEÉ](?:serv|SERV)|iservat|ISERVAT|orbehalt|ORBEHALT|oorbehoud|محفوظة|無断|版权|版權|무단")
 _WIRE = re.compile(
     r"associated press|\bAP\b|reuters|agence france-presse|\bAFP\b|\bdpa\b|\bEFE\b|\bANSA\b|"
     r"press association|\bPA Media\b|bloomberg news|\bKyodo\b|xinhua|\bUPI\b", re.I)
@@ -170,7 +173,7 @@ def _text_candidates(doc: Document) -> list[tuple[HtmlElement, str]]:
         if tag is None or tag in _SKIP:
             continue
         for holder, piece in ((el, el.text), (el.getparent(), el.tail)):
-            if piece and holder is not None and not piece.isspace() and _ANY_SIGN.search(piece):
+            if piece and holder is not None and _QUICK.search(piece) and _ANY_SIGN.search(piece):
                 block = holder
                 while block is not None and block.tag not in _BLOCKS and block.getparent() is not None:
                     block = block.getparent()
