@@ -91,6 +91,9 @@ class Crawl:
     crawl_id: str | None = None
     crawler_version: str | None = None
     warc_record_id: str | None = None
+    # where the URL was found: {"kind": "sitemap"|"feed"|"site"|"warc", "url": ..., and what the
+    # listing said about the entry: "lastmod", "title", "published", "publisher"}
+    source: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)

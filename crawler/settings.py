@@ -42,10 +42,26 @@ MAIN_TEXT = True
 CRAWL_ID = None
 VALIDATE_RECORDS = True
 
+FEED_EXPORTERS = {
+    "jsonfeed": "crawler.exporters.JsonFeedItemExporter",
+    "prov": "crawler.exporters.ProvItemExporter",
+}
+JSONFEED_TITLE = "Cited social posts"
+JSONFEED_HOME_PAGE_URL = None
+JSONFEED_FEED_URL = None
+
+EXTENSIONS = {
+    "crawler.extensions.ProgressLine": 500,
+}
+PROGRESS_INTERVAL = 10.0
+STATS_FILE = None
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidateRecordPipeline": 100,
 }
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ContactUserAgentMiddleware": 400,
+    "crawler.middlewares.WarcWriterMiddleware": 950,
 }
+WARC_OUTPUT = None

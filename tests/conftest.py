@@ -53,6 +53,44 @@ def jsonl(text: str | bytes) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
+@pytest.fixture
+def demo_site():
+    """Our demo news site (fixtures/site) on 127.0.0.1, with ETag/Last-Modified support."""
+    from crawler.demo import SiteServer
+
+    with SiteServer(FIXTURES / "site") as server:
+        yield server
+
+
+@pytest.fixture
+def serve_dir():
+    """Serve any directory the test writes on 127.0.0.1: ``serve_dir(path) -> SiteServer``."""
+    from crawler.demo import SiteServer
+
+    servers = []
+
+    def start(path):
+        server = SiteServer(path).__enter__()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.__exit__(None, None, None)
+
+
+def crawl(*args: str, cwd: Path, timeout: float = 180) -> tuple[subprocess.CompletedProcess, list[dict]]:
+    """``crawler crawl ...`` writing JSON Lines to a file; returns the process and the records."""
+    out = cwd / "out.jsonl"
+    if out.exists():
+        out.unlink()
+    res = run_cli("crawl", *args, "-o", str(out), "-s", "PROGRESS_INTERVAL=0", cwd=cwd, timeout=timeout)
+    records = jsonl(out.read_text("utf-8")) if out.exists() else []
+    for r in records:
+        assert_valid(r)
+    return res, records
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep test output readable
         pass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from lxml.html import HtmlElement
 
@@ -35,6 +36,7 @@ class CrawlMeta:
     spider: str | None = None
     crawl_id: str | None = None
     warc_record_id: str | None = None
+    source: dict[str, Any] | None = None  # what the sitemap or feed said about this URL
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -59,6 +61,7 @@ def _crawl(meta: CrawlMeta, body: bytes | None) -> Crawl:
         crawl_id=meta.crawl_id,
         crawler_version=__version__,
         warc_record_id=meta.warc_record_id,
+        source=meta.source,
     )
 
 
@@ -99,7 +102,7 @@ def extract_record(
     page_url = meta.final_url or meta.url
     doc = Document(tree=tree, url=page_url)
     # detection first: it only reads the tree, and main-text extraction works on a copy
-    article = extract_article(doc, with_text=with_text, want_text_hash=main_text)
+    article = extract_article(doc, with_text=with_text, want_text_hash=main_text, listing=meta.source)
     if not article.canonical_url:
         article.canonical_url = page_url
     posts = find_posts(doc, [page_url, article.canonical_url])

@@ -37,7 +37,31 @@ def article_node(doc: Document) -> dict[str, Any] | None:
     return best
 
 
-def extract_article(doc: Document, *, with_text: bool, want_text_hash: bool = True) -> Article:
+_PAGE_TYPES = {"webpage", "itempage", "medicalwebpage", "collectionpage"}
+
+
+def article_signal(doc: Document) -> bool | None:
+    """What the page declares itself: True an article, False something else, None silent.
+
+    JSON-LD article types or ``og:type`` article say yes; a collection or another ``og:type``
+    (website, section fronts) says no.
+    """
+    for node in doc.jsonld:
+        types = node_types(node)
+        if types & (ARTICLE_TYPES - _PAGE_TYPES):
+            return True
+        if types & {"collectionpage", "itemlist"}:
+            return False
+    og = (doc.meta_first("og:type") or "").lower()
+    if og:
+        return og == "article"
+    return None
+
+
+def extract_article(doc: Document, *, with_text: bool, want_text_hash: bool = True,
+                    listing: dict[str, Any] | None = None) -> Article:
+    """Declared fields first, then what a news sitemap or feed said (``listing``), then
+    trafilatura's heuristics for what is still missing."""
     node = article_node(doc) or {}
     canonical = _canonical(doc, node)
     publisher = _name(doc.resolve(node.get("publisher"))) or doc.meta_first("og:site_name")
@@ -70,6 +94,10 @@ def extract_article(doc: Document, *, with_text: bool, want_text_hash: bool = Tr
             or _jsonld_str(node.get("description"))
         ),
     )
+    if listing:
+        art.title = art.title or collapse(listing.get("title"))
+        art.published = art.published or iso_date(listing.get("published"))
+        art.publisher = art.publisher or collapse(listing.get("publisher"))
     needs_meta = not (art.title and art.published and art.authors and art.publisher)
     if with_text or want_text_hash:
         text, meta = _trafilatura(doc, with_metadata=needs_meta)

@@ -10,6 +10,23 @@ import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
 
 from crawler.extract import CrawlMeta, ExtractError, extract_record, extract_text_record
+from crawler.extract.article import article_signal
+from crawler.extract.document import Document
+
+
+def extract_from_bytes(spider: scrapy.Spider, body: bytes, meta: CrawlMeta) -> dict:
+    """A record from raw bytes (archives): HTML, or plain text when the type says so."""
+    settings = spider.crawler.settings
+    if "text/plain" in (meta.header("content-type") or ""):
+        from crawler.extract.document import decode_bytes
+
+        rec = extract_text_record(decode_bytes(body, meta.header("content-type")), meta,
+                                  with_text=settings.getbool("EXTRACT_TEXT"), body=body)
+    else:
+        rec = extract_record(body, meta, with_text=settings.getbool("EXTRACT_TEXT"),
+                             main_text=settings.getbool("MAIN_TEXT", True))
+    spider.crawler.stats.inc_value("pages/extracted")
+    return rec.to_dict()
 
 
 def response_meta(response: Response, spider: scrapy.Spider) -> CrawlMeta:
@@ -28,6 +45,8 @@ def response_meta(response: Response, spider: scrapy.Spider) -> CrawlMeta:
         redirects=redirects,
         spider=spider.name,
         crawl_id=getattr(spider, "crawl_id", None),
+        warc_record_id=response.meta.get("warc_record_id"),
+        source=response.meta.get("source"),
     )
 
 
@@ -43,6 +62,18 @@ class RecordSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.crawl_id = crawler.settings.get("CRAWL_ID") or uuid.uuid4().hex
         return spider
+
+    def parse_article(self, response: Response):
+        """A page a listing presented as an article, unless it declares itself something else."""
+        if isinstance(response, HtmlResponse) and article_signal(
+            Document(tree=response.selector.root, url=response.url)
+        ) is False:
+            self.crawler.stats.inc_value("pages/not_articles")
+            self.logger.info("skipped %s: the page declares it is not an article", response.url)
+            return
+        record = self.record(response)
+        if record is not None:
+            yield record
 
     def record(self, response: Response) -> dict | None:
         settings = self.crawler.settings

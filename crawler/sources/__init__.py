@@ -1,0 +1,1 @@
+"""Listing documents (sitemaps, feeds, archives) to article URLs: pure parsing, no I/O."""

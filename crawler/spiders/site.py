@@ -1,0 +1,78 @@
+"""``site``: follow links inside a site and extract the pages that are articles.
+
+    crawler crawl site -a url=https://site.example/news/ [-a allow=REGEX] [-a deny=REGEX] [-a depth=3]
+
+A page is an article when it says so (JSON-LD ``NewsArticle``/``Article``/``BlogPosting``,
+``og:type`` article) or, failing that, when its URL looks like one (a date or a long slug);
+section fronts and tag pages are followed but not emitted.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import HtmlResponse
+from scrapy.linkextractors import LinkExtractor
+
+from crawler.extract.article import article_signal
+from crawler.extract.document import Document
+from crawler.spiders.base import RecordSpider
+
+_ARTICLE_URL = re.compile(r"/(?:19|20)\d\d/[01]?\d/|/[^/]*[a-z0-9]+(?:-[a-z0-9]+){3,}[^/]*/?$", re.I)
+def looks_like_article(tree, url: str) -> bool:
+    """What the page declares, else the URL rule (a date or a long slug in the path)."""
+    declared = article_signal(Document(tree=tree, url=url))
+    if declared is not None:
+        return declared
+    return bool(_ARTICLE_URL.search(urlsplit(url).path))
+
+
+class SiteSpider(RecordSpider):
+    name = "site"
+
+    def __init__(self, url: str | None = None, allow: str | None = None, deny: str | None = None,
+                 depth: str | int = 3, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not url or not url.startswith(("http://", "https://")):
+            raise ValueError("site: give -a url=START_PAGE")
+        try:
+            self.max_depth = int(depth)
+        except ValueError:
+            raise ValueError(f"site: depth={depth!r} is not a whole number") from None
+        for name, rx in (("allow", allow), ("deny", deny)):
+            if rx:
+                try:
+                    re.compile(rx)
+                except re.error as exc:
+                    raise ValueError(f"site: {name}={rx!r} is not a valid regular expression ({exc})") from None
+        self.url = url
+        host = urlsplit(url).hostname or ""
+        self.allowed_domains = [host]
+        self.host = host
+        # no allow_domains: LinkExtractor compares it with host:port, which fails with a port
+        self.links = LinkExtractor(allow=allow or (), deny=deny or (), unique=True)
+
+    async def start(self):
+        yield scrapy.Request(self.url, callback=self.parse, dont_filter=True, meta={"site_depth": 0})
+
+    def start_requests(self):  # Scrapy < 2.13
+        yield scrapy.Request(self.url, callback=self.parse, dont_filter=True, meta={"site_depth": 0})
+
+    def parse(self, response):
+        if not isinstance(response, HtmlResponse):
+            return
+        depth = response.meta.get("site_depth", 0)
+        if depth < self.max_depth:
+            for link in self.links.extract_links(response):
+                if urlsplit(link.url).hostname != self.host:
+                    continue
+                yield response.follow(link, callback=self.parse, meta={"site_depth": depth + 1})
+        if looks_like_article(response.selector.root, response.url):
+            response.meta["source"] = {"kind": "site", "url": self.url}
+            record = self.record(response)
+            if record is not None:
+                yield record
+        else:
+            self.crawler.stats.inc_value("pages/not_articles")
