@@ -130,6 +130,37 @@ def _with_default_format(target: str) -> str:
     return target + ":jsonlines"
 
 
+def _cmdline_settings(args: list[str]) -> dict[str, str]:
+    out = {}
+    for i, a in enumerate(args):
+        value = None
+        if a in ("-s", "--set") and i + 1 < len(args):
+            value = args[i + 1]
+        elif a.startswith("--set="):
+            value = a.removeprefix("--set=")
+        if value and "=" in value:
+            name, _, v = value.partition("=")
+            out[name] = v
+    return out
+
+
+def _state_preflight(args: list[str]) -> str | None:
+    """A clear message, before Scrapy starts, when the state store is locked or unusable."""
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.state import StateError, open_store
+
+    settings = get_project_settings()
+    settings.setdict(_cmdline_settings(args), priority="cmdline")
+    if not settings.getbool("STATE_ENABLED", True):
+        return None
+    try:
+        open_store(settings.get("STATE_URI"), lock_wait=settings.getfloat("STATE_LOCK_WAIT", 0.0)).close()
+    except StateError as exc:
+        return str(exc)
+    return None
+
+
 def cmd_crawl(argv: list[str]) -> int:
     from scrapy.cmdline import execute
 
@@ -144,10 +175,55 @@ def cmd_crawl(argv: list[str]) -> int:
             has_output = True
     if not has_output:
         args += ["-o", "-:jsonlines"]
+    problem = _state_preflight(args)
+    if problem:
+        _err(problem)
+        return 1
     try:
         execute(["scrapy", "crawl", *args])
     except SystemExit as exc:
-        return int(exc.code or 0)
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0
+
+
+# ---- feed ---------------------------------------------------------------------------------
+
+
+def cmd_feed(args: argparse.Namespace) -> int:
+    from scrapy.settings import Settings
+
+    from crawler import settings as project_settings
+    from crawler.extract.article import iso_date
+    from crawler.incremental import write_rolling_feed
+    from crawler.state import StateError, open_store
+
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    for item in args.set or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            _err(f"feed: -s {item!r}: expected NAME=VALUE")
+            return 2
+        settings.set(name, value, priority="cmdline")
+    since = None
+    if args.since:
+        since = iso_date(args.since)
+        if since is None:
+            _err(f"feed: --since {args.since!r} is not a date (e.g. 2025-05-01)")
+            return 2
+    if args.limit is not None and args.limit < 1:
+        _err("feed: --limit must be at least 1")
+        return 2
+    try:
+        store = open_store(settings.get("STATE_URI"), lock=False)
+    except StateError as exc:
+        _err(str(exc))
+        return 1
+    try:
+        n = write_rolling_feed(store, args.output, settings, limit=args.limit, since=since)
+    finally:
+        store.close()
+    print(f"wrote {n} item{'s' if n != 1 else ''} to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -178,6 +254,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         settings.setdict({
             "LOG_LEVEL": "WARNING" if not args.verbose else "INFO",
             "AUTOTHROTTLE_START_DELAY": 0.05,
+            "STATE_ENABLED": False,  # every demo run shows the whole site
             "JSONFEED_TITLE": "Tidewater Gazette: cited social posts (demo)",
             "JSONFEED_HOME_PAGE_URL": server.base + "/",
             "JSONFEED_FEED_URL": server.base + "/feed.json",
@@ -230,6 +307,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
     demo.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="Scrapy setting (repeatable)")
 
+    fd = sub.add_parser("feed", help="write a JSON Feed 1.1 of the latest versions in the state store",
+                        description="Write a JSON Feed 1.1 of the latest record versions in the state store, "
+                                    "newest first (atomically: temporary file, then rename).")
+    fd.add_argument("-o", "--output", required=True, help="the JSON Feed file to write")
+    fd.add_argument("--limit", type=int, help="at most N items (default: ROLLING_FEED_LIMIT, 100)")
+    fd.add_argument("--since", help="only articles published on or after DATE")
+    fd.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+                    help="setting, e.g. STATE_URI=sqlite:///path.sqlite or JSONFEED_TITLE=...")
+
     sub.add_parser("crawl", help="run a spider: crawl SPIDER [-a NAME=VALUE] [-o FILE[:FORMAT]] [-s NAME=VALUE]",
                    add_help=False)
     return ap
@@ -254,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_extract(args)
     if args.command == "demo":
         return cmd_demo(args)
+    if args.command == "feed":
+        return cmd_feed(args)
     parser.print_help(sys.stderr)
     return 2
 

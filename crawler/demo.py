@@ -12,6 +12,7 @@ import hashlib
 import http.server
 import mimetypes
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -20,8 +21,9 @@ TOKEN = b"__BASE__"
 
 
 class SiteServer:
-    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0, delay: float = 0.0):
         self.root = Path(root).resolve()
+        self.delay = delay  # seconds per response: a slow site, for tests that interrupt a crawl
         self.requests: Counter[str] = Counter()
         self.conditional: Counter[str] = Counter()
         server = self
@@ -49,6 +51,8 @@ class SiteServer:
         return path.read_bytes().replace(TOKEN, self.base.encode())
 
     def handle(self, h: http.server.BaseHTTPRequestHandler) -> None:
+        if self.delay:
+            time.sleep(self.delay)
         rel = unquote(urlsplit(h.path).path).lstrip("/") or "index.html"
         path = (self.root / rel).resolve()
         if path.is_dir():

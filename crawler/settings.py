@@ -51,17 +51,31 @@ JSONFEED_HOME_PAGE_URL = None
 JSONFEED_FEED_URL = None
 
 EXTENSIONS = {
+    "crawler.incremental.StateExtension": 100,
     "crawler.extensions.ProgressLine": 500,
 }
+FEED_STORAGES = {
+    "": "crawler.incremental.FlushingFileFeedStorage",
+    "file": "crawler.incremental.FlushingFileFeedStorage",
+}
+
+# Incremental state (see crawler/state): on by default, one SQLite file in the working directory.
+STATE_ENABLED = True
+STATE_URI = "sqlite:///.state/crawler.sqlite"
+STATE_LOCK_WAIT = 0.0
+ROLLING_FEED = None
+ROLLING_FEED_LIMIT = 100
 PROGRESS_INTERVAL = 10.0
 STATS_FILE = None
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidateRecordPipeline": 100,
+    "crawler.incremental.IncrementalPipeline": 200,
 }
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ContactUserAgentMiddleware": 400,
+    "crawler.incremental.ConditionalRequestMiddleware": 580,
     "crawler.middlewares.WarcWriterMiddleware": 950,
 }
 WARC_OUTPUT = None

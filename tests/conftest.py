@@ -79,12 +79,18 @@ def serve_dir():
         server.__exit__(None, None, None)
 
 
-def crawl(*args: str, cwd: Path, timeout: float = 180) -> tuple[subprocess.CompletedProcess, list[dict]]:
-    """``crawler crawl ...`` writing JSON Lines to a file; returns the process and the records."""
-    out = cwd / "out.jsonl"
+def crawl(*args: str, cwd: Path, timeout: float = 180, state: str | None = None,
+          out_name: str = "out.jsonl") -> tuple[subprocess.CompletedProcess, list[dict]]:
+    """``crawler crawl ...`` writing JSON Lines to a file; returns the process and the records.
+
+    Without ``state`` (a STATE_URI) the run keeps no state, so repeated crawls each emit all.
+    """
+    out = cwd / out_name
     if out.exists():
         out.unlink()
-    res = run_cli("crawl", *args, "-o", str(out), "-s", "PROGRESS_INTERVAL=0", cwd=cwd, timeout=timeout)
+    state_args = ("-s", f"STATE_URI={state}") if state else ("-s", "STATE_ENABLED=False")
+    res = run_cli("crawl", *args, "-o", str(out), "-s", "PROGRESS_INTERVAL=0", *state_args,
+                  cwd=cwd, timeout=timeout)
     records = jsonl(out.read_text("utf-8")) if out.exists() else []
     for r in records:
         assert_valid(r)

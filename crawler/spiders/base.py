@@ -63,6 +63,14 @@ class RecordSpider(scrapy.Spider):
         spider.crawl_id = crawler.settings.get("CRAWL_ID") or uuid.uuid4().hex
         return spider
 
+    def article_request(self, url: str, source: dict) -> scrapy.Request:
+        """A request for a listed article. With the state store on, the store (not the
+        duplicate filter) decides what is new: a resumed run re-requests what a killed run
+        had in flight, and conditional requests keep that cheap."""
+        stateful = self.crawler.settings.getbool("STATE_ENABLED", True)
+        return scrapy.Request(url, callback=self.parse_article, meta={"source": source},
+                              dont_filter=stateful)
+
     def parse_article(self, response: Response):
         """A page a listing presented as an article, unless it declares itself something else."""
         if isinstance(response, HtmlResponse) and article_signal(

@@ -33,7 +33,7 @@ class FeedSpider(RecordSpider):
     def _start(self):
         for u in self.urls:
             yield scrapy.Request(u, callback=self.parse_feed, dont_filter=True,
-                                 errback=self.listing_failed)
+                                 errback=self.listing_failed, meta={"listing": True})
 
     def listing_failed(self, failure):
         self.crawler.stats.inc_value("listings/failed")
@@ -53,4 +53,4 @@ class FeedSpider(RecordSpider):
                 continue
             source = {"kind": "feed", "url": response.url, "title": entry.title,
                       "published": entry.published, "publisher": title}
-            yield scrapy.Request(entry.url, callback=self.parse_article, meta={"source": source})
+            yield self.article_request(entry.url, source)

@@ -13,7 +13,7 @@ from crawler.spiders.base import RecordSpider
 
 class FetchSpider(RecordSpider):
     name = "fetch"
-    custom_settings = {"ITEM_PIPELINES": {}}
+    custom_settings = {"ITEM_PIPELINES": {}, "STATE_ENABLED": False}
 
     def __init__(self, urls: list[str] | None = None, results: dict | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)

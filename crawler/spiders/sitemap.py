@@ -47,7 +47,7 @@ class SitemapSpider(RecordSpider):
 
     def _listing(self, url: str, callback) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.listing_failed, dont_filter=True,
-                              meta={"handle_httpstatus_list": [404, 410]})
+                              meta={"handle_httpstatus_list": [404, 410], "listing": True})
 
     def listing_failed(self, failure):
         self.crawler.stats.inc_value("listings/failed")
@@ -83,4 +83,4 @@ class SitemapSpider(RecordSpider):
                 self.crawler.stats.inc_value("listings/entries_too_old")
                 continue
             source = {"kind": "sitemap", "url": response.url, "lastmod": entry.lastmod, **entry.news}
-            yield scrapy.Request(entry.loc, callback=self.parse_article, meta={"source": source})
+            yield self.article_request(entry.loc, source)

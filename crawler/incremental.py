@@ -1,0 +1,184 @@
+"""Incremental crawling: conditional requests, new/changed/unchanged, the emission journal.
+
+Three Scrapy components share one state store (``crawler.state``), opened by the extension:
+
+- ``ConditionalRequestMiddleware`` sends ``If-None-Match``/``If-Modified-Since`` for URLs an
+  earlier run emitted; a ``304`` ends there (counted, no record).
+- ``IncrementalPipeline`` drops a record whose findings hash equals the stored version, stamps
+  ``previous_version`` on a changed one, and marks new versions *pending*.
+- ``StateExtension`` marks a version *done* once the feed exporters have written it, settles
+  versions left pending by a killed run, rewrites ``ROLLING_FEED`` at the end, and closes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.exceptions import DropItem, IgnoreRequest, NotConfigured
+from scrapy.extensions.feedexport import FileFeedStorage
+
+from crawler.state import StateError, open_store
+
+logger = logging.getLogger(__name__)
+_VERSION = re.compile(rb'"version": "(sha256:[0-9a-f]{32})"')
+_JSONL = {"jsonlines", "jsonl", "jl"}
+
+
+def _store(crawler):
+    store = getattr(crawler, "state_store", None)
+    if store is None:
+        raise NotConfigured
+    return store
+
+
+class StateExtension:
+    def __init__(self, crawler):
+        settings = crawler.settings
+        if not settings.getbool("STATE_ENABLED", True):
+            raise NotConfigured
+        self.crawler = crawler
+        try:
+            self.store = open_store(settings.get("STATE_URI"),
+                                    lock_wait=settings.getfloat("STATE_LOCK_WAIT", 0.0))
+        except StateError as exc:  # `crawler crawl` checks first; this is `scrapy crawl`
+            logger.critical("%s", exc)
+            raise
+        crawler.state_store = self.store
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler)
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    def opened(self, spider):
+        """Settle what an interrupted run left pending, then remember this run's outputs."""
+        current = self._jsonl_outputs()
+        previous = json.loads(self.store.get_meta("jsonl_outputs") or "[]")
+        pending = self.store.pending()
+        if pending:
+            written = _versions_in(previous + current)
+            for url, version in pending:
+                self.store.settle(url, version, emitted=version.encode() in written)
+            logger.info("settled %d versions left pending by an interrupted run", len(pending))
+        self.store.set_meta("jsonl_outputs", json.dumps(current))
+
+    def _jsonl_outputs(self) -> list[str]:
+        out = []
+        for uri, opts in (self.crawler.settings.getdict("FEEDS") or {}).items():
+            uri = str(uri)
+            if (opts or {}).get("format") in _JSONL and not uri.startswith(("stdout:", "-")):
+                out.append(str(Path(uri.removeprefix("file://")).resolve()))
+        return out
+
+    def scraped(self, item, response=None, spider=None):
+        # connected after Scrapy's FeedExporter, so the outputs already hold this item
+        self.store.finish_emit(item["crawl"]["url"], item["version"])
+
+    def closed(self, spider, reason):
+        try:
+            path = self.crawler.settings.get("ROLLING_FEED")
+            if path:
+                write_rolling_feed(self.store, path, self.crawler.settings)
+        finally:
+            self.store.close()
+
+
+def _versions_in(paths: list[str]) -> set[bytes]:
+    found: set[bytes] = set()
+    for p in dict.fromkeys(paths):
+        path = Path(p)
+        if path.is_file():
+            with path.open("rb") as fh:
+                for line in fh:
+                    found.update(_VERSION.findall(line))
+    return found
+
+
+def write_rolling_feed(store, path: str, settings, limit: int | None = None, since: str | None = None) -> int:
+    from crawler.exporters import jsonfeed_document, jsonfeed_item
+    from crawler.extensions import write_atomic
+
+    limit = limit or settings.getint("ROLLING_FEED_LIMIT", 100)
+    items = [jsonfeed_item(r) for r in store.latest(limit=limit, since=since)]
+    doc = jsonfeed_document(items, title=settings.get("JSONFEED_TITLE") or "Cited social posts",
+                            home_page_url=settings.get("JSONFEED_HOME_PAGE_URL"),
+                            feed_url=settings.get("JSONFEED_FEED_URL"))
+    write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
+    return len(items)
+
+
+class ConditionalRequestMiddleware:
+    def __init__(self, crawler):
+        self.store = _store(crawler)
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        if request.meta.get("listing"):
+            return None
+        st = self.store.get(request.url)
+        if st is None or not st.version:
+            return None
+        if st.etag:
+            request.headers.setdefault(b"If-None-Match", st.etag)
+        if st.last_modified:
+            request.headers.setdefault(b"If-Modified-Since", st.last_modified)
+        if st.etag or st.last_modified:
+            request.meta["conditional"] = True
+            self.stats.inc_value("state/conditional_requests")
+        return None
+
+    def process_response(self, request, response, spider=None):
+        if response.status == 304 and request.meta.get("conditional"):
+            self.store.seen(request.url)
+            self.stats.inc_value("state/unchanged_304")
+            raise IgnoreRequest(f"not modified: {request.url}")
+        return response
+
+
+class IncrementalPipeline:
+    def __init__(self, crawler):
+        self.store = _store(crawler)
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item, spider=None):
+        c = item["crawl"]
+        url = c["url"]
+        prev = self.store.get(url)
+        if prev is not None and prev.version == item["version"]:
+            self.store.seen(url, etag=c.get("etag"), last_modified=c.get("last_modified"),
+                            content_sha256=c.get("content_sha256"))
+            self.stats.inc_value("state/unchanged_same_findings")
+            raise DropItem(f"unchanged since the last run: {url}", log_level="DEBUG")
+        if prev is not None and prev.version:
+            item["previous_version"] = prev.version
+            self.stats.inc_value("state/changed")
+        else:
+            self.stats.inc_value("state/new")
+        self.store.begin_emit(url, dict(item))
+        return item
+
+
+class FlushingFileFeedStorage(FileFeedStorage):
+    """Local feed files opened unbuffered: each JSON Lines record reaches the OS as it is
+    exported, so a killed run leaves every record it reported as written on disk."""
+
+    def open(self, spider):
+        dirname = Path(self.path).parent
+        if dirname and not dirname.exists():
+            dirname.mkdir(parents=True)
+        return Path(self.path).open(self.write_mode, buffering=0)

@@ -1,0 +1,60 @@
+"""The state store: what earlier runs saw, so a run emits only new or changed articles.
+
+``open_store(uri)`` picks the backend from ``STATE_URI``: ``sqlite:///relative/path`` or
+``sqlite:////absolute/path`` (the default, one file under the working directory) and, for many
+workers, ``redis://HOST:PORT/DB``.
+
+Emission is a two-step journal so that output and state never disagree after a crash: the
+pipeline marks a version *pending* (with the row it replaces), the output is written, then the
+version is marked *done*. On start, pending rows are settled by looking for their version in
+the run's JSON Lines outputs: found means it was emitted, missing means it was not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class StateError(RuntimeError):
+    """The store cannot be used (bad URI, locked by another run, unreadable)."""
+
+
+@dataclass
+class UrlState:
+    url: str
+    canonical_url: str | None
+    etag: str | None
+    last_modified: str | None
+    content_sha256: str | None
+    record_id: str | None
+    version: str | None
+    first_seen: str
+    last_seen: str
+
+
+class StateStore(Protocol):
+    def get(self, url: str) -> UrlState | None: ...
+    def begin_emit(self, url: str, record: dict[str, Any]) -> None: ...
+    def finish_emit(self, url: str, version: str) -> None: ...
+    def pending(self) -> list[tuple[str, str]]: ...
+    def settle(self, url: str, version: str, emitted: bool) -> None: ...
+    def seen(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+             content_sha256: str | None = None) -> None: ...
+    def latest(self, limit: int | None = None, since: str | None = None) -> list[dict[str, Any]]: ...
+    def get_meta(self, key: str) -> str | None: ...
+    def set_meta(self, key: str, value: str) -> None: ...
+    def close(self) -> None: ...
+
+
+def open_store(uri: str | None, *, lock: bool = True, lock_wait: float = 0.0) -> StateStore:
+    uri = uri or "sqlite:///.state/crawler.sqlite"
+    if uri.startswith("sqlite:///"):
+        from crawler.state.sqlite import SqliteStore
+
+        return SqliteStore(uri.removeprefix("sqlite:///"), lock=lock, lock_wait=lock_wait)
+    if uri.startswith(("redis://", "rediss://", "unix://")):
+        from crawler.state.redis import RedisStore
+
+        return RedisStore(uri)
+    raise StateError(f"STATE_URI={uri!r}: use sqlite:///PATH or redis://HOST:PORT/DB")

@@ -1,0 +1,176 @@
+"""SQLite backend: one file, WAL mode, one transaction per change, a lock file per store."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from crawler.state import StateError, UrlState
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS urls (
+    url TEXT PRIMARY KEY,
+    canonical_url TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    content_sha256 TEXT,
+    record_id TEXT,
+    version TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    published TEXT,
+    record TEXT,
+    pending_version TEXT,
+    pending_record TEXT
+);
+CREATE INDEX IF NOT EXISTS urls_pending ON urls(pending_version) WHERE pending_version IS NOT NULL;
+CREATE INDEX IF NOT EXISTS urls_published ON urls(published);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class SqliteStore:
+    def __init__(self, path: str, *, lock: bool = True, lock_wait: float = 0.0):
+        self.path = path
+        directory = os.path.dirname(os.path.abspath(path))
+        try:
+            os.makedirs(directory, exist_ok=True)
+        except OSError as exc:
+            raise StateError(f"state store {path}: cannot create {directory}: {exc}") from None
+        self._lock_fh = None
+        if lock:
+            self._acquire_lock(lock_wait)
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            self._release_lock()
+            raise StateError(f"state store {path}: {exc}") from None
+
+    # -- locking: two overlapping runs must not interleave their journals ------------------
+
+    def _acquire_lock(self, wait: float) -> None:
+        self._lock_fh = open(self.path + ".lock", "a+")  # noqa: SIM115 - held for the run
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(self._lock_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self._lock_fh.seek(0)
+                self._lock_fh.truncate()
+                self._lock_fh.write(f"{os.getpid()}\n")
+                self._lock_fh.flush()
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    self._lock_fh.seek(0)
+                    holder = self._lock_fh.read().strip() or "?"
+                    self._lock_fh.close()
+                    self._lock_fh = None
+                    raise StateError(
+                        f"state store {self.path} is in use by another run (pid {holder}); "
+                        "wait for it to finish, or set STATE_LOCK_WAIT=SECONDS to wait") from None
+                time.sleep(0.2)
+
+    def _release_lock(self) -> None:
+        if self._lock_fh is not None:
+            fcntl.flock(self._lock_fh, fcntl.LOCK_UN)
+            self._lock_fh.close()
+            self._lock_fh = None
+
+    # -- reads and writes -------------------------------------------------------------------
+
+    def get(self, url: str) -> UrlState | None:
+        row = self.db.execute(
+            "SELECT url, canonical_url, etag, last_modified, content_sha256, record_id,"
+            " COALESCE(pending_version, version), first_seen, last_seen FROM urls WHERE url = ?",
+            (url,)).fetchone()
+        return UrlState(*row) if row else None
+
+    def seen(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+             content_sha256: str | None = None) -> None:
+        """A fetch that emitted nothing (304, or same findings): refresh validators and time."""
+        self.db.execute(
+            "UPDATE urls SET last_seen = ?, etag = COALESCE(?, etag),"
+            " last_modified = COALESCE(?, last_modified),"
+            " content_sha256 = COALESCE(?, content_sha256) WHERE url = ?",
+            (_now(), etag, last_modified, content_sha256, url))
+
+    def begin_emit(self, url: str, record: dict[str, Any]) -> None:
+        c = record["crawl"]
+        now = _now()
+        text = json.dumps(record, ensure_ascii=False)
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            exists = self.db.execute("SELECT 1 FROM urls WHERE url = ?", (url,)).fetchone()
+            if not exists:
+                self.db.execute(
+                    "INSERT INTO urls (url, first_seen, last_seen) VALUES (?, ?, ?)", (url, now, now))
+            self.db.execute(
+                "UPDATE urls SET pending_version = ?, pending_record = ?, last_seen = ?,"
+                " etag = ?, last_modified = ?, content_sha256 = ? WHERE url = ?",
+                (record["version"], text, now, c.get("etag"), c.get("last_modified"),
+                 c.get("content_sha256"), url))
+
+    def finish_emit(self, url: str, version: str) -> None:
+        self.settle(url, version, emitted=True)
+
+    def settle(self, url: str, version: str, emitted: bool) -> None:
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            row = self.db.execute("SELECT pending_record FROM urls WHERE url = ? AND pending_version = ?",
+                                  (url, version)).fetchone()
+            if row is None:
+                return
+            if emitted:
+                rec = json.loads(row[0])
+                self.db.execute(
+                    "UPDATE urls SET version = ?, record = ?, record_id = ?, canonical_url = ?,"
+                    " published = ?, pending_version = NULL, pending_record = NULL WHERE url = ?",
+                    (version, row[0], rec["id"], rec["article"].get("canonical_url"),
+                     rec["article"].get("published") or rec["crawl"]["fetched_at"], url))
+            else:  # never reached the output: forget the validators so it is fetched in full
+                self.db.execute(
+                    "UPDATE urls SET pending_version = NULL, pending_record = NULL, etag = NULL,"
+                    " last_modified = NULL WHERE url = ?", (url,))
+                self.db.execute("DELETE FROM urls WHERE url = ? AND version IS NULL", (url,))
+
+    def pending(self) -> list[tuple[str, str]]:
+        return self.db.execute(
+            "SELECT url, pending_version FROM urls WHERE pending_version IS NOT NULL").fetchall()
+
+    def latest(self, limit: int | None = None, since: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT record FROM urls WHERE record IS NOT NULL"
+        args: list[Any] = []
+        if since:
+            sql += " AND published >= ?"
+            args.append(since)
+        sql += " ORDER BY published DESC, url"
+        if limit:
+            sql += " LIMIT ?"
+            args.append(int(limit))
+        return [json.loads(r[0]) for r in self.db.execute(sql, args)]
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?)"
+                        " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        finally:
+            self._release_lock()

@@ -1,0 +1,153 @@
+"""Scheduled, incremental crawls: conditional requests, versions, stats, rolling feed, lock, resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import FIXTURES, ROOT, assert_valid, crawl, jsonl, run_cli
+
+from crawler.demo import SiteServer
+
+ARTICLES = 24
+
+
+@pytest.fixture
+def site_copy(tmp_path):
+    """A copy of the demo site that a test may edit, served on 127.0.0.1."""
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURES / "site", root)
+    with SiteServer(root) as server:
+        yield server
+
+
+def test_three_runs_new_unchanged_changed(site_copy, tmp_path):
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    stats = tmp_path / "stats.json"
+    url = f"url={site_copy.base}/"
+    res, run1 = crawl("sitemap", "-a", url, "-s", f"STATS_FILE={stats}", cwd=tmp_path, state=state)
+    assert res.returncode == 0, res.stderr.decode()[-2000:]
+    assert len(run1) == ARTICLES and all(r["previous_version"] is None for r in run1)
+    s1 = json.loads(stats.read_text())
+    assert s1["records"] == ARTICLES and s1["detail"]["state/new"] == ARTICLES
+
+    site_copy.conditional.clear()
+    res, run2 = crawl("sitemap", "-a", url, "-s", f"STATS_FILE={stats}", cwd=tmp_path, state=state)
+    assert res.returncode == 0 and run2 == []
+    s2 = json.loads(stats.read_text())
+    # 8 articles are in both sitemaps: each listing entry is requested, conditionally
+    assert s2["detail"]["state/unchanged_304"] == s2["detail"]["state/conditional_requests"] == ARTICLES + 8
+    article_paths = {p for p in site_copy.conditional if p.startswith("/2025/")}
+    assert len(article_paths) == ARTICLES  # every article request was conditional
+    assert not any(p.endswith((".xml", ".txt")) for p in site_copy.conditional)  # listings re-read
+
+    page = next((tmp_path / "site" / "2025").rglob("*.html"))
+    html = page.read_text()
+    page.write_text(html.replace("</article>", '<iframe src="https://www.youtube.com/embed/NewEmbed123"></iframe></article>'))
+    os.utime(page, (time.time() + 5, time.time() + 5))
+    res, run3 = crawl("sitemap", "-a", url, "-s", f"STATS_FILE={stats}", cwd=tmp_path, state=state)
+    assert res.returncode == 0
+    [changed] = run3
+    before = next(r for r in run1 if r["crawl"]["url"] == changed["crawl"]["url"])
+    assert changed["crawl"]["url"].endswith(page.name)
+    assert changed["id"] == before["id"] and changed["version"] != before["version"]
+    assert changed["previous_version"] == before["version"]
+    assert any(p["post_id"] == "NewEmbed123" for p in changed["posts"])
+    s3 = json.loads(stats.read_text())
+    assert s3["detail"]["state/changed"] == 1 and s3["detail"]["state/unchanged_304"] >= ARTICLES - 1
+
+
+def test_same_findings_with_new_bytes_emit_nothing(site_copy, tmp_path):
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    res, run1 = crawl("sitemap", "-a", f"url={site_copy.base}/sitemap.xml", cwd=tmp_path, state=state)
+    assert len(run1) == ARTICLES
+    page = next((tmp_path / "site" / "2025").rglob("*.html"))
+    page.write_text(page.read_text().replace("<header", '<div class="ad">Ad #98765</div><header'))
+    os.utime(page, (time.time() + 5, time.time() + 5))
+    res, run2 = crawl("sitemap", "-a", f"url={site_copy.base}/sitemap.xml", "-s", f"STATS_FILE={tmp_path / 's.json'}",
+                      cwd=tmp_path, state=state)
+    assert run2 == []
+    assert json.loads((tmp_path / "s.json").read_text())["detail"]["state/unchanged_same_findings"] == 1
+
+
+def test_rolling_feed_and_feed_command(site_copy, tmp_path):
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    rolling = tmp_path / "public" / "feed.json"
+    res, _ = crawl("sitemap", "-a", f"url={site_copy.base}/", "-s", f"ROLLING_FEED={rolling}",
+                   "-s", "ROLLING_FEED_LIMIT=10", cwd=tmp_path, state=state)
+    assert res.returncode == 0
+    feed = json.loads(rolling.read_text())
+    assert feed["version"] == "https://jsonfeed.org/version/1.1" and len(feed["items"]) == 10
+    dates = [i["date_published"] for i in feed["items"]]
+    assert dates == sorted(dates, reverse=True)
+    for item in feed["items"]:
+        assert_valid(item["_provenance"])
+    out = tmp_path / "cmd-feed.json"
+    res = run_cli("feed", "-s", f"STATE_URI={state}", "-o", str(out), "--limit", "5", "--since", "2025-05-20",
+                  cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()
+    items = json.loads(out.read_text())["items"]
+    assert 0 < len(items) <= 5 and all(i["date_published"] >= "2025-05-20" for i in items)
+    assert run_cli("feed", "-o", str(out), "--since", "someday", cwd=tmp_path).returncode == 2
+
+
+def test_second_run_on_a_locked_store_exits_with_a_clear_message(site_copy, tmp_path):
+    from crawler.state import open_store
+
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    holder = open_store(state)
+    try:
+        res, records = crawl("sitemap", "-a", f"url={site_copy.base}/", cwd=tmp_path, state=state)
+    finally:
+        holder.close()
+    assert res.returncode != 0 and records == []
+    assert b"is in use by another run" in res.stderr and b"Traceback" not in res.stderr
+
+
+def _make_big_site(root, n):
+    root.mkdir()
+    for i in range(n):
+        (root / f"a{i}.html").write_text(
+            f"<html><head><title>Article {i}</title><meta property='og:type' content='article'></head><body>"
+            f"<article><p>Story {i} is long enough to be the body of an article here.</p>"
+            f"<blockquote class='twitter-tweet'><a href='https://twitter.com/x/status/{1918000000000000000 + i}'>May 1, 2025</a></blockquote>"
+            "</article></body></html>")
+    locs = "".join(f"<url><loc>__BASE__/a{i}.html</loc></url>" for i in range(n))
+    (root / "sitemap.xml").write_text(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>')
+
+
+def test_kill_and_resume_loses_nothing_and_duplicates_nothing(tmp_path):
+    n = 300
+    _make_big_site(tmp_path / "big", n)
+    jobdir, state = tmp_path / "job", f"sqlite:///{tmp_path / 'state.sqlite'}"
+    with SiteServer(tmp_path / "big", delay=0.01) as server:
+        def run(out):
+            return [sys.executable, "-m", "crawler", "crawl", "sitemap", "-a", f"url={server.base}/sitemap.xml",
+                    "-o", str(tmp_path / out), "-s", f"JOBDIR={jobdir}", "-s", f"STATE_URI={state}",
+                    "-s", "CONCURRENT_REQUESTS=4", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "PROGRESS_INTERVAL=0"]
+
+        proc = subprocess.Popen(run("part1.jsonl"), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if (tmp_path / "part1.jsonl").exists() and (tmp_path / "part1.jsonl").read_bytes().count(b"\n") >= n // 3:
+                break
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the crawl finished before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        part1 = jsonl((tmp_path / "part1.jsonl").read_bytes().decode("utf-8", "replace").rsplit("\n", 1)[0] + "\n")
+        assert 0 < len(part1) < n
+        res = subprocess.run(run("part2.jsonl"), cwd=ROOT, capture_output=True, timeout=300)
+        assert res.returncode == 0, res.stderr.decode()[-2000:]
+    part2 = jsonl((tmp_path / "part2.jsonl").read_text())
+    urls = [r["crawl"]["url"] for r in part1 + part2]
+    assert len(urls) == len(set(urls)), "an article was emitted twice"
+    assert len(set(urls)) == n, f"{n - len(set(urls))} articles were lost"
