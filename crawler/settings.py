@@ -63,6 +63,7 @@ FEED_STORAGES = {
 STATE_ENABLED = True
 STATE_URI = "sqlite:///.state/crawler.sqlite"
 STATE_LOCK_WAIT = 0.0
+STATE_TRUST_LASTMOD = True  # skip listed URLs whose lastmod predates our last fetch
 ROLLING_FEED = None
 ROLLING_FEED_LIMIT = 100
 PROGRESS_INTERVAL = 10.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -30,15 +31,16 @@ def site_copy(tmp_path):
 def test_three_runs_new_unchanged_changed(site_copy, tmp_path):
     state = f"sqlite:///{tmp_path / 'state.sqlite'}"
     stats = tmp_path / "stats.json"
-    url = f"url={site_copy.base}/"
-    res, run1 = crawl("sitemap", "-a", url, "-s", f"STATS_FILE={stats}", cwd=tmp_path, state=state)
+    # every listed URL is requested here (no trust in sitemap lastmod): conditional requests
+    url, no_lastmod = f"url={site_copy.base}/", ("-s", "STATE_TRUST_LASTMOD=False")
+    res, run1 = crawl("sitemap", "-a", url, *no_lastmod, "-s", f"STATS_FILE={stats}", cwd=tmp_path, state=state)
     assert res.returncode == 0, res.stderr.decode()[-2000:]
     assert len(run1) == ARTICLES and all(r["previous_version"] is None for r in run1)
     s1 = json.loads(stats.read_text())
     assert s1["records"] == ARTICLES and s1["detail"]["state/new"] == ARTICLES
 
     site_copy.conditional.clear()
-    res, run2 = crawl("sitemap", "-a", url, "-s", f"STATS_FILE={stats}", cwd=tmp_path, state=state)
+    res, run2 = crawl("sitemap", "-a", url, *no_lastmod, "-s", f"STATS_FILE={stats}", cwd=tmp_path, state=state)
     assert res.returncode == 0 and run2 == []
     s2 = json.loads(stats.read_text())
     # 8 articles are in both sitemaps: each listing entry is requested, conditionally
@@ -51,7 +53,7 @@ def test_three_runs_new_unchanged_changed(site_copy, tmp_path):
     html = page.read_text()
     page.write_text(html.replace("</article>", '<iframe src="https://www.youtube.com/embed/NewEmbed123"></iframe></article>'))
     os.utime(page, (time.time() + 5, time.time() + 5))
-    res, run3 = crawl("sitemap", "-a", url, "-s", f"STATS_FILE={stats}", cwd=tmp_path, state=state)
+    res, run3 = crawl("sitemap", "-a", url, *no_lastmod, "-s", f"STATS_FILE={stats}", cwd=tmp_path, state=state)
     assert res.returncode == 0
     [changed] = run3
     before = next(r for r in run1 if r["crawl"]["url"] == changed["crawl"]["url"])
@@ -63,15 +65,37 @@ def test_three_runs_new_unchanged_changed(site_copy, tmp_path):
     assert s3["detail"]["state/changed"] == 1 and s3["detail"]["state/unchanged_304"] >= ARTICLES - 1
 
 
+def test_sitemap_lastmod_spares_requests_for_unchanged_pages(site_copy, tmp_path):
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    url = f"url={site_copy.base}/sitemap.xml"
+    res, run1 = crawl("sitemap", "-a", url, cwd=tmp_path, state=state)
+    assert len(run1) == ARTICLES
+    site_copy.requests.clear()
+    res, run2 = crawl("sitemap", "-a", url, "-s", f"STATS_FILE={tmp_path / 's.json'}", cwd=tmp_path, state=state)
+    assert run2 == [] and not any(p.startswith("/2025/") for p in site_copy.requests)
+    assert json.loads((tmp_path / "s.json").read_text())["detail"]["state/unchanged_lastmod"] == ARTICLES
+    # the site edits one page and says so in its sitemap: only that page is fetched again
+    page = next((tmp_path / "site" / "2025").rglob("*.html"))
+    page.write_text(page.read_text().replace("</article>", '<iframe src="https://vimeo.com/123456789"></iframe></article>'))
+    sitemap = tmp_path / "site" / "sitemap.xml"
+    rel = "/" + str(page.relative_to(tmp_path / "site"))
+    sitemap.write_text(re.sub(rf"({re.escape(rel)}</loc><lastmod>)[^<]+", r"\g<1>2099-01-01", sitemap.read_text()))
+    site_copy.requests.clear()
+    res, run3 = crawl("sitemap", "-a", url, cwd=tmp_path, state=state)
+    assert [r["crawl"]["url"] for r in run3] == [site_copy.base + rel]
+    assert [p for p in site_copy.requests if p.startswith("/2025/")] == [rel]
+
+
 def test_same_findings_with_new_bytes_emit_nothing(site_copy, tmp_path):
     state = f"sqlite:///{tmp_path / 'state.sqlite'}"
-    res, run1 = crawl("sitemap", "-a", f"url={site_copy.base}/sitemap.xml", cwd=tmp_path, state=state)
+    no_lastmod = ("-s", "STATE_TRUST_LASTMOD=False")
+    res, run1 = crawl("sitemap", "-a", f"url={site_copy.base}/sitemap.xml", *no_lastmod, cwd=tmp_path, state=state)
     assert len(run1) == ARTICLES
     page = next((tmp_path / "site" / "2025").rglob("*.html"))
     page.write_text(page.read_text().replace("<header", '<div class="ad">Ad #98765</div><header'))
     os.utime(page, (time.time() + 5, time.time() + 5))
     res, run2 = crawl("sitemap", "-a", f"url={site_copy.base}/sitemap.xml", "-s", f"STATS_FILE={tmp_path / 's.json'}",
-                      cwd=tmp_path, state=state)
+                      *no_lastmod, cwd=tmp_path, state=state)
     assert run2 == []
     assert json.loads((tmp_path / "s.json").read_text())["detail"]["state/unchanged_same_findings"] == 1
 

@@ -16,6 +16,7 @@ class FeedEntry:
     url: str
     title: str | None = None
     published: str | None = None
+    updated: str | None = None
 
 
 def parse_feed(body: bytes, base_url: str = "") -> tuple[str | None, list[FeedEntry]]:
@@ -38,7 +39,7 @@ def parse_feed(body: bytes, base_url: str = "") -> tuple[str | None, list[FeedEn
         if not url.startswith(("http://", "https://")):
             continue
         published = e.get("published") or e.get("updated") or e.get("dc_date")
-        entries.append(FeedEntry(url=url, title=e.get("title"), published=published))
+        entries.append(FeedEntry(url=url, title=e.get("title"), published=published, updated=e.get("updated")))
     return parsed.feed.get("title"), entries
 
 
@@ -60,6 +61,7 @@ def _json_feed(body: bytes, base_url: str) -> tuple[str | None, list[FeedEntry]]
         if url.startswith(("http://", "https://")):
             title = item.get("title") if isinstance(item.get("title"), str) else None
             published = item.get("date_published") if isinstance(item.get("date_published"), str) else None
-            entries.append(FeedEntry(url=url, title=title, published=published))
+            updated = item.get("date_modified") if isinstance(item.get("date_modified"), str) else None
+            entries.append(FeedEntry(url=url, title=title, published=published, updated=updated))
     title = data.get("title") if isinstance(data.get("title"), str) else None
     return title, entries

@@ -29,6 +29,22 @@ def extract_from_bytes(spider: scrapy.Spider, body: bytes, meta: CrawlMeta) -> d
     return rec.to_dict()
 
 
+def not_newer(lastmod: str | None, last_seen: str | None) -> bool:
+    """True when a listing's lastmod is at or before our last fetch (both known)."""
+    if not lastmod or not last_seen:
+        return False
+    from dateutil import parser as dateparser
+
+    try:
+        mod = dateparser.parse(lastmod)
+        seen = dateparser.parse(last_seen)
+    except (ValueError, OverflowError):
+        return False
+    mod = mod if mod.tzinfo else mod.replace(tzinfo=UTC)
+    seen = seen if seen.tzinfo else seen.replace(tzinfo=UTC)
+    return mod <= seen
+
+
 def response_meta(response: Response, spider: scrapy.Spider) -> CrawlMeta:
     redirects = list(response.meta.get("redirect_urls") or [])
     requested = redirects[0] if redirects else response.url
@@ -63,11 +79,22 @@ class RecordSpider(scrapy.Spider):
         spider.crawl_id = crawler.settings.get("CRAWL_ID") or uuid.uuid4().hex
         return spider
 
-    def article_request(self, url: str, source: dict) -> scrapy.Request:
-        """A request for a listed article. With the state store on, the store (not the
-        duplicate filter) decides what is new: a resumed run re-requests what a killed run
-        had in flight, and conditional requests keep that cheap."""
-        stateful = self.crawler.settings.getbool("STATE_ENABLED", True)
+    def article_request(self, url: str, source: dict) -> scrapy.Request | None:
+        """A request for a listed article, or None when the listing says it has not changed.
+
+        With the state store on, the store (not the duplicate filter) decides what is new: a
+        resumed run re-requests what a killed run had in flight, and conditional requests keep
+        that cheap. An entry whose ``lastmod`` is older than our last fetch of an emitted URL
+        is not requested at all (``STATE_TRUST_LASTMOD``, default on).
+        """
+        settings = self.crawler.settings
+        stateful = settings.getbool("STATE_ENABLED", True)
+        store = getattr(self.crawler, "state_store", None)
+        if stateful and store is not None and settings.getbool("STATE_TRUST_LASTMOD", True):
+            st = store.get(url)
+            if st is not None and st.version and not_newer(source.get("lastmod"), st.last_seen):
+                self.crawler.stats.inc_value("state/unchanged_lastmod")
+                return None
         return scrapy.Request(url, callback=self.parse_article, meta={"source": source},
                               dont_filter=stateful)
 

@@ -52,5 +52,7 @@ class FeedSpider(RecordSpider):
                 self.crawler.stats.inc_value("listings/entries_too_old")
                 continue
             source = {"kind": "feed", "url": response.url, "title": entry.title,
-                      "published": entry.published, "publisher": title}
-            yield self.article_request(entry.url, source)
+                      "published": entry.published, "publisher": title, "lastmod": entry.updated}
+            request = self.article_request(entry.url, source)
+            if request is not None:
+                yield request

@@ -83,4 +83,6 @@ class SitemapSpider(RecordSpider):
                 self.crawler.stats.inc_value("listings/entries_too_old")
                 continue
             source = {"kind": "sitemap", "url": response.url, "lastmod": entry.lastmod, **entry.news}
-            yield self.article_request(entry.loc, source)
+            request = self.article_request(entry.loc, source)
+            if request is not None:
+                yield request
