@@ -64,7 +64,8 @@ def _fetch_urls(urls: list[str], settings_overrides: list[str]) -> dict[str, obj
         name, _, value = item.partition("=")
         settings.set(name, value, priority="cmdline")
     results: dict[str, object] = {}
-    process = CrawlerProcess(settings, install_root_handler=False)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(settings)
     process.crawl(FetchSpider, urls=urls, results=results)
     process.start()
     return results
@@ -161,6 +162,21 @@ def _state_preflight(args: list[str]) -> str | None:
     return None
 
 
+def _settings_problem(args: list[str]) -> str | None:
+    """Settings that would otherwise fail deep inside Scrapy with a traceback."""
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.ssrf import parse_allowed
+
+    settings = get_project_settings()
+    settings.setdict(_cmdline_settings(args), priority="cmdline")
+    try:
+        parse_allowed(settings.get("ALLOWED_PRIVATE_NETWORKS"))
+    except ValueError as exc:
+        return str(exc)
+    return _state_preflight(args)
+
+
 def cmd_crawl(argv: list[str]) -> int:
     from scrapy.cmdline import execute
 
@@ -175,7 +191,7 @@ def cmd_crawl(argv: list[str]) -> int:
             has_output = True
     if not has_output:
         args += ["-o", "-:jsonlines"]
-    problem = _state_preflight(args)
+    problem = _settings_problem(args)
     if problem:
         _err(problem)
         return 1
@@ -255,6 +271,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "LOG_LEVEL": "WARNING" if not args.verbose else "INFO",
             "AUTOTHROTTLE_START_DELAY": 0.05,
             "STATE_ENABLED": False,  # every demo run shows the whole site
+            "ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",  # our own server, nothing else local
             "JSONFEED_TITLE": "Tidewater Gazette: cited social posts (demo)",
             "JSONFEED_HOME_PAGE_URL": server.base + "/",
             "JSONFEED_FEED_URL": server.base + "/feed.json",

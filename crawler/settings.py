@@ -74,7 +74,13 @@ ITEM_PIPELINES = {
     "crawler.incremental.IncrementalPipeline": 200,
 }
 
+# Requests to loopback, private, link-local (cloud metadata), unique-local and multicast
+# addresses are refused, checked on every request, redirect hop and DNS answer (crawler/ssrf.py).
+ALLOWED_PRIVATE_NETWORKS = ""
+DNS_RESOLVER = "crawler.ssrf.GuardedResolver"
+
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.ssrf.PrivateAddressMiddleware": 50,
     "crawler.middlewares.ContactUserAgentMiddleware": 400,
     "crawler.incremental.ConditionalRequestMiddleware": 580,
     "crawler.middlewares.WarcWriterMiddleware": 950,

@@ -79,6 +79,9 @@ def serve_dir():
         server.__exit__(None, None, None)
 
 
+LOOPBACK = ("-s", "ALLOWED_PRIVATE_NETWORKS=127.0.0.0/8")  # our test servers; refused by default
+
+
 def crawl(*args: str, cwd: Path, timeout: float = 180, state: str | None = None,
           out_name: str = "out.jsonl") -> tuple[subprocess.CompletedProcess, list[dict]]:
     """``crawler crawl ...`` writing JSON Lines to a file; returns the process and the records.
@@ -89,7 +92,7 @@ def crawl(*args: str, cwd: Path, timeout: float = 180, state: str | None = None,
     if out.exists():
         out.unlink()
     state_args = ("-s", f"STATE_URI={state}") if state else ("-s", "STATE_ENABLED=False")
-    res = run_cli("crawl", *args, "-o", str(out), "-s", "PROGRESS_INTERVAL=0", *state_args,
+    res = run_cli("crawl", *args, "-o", str(out), "-s", "PROGRESS_INTERVAL=0", *state_args, *LOOPBACK,
                   cwd=cwd, timeout=timeout)
     records = jsonl(out.read_text("utf-8")) if out.exists() else []
     for r in records:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 
-from conftest import FIXTURES, assert_valid, jsonl, run_cli
+from conftest import FIXTURES, LOOPBACK, assert_valid, jsonl, run_cli
 
 PAGES = FIXTURES / "pages"
 
@@ -63,7 +63,7 @@ def test_bad_usage_exits_2():
 
 def test_extract_fetches_urls_through_scrapy(site):
     res = run_cli("extract", f"{site}/pages/embeds-amp.html", f"{site}/pages/nope.html",
-                  str(PAGES / "seed-embed.html"), "-s", "ROBOTSTXT_OBEY=False")
+                  str(PAGES / "seed-embed.html"), "-s", "ROBOTSTXT_OBEY=False", *LOOPBACK)
     assert res.returncode == 1, res.stderr.decode()
     records = jsonl(res.stdout)
     assert len(records) == 2

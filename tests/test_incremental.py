@@ -12,7 +12,7 @@ import sys
 import time
 
 import pytest
-from conftest import FIXTURES, ROOT, assert_valid, crawl, jsonl, run_cli
+from conftest import FIXTURES, LOOPBACK, ROOT, assert_valid, crawl, jsonl, run_cli
 
 from crawler.demo import SiteServer
 
@@ -154,7 +154,8 @@ def test_kill_and_resume_loses_nothing_and_duplicates_nothing(tmp_path):
         def run(out):
             return [sys.executable, "-m", "crawler", "crawl", "sitemap", "-a", f"url={server.base}/sitemap.xml",
                     "-o", str(tmp_path / out), "-s", f"JOBDIR={jobdir}", "-s", f"STATE_URI={state}",
-                    "-s", "CONCURRENT_REQUESTS=4", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "PROGRESS_INTERVAL=0"]
+                    "-s", "CONCURRENT_REQUESTS=4", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "PROGRESS_INTERVAL=0",
+                    *LOOPBACK]
 
         proc = subprocess.Popen(run("part1.jsonl"), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120

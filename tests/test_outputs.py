@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from conftest import assert_valid, jsonl, run_cli
+from conftest import LOOPBACK, assert_valid, jsonl, run_cli
 
 
 def _check_jsonfeed(doc: dict) -> None:
@@ -39,7 +39,7 @@ def test_feed_exporters_and_warc_output(demo_site, tmp_path):
     warc = tmp_path / "evidence.warc.gz"
     res = run_cli("crawl", "feed", "-a", f"url={demo_site.base}/rss.xml", "-o", str(tmp_path / "r.jsonl"),
                   "-o", f"{tmp_path / 'feed.json'}:jsonfeed", "-o", f"{tmp_path / 'out.prov.json'}:prov",
-                  "-s", f"WARC_OUTPUT={warc}", "-s", "PROGRESS_INTERVAL=0", cwd=tmp_path)
+                  "-s", f"WARC_OUTPUT={warc}", "-s", "PROGRESS_INTERVAL=0", *LOOPBACK, cwd=tmp_path)
     assert res.returncode == 0, res.stderr.decode()[-2000:]
     records = jsonl((tmp_path / "r.jsonl").read_text())
     feed = json.loads((tmp_path / "feed.json").read_text())

@@ -57,7 +57,8 @@ def test_deploy_schedule_and_read_items(tmp_path):
         with SiteServer(FIXTURES / "site") as site:
             job = _api(base, "schedule.json", {
                 "project": "crawler", "spider": "sitemap", "url": f"{site.base}/",
-                "setting": [f"STATE_URI=sqlite:///{tmp_path}/state.sqlite", "PROGRESS_INTERVAL=0"]})
+                "setting": [f"STATE_URI=sqlite:///{tmp_path}/state.sqlite", "PROGRESS_INTERVAL=0",
+                            "ALLOWED_PRIVATE_NETWORKS=127.0.0.0/8"]})
             assert job["status"] == "ok", job
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import assert_valid, jsonl, run_cli
+from conftest import LOOPBACK, assert_valid, jsonl, run_cli
 
 
 def test_articles_spider_writes_jsonl(site, tmp_path):
@@ -10,7 +10,7 @@ def test_articles_spider_writes_jsonl(site, tmp_path):
     urls.write_text(f"# our fixture site\n{site}/pages/embeds-official.html\n\n{site}/pages/seed-embed.html\n")
     out = tmp_path / "out.jsonl"
     res = run_cli("crawl", "articles", "-a", f"file={urls}", "-a", f"urls={site}/pages/embeds-amp.html",
-                  "-o", str(out), "-s", "LOG_LEVEL=INFO", cwd=tmp_path)
+                  "-o", str(out), "-s", "LOG_LEVEL=INFO", *LOOPBACK, cwd=tmp_path)
     assert res.returncode == 0, res.stderr.decode()[-3000:]
     records = jsonl(out.read_text("utf-8"))
     assert len(records) == 3
@@ -24,7 +24,7 @@ def test_articles_spider_writes_jsonl(site, tmp_path):
 
 
 def test_articles_spider_to_stdout_and_bad_arguments(site, tmp_path):
-    res = run_cli("crawl", "articles", "-a", f"urls={site}/pages/seed-embed.html", cwd=tmp_path)
+    res = run_cli("crawl", "articles", "-a", f"urls={site}/pages/seed-embed.html", *LOOPBACK, cwd=tmp_path)
     assert res.returncode == 0, res.stderr.decode()[-2000:]
     [record] = jsonl(res.stdout)
     assert record["posts"][0]["post_id"] == "1917634117335879720"
