@@ -11,6 +11,7 @@ import gzip
 import json
 import os
 import sys
+import zlib
 from pathlib import Path
 
 from crawler import __version__
@@ -25,20 +26,31 @@ def _err(msg: str) -> None:
 # ---- extract ------------------------------------------------------------------------------
 
 
-def _read_input(path: str) -> bytes:
+def _read_input(path: str, max_bytes: int) -> bytes:
+    """The input's bytes, refusing (not truncating) anything above ``max_bytes``."""
+    limit = f"above the {max_bytes / 1e6:g} MB limit (--max-bytes)"
     if path == "-":
-        return sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise OSError(f"standard input is {limit}")
+        return data
     p = Path(path)
     if p.is_dir():
         raise OSError("is a directory, not a file (give the files inside it)")
     if not p.exists():
         raise OSError("no such file")
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise OSError(f"is {size / 1e6:.1f} MB, {limit}")
     data = p.read_bytes()
     if p.suffix.lower() == ".gz":
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+            with gzip.open(p, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+        except (OSError, EOFError, zlib.error) as exc:
             raise OSError(f"not a valid gzip file ({exc})") from None
+        if len(data) > max_bytes:
+            raise OSError(f"decompresses to {limit}")
     return data
 
 
@@ -89,7 +101,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                     raise OSError(result)
                 record = result
             else:
-                data = _read_input(inp)
+                data = _read_input(inp, args.max_bytes)
                 if inp == "-":
                     url = args.url or "file:///dev/stdin"
                 else:
@@ -315,6 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="skip main-text extraction (faster; text_sha256 is null)")
     ex.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
                     help="Scrapy setting for URL inputs (repeatable)")
+    ex.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024, metavar="N",
+                    help="refuse inputs larger than N bytes, after decompression (default 20 MiB, "
+                         "like DOWNLOAD_MAXSIZE for crawls)")
 
     demo = sub.add_parser("demo", help="serve the bundled news site on 127.0.0.1 and crawl it",
                           description="Serve fixtures/site on 127.0.0.1, crawl it with the sitemap spider, "

@@ -93,7 +93,12 @@ class JsonFeedItemExporter(_WholeDocumentExporter):
 def _common_home(records: list[dict[str, Any]]) -> str | None:
     from urllib.parse import urlsplit
 
-    hosts = {urlsplit(r["article"].get("canonical_url") or r["article"]["url"])[:2] for r in records}
+    hosts = set()
+    for r in records:
+        try:
+            hosts.add(urlsplit(r["article"].get("canonical_url") or r["article"]["url"])[:2])
+        except ValueError:  # a broken canonical URL declared by a page
+            return None
     if len(hosts) == 1:
         scheme, netloc = hosts.pop()
         if scheme in ("http", "https"):

@@ -166,7 +166,10 @@ def _canonical(doc: Document, node: dict[str, Any]) -> str | None:
     candidates.append(url if isinstance(url, str) else None)
     for c in candidates:
         if c and c.strip() and not c.strip().startswith(("javascript:", "#")):
-            return urljoin(doc.url, c.strip())
+            try:
+                return urljoin(doc.url, c.strip())
+            except ValueError:  # a broken URL in the page or as the page's own URL
+                continue
     return None
 
 

@@ -25,6 +25,27 @@ class ExtractError(ValueError):
     """The input cannot give a record (empty, not HTML, undecodable). Message is user-facing."""
 
 
+_MAGIC = (
+    (b"%PDF-", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"), (b"PK\x03\x04", "a ZIP archive"), (b"\x1f\x8b", "gzip data (name it .gz)"),
+    (b"RIFF", "a RIFF media file"), (b"\x00\x00\x01\x00", "an icon"), (b"OggS", "an Ogg media file"),
+    (b"ID3", "an MP3 file"), (b"\x7fELF", "a program"),
+)
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """What a non-text input is ("a PDF document"), or None when it may be text."""
+    head = data[:1024]
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return what
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # UTF-16 text with a BOM
+    if head and (head.count(b"\x00") > len(head) // 10):
+        return "binary data"
+    return None
+
+
 def decode_bytes(data: bytes, content_type: str | None = None) -> str:
     """Bytes of an HTML or text file to str.
 
@@ -33,6 +54,10 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> str:
     declarations by falling back to detection.
     """
     from w3lib.encoding import http_content_type_encoding, resolve_encoding
+
+    what = sniff_binary(data)
+    if what:
+        raise ExtractError(f"not HTML or text: looks like {what}")
 
     if content_type:
         enc = http_content_type_encoding(content_type)

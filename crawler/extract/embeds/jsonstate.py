@@ -24,8 +24,11 @@ _MAX_BLOB = 8_000_000
 _MAX_STRINGS = 50_000
 
 
-def _norm(url: str, base_host: str) -> tuple[str, str]:
-    p = urlsplit(url.strip())
+def _norm(url: str, base_host: str) -> tuple[str, str] | None:
+    try:
+        p = urlsplit(url.strip())
+    except ValueError:  # "http://[" and other broken URLs from pages
+        return None
     host = (p.hostname or base_host).lower()
     host = host.removeprefix("www.")
     return host, (p.path or "/").rstrip("/").lower()
@@ -61,6 +64,8 @@ class StateScanner:
         for u in page_urls:
             if u and u.startswith(("http://", "https://")):
                 key = _norm(u, "")
+                if key is None:
+                    continue
                 self.base_host = self.base_host or key[0]
                 self.page_keys.add(key)
 
@@ -71,6 +76,8 @@ class StateScanner:
         if not value.startswith(("http://", "https://", "/")) or value.startswith("//"):
             return None
         key = _norm(value, self.base_host)
+        if key is None:
+            return None
         if key in self.page_keys:
             return True
         if key[0] == self.base_host and key[1] not in ("", "/"):

@@ -194,7 +194,10 @@ class Walker:
             if not raw:
                 continue
             if raw.startswith("/") and not raw.startswith("//") and "url=" in raw and self.page_url:
-                raw = urljoin(self.page_url, raw)  # Drupal's /media/oembed?url=...
+                try:
+                    raw = urljoin(self.page_url, raw)  # Drupal's /media/oembed?url=...
+                except ValueError:
+                    continue
             ref = reg.match(raw)
             if ref is not None:
                 if form is None:
