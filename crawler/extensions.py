@@ -21,6 +21,7 @@ def _counts(stats) -> dict[str, int]:
         "records": get("item_scraped_count", 0),
         "posts": get("records/posts", 0),
         "dropped": get("item_dropped_count", 0),
+        "failed": get("pages/failed", 0),
         "errors": get("log_count/ERROR", 0) + get("pages/failed", 0) + get("listings/failed", 0),
         "not_html": get("pages/skipped_not_html", 0),
     }
@@ -62,7 +63,7 @@ class ProgressLine:
         summary = {**c, "reason": reason, "seconds": round(seconds, 3),
                    "crawl_id": getattr(spider, "crawl_id", None), "spider": spider.name}
         for key, value in self.crawler.stats.get_stats().items():
-            if key.startswith(("records/", "pages/", "listings/", "state/", "warc/")):
+            if key.startswith(("records/", "pages/", "listings/", "state/", "warc/", "retry/", "ssrf/")):
                 summary.setdefault("detail", {})[key] = value
         logger.info("summary: %d pages, %d records, %d posts, %d errors in %.1fs (%s)",
                     c["pages"], c["records"], c["posts"], c["errors"], seconds, reason)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -173,12 +174,40 @@ class IncrementalPipeline:
         return item
 
 
+_WHOLE_DOCUMENTS = {"jsonfeed", "prov", "json", "xml", "pickle", "marshal"}
+
+
 class FlushingFileFeedStorage(FileFeedStorage):
-    """Local feed files opened unbuffered: each JSON Lines record reaches the OS as it is
-    exported, so a killed run leaves every record it reported as written on disk."""
+    """Local feed files that survive a crash.
+
+    Line formats (JSON Lines, CSV) are opened unbuffered: each record reaches the OS as it is
+    exported, so a killed run leaves every record it reported as written on disk. Whole
+    documents (JSON Feed, PROV, JSON) go to a temporary file renamed over the target when the
+    crawl ends: a killed run leaves the previous document intact, never half of a new one.
+    """
+
+    def __init__(self, uri, *, feed_options=None):
+        super().__init__(uri, feed_options=feed_options)
+        self.atomic = (feed_options or {}).get("format") in _WHOLE_DOCUMENTS
+        self._tmp: str | None = None
 
     def open(self, spider):
+        import tempfile
+
         dirname = Path(self.path).parent
         if dirname and not dirname.exists():
             dirname.mkdir(parents=True)
+        if self.atomic:
+            fd, self._tmp = tempfile.mkstemp(dir=dirname, prefix=".tmp-", suffix=Path(self.path).name)
+            return os.fdopen(fd, "wb")
         return Path(self.path).open(self.write_mode, buffering=0)
+
+    def store(self, file):
+        if self._tmp is None:
+            return super().store(file)
+        file.flush()
+        os.fsync(file.fileno())
+        file.close()
+        os.replace(self._tmp, self.path)
+        self._tmp = None
+        return None

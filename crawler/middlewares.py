@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import email.utils
+import time
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+
 
 class ContactUserAgentMiddleware:
     """Append ``CONTACT`` to the User-Agent so site owners can reach the operator.
@@ -69,3 +75,36 @@ class WarcWriterMiddleware:
     def close(self, spider=None):
         if not self._fh.closed:
             self._fh.close()
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's retries, honouring ``Retry-After`` on 429 and 503 up to ``RETRY_AFTER_MAX`` seconds.
+
+    A server that asks for a pause gets it; one that asks for longer than we will wait is
+    retried at the normal pace (and given up on as usual).
+    """
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("RETRY_AFTER_MAX", 30.0)
+
+    async def process_response(self, request, response, spider=None):
+        if (not request.meta.get("dont_retry") and response.status in (429, 503)
+                and response.status in self.retry_http_codes):
+            wait = _retry_after_seconds(response.headers.get(b"Retry-After"))
+            if wait is not None and 0 < wait <= self.max_wait:
+                self.crawler.stats.inc_value("retry/retry_after_waits")
+                await asyncio.sleep(wait)
+        return super().process_response(request, response)
+
+
+def _retry_after_seconds(value: bytes | None) -> float | None:
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        return email.utils.parsedate_to_datetime(text).timestamp() - time.time()
+    except (TypeError, ValueError):
+        return None

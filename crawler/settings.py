@@ -30,6 +30,7 @@ DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+RETRY_AFTER_MAX = 30.0  # seconds we honour a server's Retry-After on 429/503
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -82,6 +83,8 @@ DNS_RESOLVER = "crawler.ssrf.GuardedResolver"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.ssrf.PrivateAddressMiddleware": 50,
     "crawler.middlewares.ContactUserAgentMiddleware": 400,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
     "crawler.incremental.ConditionalRequestMiddleware": 580,
     "crawler.middlewares.WarcWriterMiddleware": 950,
 }

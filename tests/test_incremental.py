@@ -176,3 +176,33 @@ def test_kill_and_resume_loses_nothing_and_duplicates_nothing(tmp_path):
     urls = [r["crawl"]["url"] for r in part1 + part2]
     assert len(urls) == len(set(urls)), "an article was emitted twice"
     assert len(set(urls)) == n, f"{n - len(set(urls))} articles were lost"
+
+
+def test_sigkill_leaves_previous_whole_file_outputs_intact(tmp_path):
+    n = 200
+    _make_big_site(tmp_path / "big", n)
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    feed, rolling = tmp_path / "feed.json", tmp_path / "rolling.json"
+    old = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "previous run", "items": []})
+    feed.write_text(old)
+    rolling.write_text(old)
+    with SiteServer(tmp_path / "big", delay=0.02) as server:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "crawler", "crawl", "sitemap", "-a", f"url={server.base}/sitemap.xml",
+             "-O", str(tmp_path / "out.jsonl"), "-O", f"{feed}:jsonfeed", "-s", f"ROLLING_FEED={rolling}",
+             "-s", f"STATE_URI={state}", "-s", "CONCURRENT_REQUESTS=2", "-s", "AUTOTHROTTLE_ENABLED=False", *LOOPBACK],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            out = tmp_path / "out.jsonl"
+            if out.exists() and out.read_bytes().count(b"\n") >= 20:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert feed.read_text() == old and rolling.read_text() == old
+    from crawler.state import open_store
+
+    store = open_store(state)  # the store opens cleanly after the kill
+    store.close()

@@ -42,11 +42,11 @@ class ArticlesSpider(RecordSpider):
 
     async def start(self):
         for url in self.urls:
-            yield scrapy.Request(url, callback=self.parse, dont_filter=True)
+            yield scrapy.Request(url, callback=self.parse, errback=self.fetch_failed, dont_filter=True)
 
     def start_requests(self):  # Scrapy < 2.13
         for url in self.urls:
-            yield scrapy.Request(url, callback=self.parse, dont_filter=True)
+            yield scrapy.Request(url, callback=self.parse, errback=self.fetch_failed, dont_filter=True)
 
     def parse(self, response):
         record = self.record(response)

@@ -95,8 +95,20 @@ class RecordSpider(scrapy.Spider):
             if st is not None and st.version and not_newer(source.get("lastmod"), st.last_seen):
                 self.crawler.stats.inc_value("state/unchanged_lastmod")
                 return None
-        return scrapy.Request(url, callback=self.parse_article, meta={"source": source},
-                              dont_filter=stateful)
+        return scrapy.Request(url, callback=self.parse_article, errback=self.fetch_failed,
+                              meta={"source": source}, dont_filter=stateful)
+
+    def fetch_failed(self, failure):
+        """An article that could not be fetched: one log line, counted, no record."""
+        from scrapy.spidermiddlewares.httperror import HttpError
+
+        self.crawler.stats.inc_value("pages/failed")
+        exc = failure.value
+        if isinstance(exc, HttpError):
+            reason = f"HTTP {exc.response.status}"
+        else:
+            reason = f"{exc.__class__.__name__}: {exc}".strip().rstrip(":")
+        self.logger.warning("failed %s: %s", failure.request.url, reason)
 
     def parse_article(self, response: Response):
         """A page a listing presented as an article, unless it declares itself something else."""

@@ -68,7 +68,8 @@ class SiteSpider(RecordSpider):
             for link in self.links.extract_links(response):
                 if urlsplit(link.url).hostname != self.host:
                     continue
-                yield response.follow(link, callback=self.parse, meta={"site_depth": depth + 1})
+                yield response.follow(link, callback=self.parse, errback=self.fetch_failed,
+                                      meta={"site_depth": depth + 1})
         if looks_like_article(response.selector.root, response.url):
             response.meta["source"] = {"kind": "site", "url": self.url}
             record = self.record(response)
