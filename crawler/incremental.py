@@ -61,14 +61,16 @@ class StateExtension:
     def opened(self, spider):
         """Settle what an interrupted run left pending, then remember this run's outputs."""
         current = self._jsonl_outputs()
-        previous = json.loads(self.store.get_meta("jsonl_outputs") or "[]")
-        pending = self.store.pending()
+        known = json.loads(self.store.get_meta("jsonl_outputs") or "[]")
+        outputs = list(dict.fromkeys(known + current))[-200:]
+        self.store.set_meta("jsonl_outputs", json.dumps(outputs))
+        grace = self.crawler.settings.getfloat("STATE_PENDING_GRACE", 300.0)
+        pending = self.store.pending(older_than=grace)
         if pending:
-            written = _versions_in(previous + current)
+            written = _versions_in(outputs)
             for url, version in pending:
                 self.store.settle(url, version, emitted=version.encode() in written)
             logger.info("settled %d versions left pending by an interrupted run", len(pending))
-        self.store.set_meta("jsonl_outputs", json.dumps(current))
 
     def _jsonl_outputs(self) -> list[str]:
         out = []

@@ -70,6 +70,15 @@ ROLLING_FEED_LIMIT = 100
 PROGRESS_INTERVAL = 10.0
 STATS_FILE = None
 
+# Distributed crawling: -s REDIS_URL=redis://HOST:PORT/DB switches the scheduler, duplicate filter
+# and state store to Redis (crawler/distributed.py). Without it everything stays local.
+ADDONS = {"crawler.distributed.RedisAddon": 0}
+REDIS_URL = None
+IDLE_CLOSE_SECONDS = 30.0
+REDIS_RUN_TTL = 86400
+REDIS_LEASE_SECONDS = 120.0
+STATE_PENDING_GRACE = 300.0  # Redis: pending versions older than this belong to a stopped worker
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidateRecordPipeline": 100,
     "crawler.incremental.IncrementalPipeline": 200,

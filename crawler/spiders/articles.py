@@ -41,6 +41,8 @@ class ArticlesSpider(RecordSpider):
         self.urls = found
 
     async def start(self):
+        if not self.seeding():
+            return
         for url in self.urls:
             yield scrapy.Request(url, callback=self.parse, errback=self.fetch_failed, dont_filter=True)
 
@@ -49,6 +51,4 @@ class ArticlesSpider(RecordSpider):
             yield scrapy.Request(url, callback=self.parse, errback=self.fetch_failed, dont_filter=True)
 
     def parse(self, response):
-        record = self.record(response)
-        if record is not None:
-            yield record
+        yield from self.parse_article(response)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
 
+from crawler.distributed import release
 from crawler.extract import CrawlMeta, ExtractError, extract_record, extract_text_record
 from crawler.extract.article import article_signal
 from crawler.extract.document import Document
@@ -100,10 +101,14 @@ class RecordSpider(scrapy.Spider):
 
     def fetch_failed(self, failure):
         """An article that could not be fetched: one log line, counted, no record."""
+        from scrapy.exceptions import IgnoreRequest
         from scrapy.spidermiddlewares.httperror import HttpError
 
-        self.crawler.stats.inc_value("pages/failed")
+        release(self.crawler, failure.request)
         exc = failure.value
+        if isinstance(exc, IgnoreRequest) and str(exc).startswith("not modified"):
+            return  # a 304: unchanged, already counted by the conditional-request middleware
+        self.crawler.stats.inc_value("pages/failed")
         if isinstance(exc, HttpError):
             reason = f"HTTP {exc.response.status}"
         else:
@@ -112,15 +117,22 @@ class RecordSpider(scrapy.Spider):
 
     def parse_article(self, response: Response):
         """A page a listing presented as an article, unless it declares itself something else."""
-        if isinstance(response, HtmlResponse) and article_signal(
-            Document(tree=response.selector.root, url=response.url)
-        ) is False:
-            self.crawler.stats.inc_value("pages/not_articles")
-            self.logger.info("skipped %s: the page declares it is not an article", response.url)
-            return
-        record = self.record(response)
-        if record is not None:
-            yield record
+        try:
+            if isinstance(response, HtmlResponse) and article_signal(
+                Document(tree=response.selector.root, url=response.url)
+            ) is False:
+                self.crawler.stats.inc_value("pages/not_articles")
+                self.logger.info("skipped %s: the page declares it is not an article", response.url)
+                return
+            record = self.record(response)
+            if record is not None:
+                yield record
+        finally:
+            release(self.crawler, response.request)
+
+    def seeding(self) -> bool:
+        """False for a worker that joined a distributed run: the first worker queued the start."""
+        return getattr(self, "seeds_run", True)
 
     def record(self, response: Response) -> dict | None:
         settings = self.crawler.settings

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import scrapy
 
+from crawler.distributed import release
 from crawler.sources.feeds import FeedError, parse_feed
 from crawler.spiders.base import RecordSpider
 from crawler.spiders.since import older_than, parse_since
@@ -24,6 +25,8 @@ class FeedSpider(RecordSpider):
         self.since = parse_since(since)
 
     async def start(self):
+        if not self.seeding():
+            return
         for req in self._start():
             yield req
 
@@ -36,10 +39,12 @@ class FeedSpider(RecordSpider):
                                  errback=self.listing_failed, meta={"listing": True})
 
     def listing_failed(self, failure):
+        release(self.crawler, failure.request)
         self.crawler.stats.inc_value("listings/failed")
         self.logger.error("could not fetch %s: %s", failure.request.url, failure.value)
 
     def parse_feed(self, response):
+        release(self.crawler, response.request)
         try:
             title, entries = parse_feed(response.body, response.url)
         except FeedError as exc:

@@ -16,6 +16,7 @@ import scrapy
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 
+from crawler.distributed import release
 from crawler.extract.article import article_signal
 from crawler.extract.document import Document
 from crawler.spiders.base import RecordSpider
@@ -55,12 +56,20 @@ class SiteSpider(RecordSpider):
         self.links = LinkExtractor(allow=allow or (), deny=deny or (), unique=True)
 
     async def start(self):
+        if not self.seeding():
+            return
         yield scrapy.Request(self.url, callback=self.parse, dont_filter=True, meta={"site_depth": 0})
 
     def start_requests(self):  # Scrapy < 2.13
         yield scrapy.Request(self.url, callback=self.parse, dont_filter=True, meta={"site_depth": 0})
 
     def parse(self, response):
+        try:
+            yield from self._parse(response)
+        finally:
+            release(self.crawler, response.request)
+
+    def _parse(self, response):
         if not isinstance(response, HtmlResponse):
             return
         depth = response.meta.get("site_depth", 0)

@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 
+from crawler.distributed import release
 from crawler.sources.sitemaps import SitemapError, parse_sitemap, sitemaps_from_robots
 from crawler.spiders.base import RecordSpider
 from crawler.spiders.since import older_than, parse_since
@@ -30,6 +31,8 @@ class SitemapSpider(RecordSpider):
         self.since = parse_since(since)
 
     async def start(self):
+        if not self.seeding():
+            return
         for req in self._start():
             yield req
 
@@ -50,10 +53,12 @@ class SitemapSpider(RecordSpider):
                               meta={"handle_httpstatus_list": [404, 410], "listing": True})
 
     def listing_failed(self, failure):
+        release(self.crawler, failure.request)
         self.crawler.stats.inc_value("listings/failed")
         self.logger.error("could not fetch %s: %s", failure.request.url, failure.value)
 
     def parse_robots(self, response):
+        release(self.crawler, response.request)
         urls = sitemaps_from_robots(response.body, response.url) if response.status == 200 else []
         if not urls:
             self.logger.info("no Sitemap: line in %s; trying /sitemap.xml", response.url)
@@ -62,6 +67,7 @@ class SitemapSpider(RecordSpider):
             yield self._listing(u, self.parse_sitemap)
 
     def parse_sitemap(self, response):
+        release(self.crawler, response.request)
         if response.status != 200:
             self.crawler.stats.inc_value("listings/failed")
             self.logger.error("sitemap %s: HTTP %s", response.url, response.status)

@@ -145,7 +145,8 @@ class SqliteStore:
                     " last_modified = NULL WHERE url = ?", (url,))
                 self.db.execute("DELETE FROM urls WHERE url = ? AND version IS NULL", (url,))
 
-    def pending(self) -> list[tuple[str, str]]:
+    def pending(self, older_than: float = 0.0) -> list[tuple[str, str]]:
+        # the lock guarantees no other run is writing: everything pending is left over
         return self.db.execute(
             "SELECT url, pending_version FROM urls WHERE pending_version IS NOT NULL").fetchall()
 

@@ -1,0 +1,139 @@
+"""Redis backend: the state shared by every worker of a distributed crawl.
+
+One hash per URL (``{prefix}:url:{url}``), a sorted set of emitted URLs by publication time for
+the rolling feed, a set of pending versions, and a meta hash. Workers share it, so there is no
+run lock; the emission journal works as in SQLite, each pending version carrying the worker
+that wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from datetime import UTC, datetime
+from typing import Any
+
+from crawler.state import StateError, UrlState
+
+_FIELDS = ("url", "canonical_url", "etag", "last_modified", "content_sha256", "record_id", "version",
+           "first_seen", "last_seen")
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _score(published: str | None) -> float:
+    if not published:
+        return 0.0
+    try:
+        dt = datetime.fromisoformat(published.replace("Z", "+00:00"))
+    except ValueError:
+        return 0.0
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).timestamp()
+
+
+class RedisStore:
+    def __init__(self, uri: str, prefix: str = "crawler:state"):
+        import redis
+
+        self.prefix = prefix
+        self.worker = os.environ.get("CRAWLER_WORKER_ID") or f"{socket.gethostname()}:{os.getpid()}"
+        try:
+            self.r = redis.Redis.from_url(uri, decode_responses=True, socket_timeout=30)
+            self.r.ping()
+        except (redis.RedisError, ValueError) as exc:
+            raise StateError(f"state store {uri}: {exc}") from None
+
+    def _k(self, *parts: str) -> str:
+        return ":".join((self.prefix, *parts))
+
+    def get(self, url: str) -> UrlState | None:
+        values = self.r.hmget(self._k("url", url), *_FIELDS, "pending_version")
+        if values[0] is None:
+            return None
+        data = dict(zip(_FIELDS, values[:-1], strict=True))
+        data["version"] = values[-1] or data["version"]
+        return UrlState(**data)
+
+    def seen(self, url: str, *, etag=None, last_modified=None, content_sha256=None) -> None:
+        key = self._k("url", url)
+        if not self.r.exists(key):
+            return
+        update = {"last_seen": _now()}
+        for name, value in (("etag", etag), ("last_modified", last_modified), ("content_sha256", content_sha256)):
+            if value is not None:
+                update[name] = value
+        self.r.hset(key, mapping=update)
+
+    def begin_emit(self, url: str, record: dict[str, Any]) -> None:
+        c = record["crawl"]
+        now = _now()
+        key = self._k("url", url)
+        pipe = self.r.pipeline(transaction=True)
+        pipe.hsetnx(key, "url", url)
+        pipe.hsetnx(key, "first_seen", now)
+        pipe.hset(key, mapping={
+            "last_seen": now, "etag": c.get("etag") or "", "last_modified": c.get("last_modified") or "",
+            "content_sha256": c.get("content_sha256") or "", "pending_version": record["version"],
+            "pending_record": json.dumps(record, ensure_ascii=False), "pending_worker": self.worker,
+            "pending_at": datetime.now(UTC).timestamp()})
+        pipe.sadd(self._k("pending"), url)
+        pipe.execute()
+
+    def finish_emit(self, url: str, version: str) -> None:
+        self.settle(url, version, emitted=True)
+
+    def settle(self, url: str, version: str, emitted: bool) -> None:
+        key = self._k("url", url)
+        pending_version, pending_record = self.r.hmget(key, "pending_version", "pending_record")
+        if pending_version != version:
+            return
+        pipe = self.r.pipeline(transaction=True)
+        if emitted:
+            rec = json.loads(pending_record)
+            published = rec["article"].get("published") or rec["crawl"]["fetched_at"]
+            pipe.hset(key, mapping={"version": version, "record": pending_record, "record_id": rec["id"],
+                                    "canonical_url": rec["article"].get("canonical_url") or "",
+                                    "published": published})
+            pipe.zadd(self._k("latest"), {url: _score(published)})
+        else:
+            pipe.hset(key, mapping={"etag": "", "last_modified": ""})
+        pipe.hdel(key, "pending_version", "pending_record", "pending_worker", "pending_at")
+        pipe.srem(self._k("pending"), url)
+        pipe.execute()
+        if not emitted and not self.r.hget(key, "version"):
+            self.r.delete(key)
+
+    def pending(self, older_than: float = 0.0) -> list[tuple[str, str]]:
+        """Pending versions old enough that their worker cannot still be writing them."""
+        out = []
+        now = datetime.now(UTC).timestamp()
+        for url in self.r.smembers(self._k("pending")):
+            version, at = self.r.hmget(self._k("url", url), "pending_version", "pending_at")
+            if version and now - float(at or 0) >= older_than:
+                out.append((url, version))
+        return out
+
+    def pending_worker(self, url: str) -> str | None:
+        return self.r.hget(self._k("url", url), "pending_worker")
+
+    def latest(self, limit: int | None = None, since: str | None = None) -> list[dict[str, Any]]:
+        low = _score(since) if since else "-inf"
+        urls = self.r.zrevrangebyscore(self._k("latest"), "+inf", low, start=0, num=limit or 10**9)
+        out = []
+        for url in urls:
+            rec = self.r.hget(self._k("url", url), "record")
+            if rec:
+                out.append(json.loads(rec))
+        return out
+
+    def get_meta(self, key: str) -> str | None:
+        return self.r.hget(self._k("meta"), key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.r.hset(self._k("meta"), key, value)
+
+    def close(self) -> None:
+        self.r.close()

@@ -1,0 +1,125 @@
+"""Several workers share one frontier and one state store on a real redis-server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import LOOPBACK, ROOT, assert_valid, jsonl
+
+from crawler.demo import SiteServer
+
+N = 300
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed (.ci/run installs the Debian package redis-server)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def big_site(tmp_path):
+    root = tmp_path / "big"
+    root.mkdir()
+    for i in range(N):
+        (root / f"a{i}.html").write_text(
+            f"<html><head><title>Article {i}</title><meta property='og:type' content='article'></head><body>"
+            f"<article><p>Story {i} is long enough to be the body of an article here.</p>"
+            f"<blockquote class='twitter-tweet'><a href='https://twitter.com/x/status/{1918000000000000000 + i}'>"
+            "May 1, 2025</a></blockquote></article></body></html>")
+    locs = "".join(f"<url><loc>__BASE__/a{i}.html</loc></url>" for i in range(N))
+    (root / "sitemap.xml").write_text(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>')
+    with SiteServer(root, delay=0.05) as server:
+        yield server
+
+
+def worker(site, redis_url, out, *extra):
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler", "crawl", "sitemap", "-a", f"url={site.base}/sitemap.xml", "-o", str(out),
+         "-s", f"REDIS_URL={redis_url}", "-s", "IDLE_CLOSE_SECONDS=3", "-s", "REDIS_LEASE_SECONDS=4",
+         "-s", "STATE_PENDING_GRACE=1", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=2",
+         "-s", "PROGRESS_INTERVAL=0", "-s", "ROBOTSTXT_OBEY=False", *LOOPBACK, *extra],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _records(*paths):
+    records = []
+    for p in paths:
+        if p.exists():
+            text = p.read_bytes().decode("utf-8", "replace")
+            records += jsonl(text if text.endswith("\n") else text.rsplit("\n", 1)[0] + "\n")
+    for r in records:
+        assert_valid(r)
+    return records
+
+
+def test_two_workers_share_the_frontier(big_site, redis_url, tmp_path):
+    outs = [tmp_path / "w1.jsonl", tmp_path / "w2.jsonl"]
+    procs = [worker(big_site, redis_url, outs[0]), worker(big_site, redis_url, outs[1])]
+    for p in procs:
+        _, err = p.communicate(timeout=240)
+        assert p.returncode == 0, err.decode()[-2000:]
+    per_worker = [_records(o) for o in outs]
+    assert all(per_worker), "both workers did work"
+    urls = [r["crawl"]["url"] for recs in per_worker for r in recs]
+    assert len(urls) == len(set(urls)) == N  # every article emitted once
+    article_hits = {p: n for p, n in big_site.requests.items() if p.startswith("/a")}
+    assert len(article_hits) == N and set(article_hits.values()) == {1}  # every page fetched once
+    assert big_site.requests["/sitemap.xml"] == 1  # start documents queued once per run
+    assert len({r["crawl"]["crawl_id"] for recs in per_worker for r in recs}) == 1
+
+    # a later run is a new run: its fingerprints do not block revisiting, requests are conditional
+    big_site.requests.clear()
+    again = worker(big_site, redis_url, tmp_path / "later.jsonl")
+    _, err = again.communicate(timeout=240)
+    assert again.returncode == 0, err.decode()[-2000:]
+    assert _records(tmp_path / "later.jsonl") == []
+    assert len(big_site.conditional) >= N and big_site.requests["/sitemap.xml"] == 1
+
+
+def test_a_killed_worker_loses_nothing(big_site, redis_url, tmp_path):
+    outs = [tmp_path / "w1.jsonl", tmp_path / "w2.jsonl", tmp_path / "w3.jsonl"]
+    first = worker(big_site, redis_url, outs[0])
+    time.sleep(1.0)
+    second = worker(big_site, redis_url, outs[1])
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if outs[0].exists() and outs[0].read_bytes().count(b"\n") >= N // 4:
+            break
+        time.sleep(0.05)
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait()
+    _, err = second.communicate(timeout=240)
+    assert second.returncode == 0, err.decode()[-2000:]
+    # the killed worker restarts later and settles what it left pending
+    third = worker(big_site, redis_url, outs[2])
+    _, err = third.communicate(timeout=240)
+    assert third.returncode == 0, err.decode()[-2000:]
+    urls = [r["crawl"]["url"] for r in _records(*outs)]
+    assert len(urls) == len(set(urls)), "an article was emitted twice"
+    assert len(set(urls)) == N, f"{N - len(set(urls))} articles lost"
