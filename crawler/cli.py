@@ -167,6 +167,9 @@ def _state_preflight(args: list[str]) -> str | None:
     settings.setdict(_cmdline_settings(args), priority="cmdline")
     if not settings.getbool("STATE_ENABLED", True):
         return None
+    if settings.get("REDIS_URL") and str(settings.get("STATE_URI", "")).startswith("sqlite:") and \
+            "STATE_URI" not in _cmdline_settings(args):
+        return None  # shared Redis state (RedisAddon): workers share it, there is no run lock
     try:
         open_store(settings.get("STATE_URI"), lock_wait=settings.getfloat("STATE_LOCK_WAIT", 0.0)).close()
     except StateError as exc:

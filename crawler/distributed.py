@@ -192,7 +192,28 @@ class IdleCloser:
     def from_crawler(cls, crawler):
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
         return ext
+
+    def opened(self, spider):
+        from twisted.internet import task
+
+        self.poll = task.LoopingCall(self.wake)
+        self.poll.start(0.5, now=False)
+
+    def closed(self, spider):
+        if self.poll.running:
+            self.poll.stop()
+
+    def wake(self):
+        """Scrapy looks at an idle scheduler only every 5 s; another worker may have queued
+        work meanwhile, so nudge the engine as soon as the shared queue is not empty.
+        (Uses the engine's slot, which Scrapy keeps private: guarded, best effort.)"""
+        scheduler = getattr(self.crawler, "redis_run", None)
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if scheduler is not None and slot is not None and len(scheduler.queue) > 0:
+            slot.nextcall.schedule()
 
     def spider_idle(self, spider):
         scheduler = getattr(self.crawler, "redis_run", None)

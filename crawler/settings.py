@@ -10,6 +10,8 @@ Project-specific settings:
   dropped and logged.
 """
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 from crawler import __version__
 
 BOT_NAME = "crawler"
@@ -87,7 +89,10 @@ ITEM_PIPELINES = {
 # Requests to loopback, private, link-local (cloud metadata), unique-local and multicast
 # addresses are refused, checked on every request, redirect hop and DNS answer (crawler/ssrf.py).
 ALLOWED_PRIVATE_NETWORKS = ""
-DNS_RESOLVER = "crawler.ssrf.GuardedResolver"
+if hasattr(_scrapy_defaults, "TWISTED_DNS_RESOLVER"):  # the name since Scrapy 2.19
+    TWISTED_DNS_RESOLVER = "crawler.ssrf.GuardedResolver"
+else:
+    DNS_RESOLVER = "crawler.ssrf.GuardedResolver"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.ssrf.PrivateAddressMiddleware": 50,
