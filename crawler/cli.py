@@ -113,7 +113,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                     rec = extract_text_record(decode_bytes(data), meta, with_text=args.text, body=data)
                 else:
                     rec = extract_record(data, meta, with_text=args.text,
-                                         main_text=not args.no_main_text)
+                                         main_text=not args.no_main_text, precise_text=args.precise_text)
                 record = rec.to_dict()
             errors = validation_errors(record)
             if errors:
@@ -326,6 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help=".html/.htm/.txt file (optionally .gz), - for standard input, or an http(s) URL")
     ex.add_argument("--url", help="the page URL of a single file input (default: its file:// URL)")
     ex.add_argument("--text", action="store_true", help="include the article's main text")
+    ex.add_argument("--precise-text", action="store_true",
+                    help="let trafilatura cross-check the main text with readability and jusText (slower)")
     ex.add_argument("--no-main-text", action="store_true",
                     help="skip main-text extraction (faster; text_sha256 is null)")
     ex.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",

@@ -42,6 +42,7 @@ LOG_LEVEL = "INFO"
 
 EXTRACT_TEXT = False
 MAIN_TEXT = True
+PRECISE_TEXT = False  # let trafilatura cross-check with readability and jusText (about 2x slower)
 CRAWL_ID = None
 VALIDATE_RECORDS = True
 

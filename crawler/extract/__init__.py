@@ -17,7 +17,7 @@ from crawler import __version__
 from crawler.extract.article import extract_article
 from crawler.extract.document import Document, ExtractError, decode_bytes, parse_html
 from crawler.extract.embeds import find_posts, find_posts_in_text
-from crawler.extract.rights import find_rights, find_rights_in_text
+from crawler.extract.rights import SignScan, find_rights, find_rights_in_text
 from crawler.records import Article, Crawl, ProvenanceRecord, article_id, findings_version
 
 __all__ = ["CrawlMeta", "ExtractError", "extract_record", "extract_text_record"]
@@ -85,13 +85,15 @@ def extract_record(
     *,
     with_text: bool = False,
     main_text: bool = True,
+    precise_text: bool = False,
 ) -> ProvenanceRecord:
     """One HTML page to one record.
 
     ``source`` is the raw bytes (decoded with the Content-Type header when given), decoded
     text, or an lxml tree that is already parsed (Scrapy's ``response.selector.root``).
     ``with_text`` puts the main text in the record; ``main_text=False`` skips main-text
-    extraction entirely (faster crawls; ``text_sha256`` is then null).
+    extraction entirely (faster crawls; ``text_sha256`` is then null); ``precise_text`` lets
+    trafilatura compare its extraction with readability and jusText (slower, better text).
     """
     body: bytes | None = source if isinstance(source, bytes) else None
     if isinstance(source, HtmlElement):
@@ -102,11 +104,13 @@ def extract_record(
     page_url = meta.final_url or meta.url
     doc = Document(tree=tree, url=page_url)
     # detection first: it only reads the tree, and main-text extraction works on a copy
-    article = extract_article(doc, with_text=with_text, want_text_hash=main_text, listing=meta.source)
+    article = extract_article(doc, with_text=with_text, want_text_hash=main_text, listing=meta.source,
+                              precise_text=precise_text)
     if not article.canonical_url:
         article.canonical_url = page_url
-    posts = find_posts(doc, [page_url, article.canonical_url])
-    rights = find_rights(doc)
+    signs = SignScan()
+    posts = find_posts(doc, [page_url, article.canonical_url], signs=signs)  # one walk for both
+    rights = find_rights(doc, signs)
     return _finish(article, posts, rights, _crawl(meta, body))
 
 

@@ -9,6 +9,7 @@ JSON-LD Article fields) and media credits (``media``: captions, ImageObject fiel
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -161,27 +162,63 @@ def _placement(el: HtmlElement) -> tuple[str, bool]:
     return ("article" if in_body else "page"), False
 
 
-def _text_candidates(doc: Document) -> list[tuple[HtmlElement, str]]:
-    seen: set[int] = set()
-    out: list[tuple[HtmlElement, str]] = []
-    body = doc.tree.find("body")
-    root = body if body is not None else doc.tree
+def is_sign_text(piece: str | None) -> bool:
+    """A text node that may hold a rights line (a cheap literal test, then the sign regex)."""
+    return bool(piece) and _QUICK.search(piece) is not None and _ANY_SIGN.search(piece) is not None
+
+
+@dataclass
+class SignScan:
+    """Text nodes with a rights sign, collected by the posts walker in its one pass.
+
+    ``holders`` are (visit order, element holding the text); ``pruned`` are subtrees the walker
+    did not enter (comments, related stories), scanned here so that no rights line is missed.
+    """
+
+    holders: list[tuple[int, HtmlElement]] = field(default_factory=list)
+    pruned: list[tuple[int, HtmlElement]] = field(default_factory=list)
+
+    def add(self, order: int, holder: HtmlElement | None, piece: str | None) -> None:
+        if holder is not None and is_sign_text(piece):
+            self.holders.append((order, holder))
+
+
+def _holders_in(root: HtmlElement, *, root_tail: bool):
+    """Elements holding sign text below ``root``, in document order (own walk)."""
     stack = [root]
     while stack:
         el = stack.pop()
+        if el.tail and (el is not root or root_tail) and is_sign_text(el.tail):
+            parent = el.getparent()
+            if parent is not None:
+                yield parent
         tag = el.tag if isinstance(el.tag, str) else None
         if tag is None or tag in _SKIP:
             continue
-        for holder, piece in ((el, el.text), (el.getparent(), el.tail)):
-            if piece and holder is not None and _QUICK.search(piece) and _ANY_SIGN.search(piece):
-                block = holder
-                while block is not None and block.tag not in _BLOCKS and block.getparent() is not None:
-                    block = block.getparent()
-                block = block if block is not None else holder
-                if id(block) not in seen:
-                    seen.add(id(block))
-                    out.append((block, _own_text(block)))
+        if is_sign_text(el.text):
+            yield el
         stack.extend(reversed(el))
+
+
+def _text_candidates(doc: Document, scan: SignScan | None = None) -> list[tuple[HtmlElement, str]]:
+    if scan is None:
+        body = doc.tree.find("body")
+        holders = list(_holders_in(body if body is not None else doc.tree, root_tail=False))
+    else:
+        keyed = [((order, 0), h) for order, h in scan.holders]
+        for order, root in scan.pruned:
+            keyed += [((order, j + 1), h) for j, h in enumerate(_holders_in(root, root_tail=False))]
+        keyed.sort(key=lambda kh: kh[0])
+        holders = [h for _, h in keyed]
+    seen: set[int] = set()
+    out: list[tuple[HtmlElement, str]] = []
+    for holder in holders:
+        block = holder
+        while block.tag not in _BLOCKS and block.getparent() is not None:
+            block = block.getparent()
+        if id(block) not in seen:
+            seen.add(id(block))
+            out.append((block, _own_text(block)))
     return out
 
 
@@ -216,12 +253,13 @@ def _entry(parsed: dict[str, Any], kind: str, source: str, scope: str,
                   license_url=license_url, source=source, scope=scope)
 
 
-def find_rights(doc: Document) -> list[Rights]:
+def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
+    """Every rights statement of the page; ``scan`` reuses the posts walker's pass."""
     footer: list[Rights] = []
     page_other: list[Rights] = []
     article: list[Rights] = []
     media: list[Rights] = []
-    for el, text in _text_candidates(doc):
+    for el, text in _text_candidates(doc, scan):
         scope, in_footer = _placement(el)
         parsed = parse_statement(text)
         if parsed is None:

@@ -25,7 +25,8 @@ def extract_from_bytes(spider: scrapy.Spider, body: bytes, meta: CrawlMeta) -> d
                                   with_text=settings.getbool("EXTRACT_TEXT"), body=body)
     else:
         rec = extract_record(body, meta, with_text=settings.getbool("EXTRACT_TEXT"),
-                             main_text=settings.getbool("MAIN_TEXT", True))
+                             main_text=settings.getbool("MAIN_TEXT", True),
+                             precise_text=settings.getbool("PRECISE_TEXT", False))
     spider.crawler.stats.inc_value("pages/extracted")
     return rec.to_dict()
 
@@ -143,6 +144,7 @@ class RecordSpider(scrapy.Spider):
                     response.selector.root, meta,
                     with_text=settings.getbool("EXTRACT_TEXT"),
                     main_text=settings.getbool("MAIN_TEXT", True),
+                    precise_text=settings.getbool("PRECISE_TEXT", False),
                 )
             elif isinstance(response, TextResponse) and b"text/plain" in (
                 response.headers.get("Content-Type") or b""

@@ -11,14 +11,16 @@ from crawler.extract.embeds.base import Hit
 from crawler.extract.embeds.jsonstate import scan_state
 from crawler.extract.embeds.registry import REGISTRY
 from crawler.extract.embeds.walker import Walker
+from crawler.extract.rights import SignScan
 from crawler.extract.textcite import find_text_posts
 from crawler.records import Author, Evidence, Post
 
 __all__ = ["REGISTRY", "find_posts", "find_posts_in_text"]
 
 
-def find_posts(doc: Document, page_urls: list[str]) -> list[Post]:
-    walker = Walker(doc.tree, doc.url)
+def find_posts(doc: Document, page_urls: list[str], signs: SignScan | None = None) -> list[Post]:
+    """Posts in page order. ``signs`` collects rights-sign text on the same walk."""
+    walker = Walker(doc.tree, doc.url, signs=signs)
     body = doc.tree.find("body")
     walker.walk(body if body is not None else doc.tree, walker.base_ctx)
     scan_state(doc.tree, page_urls, walker)

@@ -119,9 +119,16 @@ def scan_state(root, page_urls: list[str], walker) -> None:
     scanner = StateScanner(page_urls)
     if not scanner.page_keys:
         return
-    hint = REGISTRY.host_hint
+    mentions = REGISTRY.mentions
     # a blob can only hold this article if it names this page's path: a cheap filter first
-    paths = {p for _, p in scanner.page_keys if len(p) > 1}
+    paths = set()
+    for u in page_urls:
+        try:
+            path = urlsplit(u).path.rstrip("/")
+        except ValueError:
+            continue
+        if len(path) > 1:
+            paths.add(path)
     needles = paths | {p.replace("/", "\\/") for p in paths}
     for script in root.iter("script"):
         if script.get("src") or (script.get("type") or "").lower() == "application/ld+json":
@@ -129,8 +136,7 @@ def scan_state(root, page_urls: list[str], walker) -> None:
         text = script.text
         if not text or len(text) < 100:
             continue
-        lowered = text.lower()
-        if not any(n in lowered for n in needles) or not hint.search(text):
+        if not any(n in text for n in needles) or not mentions(text):
             continue
         loc = walker.path(script) + "#json"
         seen: set[str] = set()
@@ -139,7 +145,7 @@ def scan_state(root, page_urls: list[str], walker) -> None:
                 values: list[str] = []
                 scanner.strings(obj, values)
                 for s in values:
-                    if s in seen or not hint.search(s):
+                    if len(s) < 12 or s in seen or not mentions(s):
                         continue
                     seen.add(s)
                     before = len(walker.found)

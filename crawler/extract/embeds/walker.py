@@ -21,6 +21,7 @@ from crawler.extract.document import is_article_body, parse_fragment, text_of
 from crawler.extract.embeds import twitter
 from crawler.extract.embeds.base import Hit, PostRef
 from crawler.extract.embeds.registry import REGISTRY, Registry
+from crawler.extract.rights import SignScan
 
 
 class Ctx(NamedTuple):
@@ -50,6 +51,8 @@ _EMBED_TAGS = {"iframe", "embed", "object", "amp-iframe", "amp-embedly-card", "v
 _SKIP_TAGS = {"style", "head", "title", "svg", "math", "select", "option", "button"}
 _BLOCKS = {"p", "li", "h2", "h3", "h4", "dd", "td"}
 _CHROME_TAGS = {"header", "nav", "footer", "aside", "menu"}
+_CONTEXT_TAGS = _CHROME_TAGS | {"article", "noscript", "template"}  # change the context bare
+_BARE_CANDIDATES = {"blockquote", "textarea"}  # may matter without any attribute
 _CHROME_ROLES = {"banner", "navigation", "contentinfo", "complementary", "search"}
 _ALWAYS_CHROME = re.compile(
     r"comment|related|newsletter|outbrain|taboola|recommend|trending|most-?popular|most-?read|"
@@ -83,7 +86,8 @@ def sentence_around(block_text: str, needle: str) -> str | None:
 class Walker:
     """Walks one tree once; ``found`` collects hits in page order."""
 
-    def __init__(self, root: HtmlElement, page_url: str = "", registry: Registry = REGISTRY):
+    def __init__(self, root: HtmlElement, page_url: str = "", registry: Registry = REGISTRY,
+                 signs: SignScan | None = None):
         self.page_url = page_url
         self.registry = registry
         self.roottree = root.getroottree()
@@ -91,6 +95,8 @@ class Walker:
         self.unmatched_quotes: list[tuple[HtmlElement, str]] = []
         self.last_text: str | None = None
         self.base_ctx = Ctx(chrome=0, soft=False, body=False, lazy=False)
+        self.signs = signs  # rights signs seen on the way, so rights need no walk of their own
+        self.order = 0
         self._fragments = 0
 
     def path(self, el: HtmlElement) -> str:
@@ -110,23 +116,36 @@ class Walker:
 
     def walk(self, start: HtmlElement, ctx: Ctx, loc_prefix: str | None = None) -> None:
         stack: list[tuple[HtmlElement, Ctx]] = [(start, ctx)]
+        signs = self.signs if loc_prefix is None else None  # not inside parsed payloads
         while stack:
             el, ctx = stack.pop()
+            self.order += 1
+            if signs is not None and el.tail and el is not start:
+                signs.add(self.order, el.getparent(), el.tail)
             tag = el.tag
             if not isinstance(tag, str):
                 continue  # comments, processing instructions
             tag = tag.lower()
             if tag in _SKIP_TAGS:
                 continue
+            if signs is not None and el.text and tag != "script":
+                signs.add(self.order, el, el.text)
             if tag == "script":
                 self.script(el, ctx, loc_prefix)
                 continue
-            if not ctx.chrome:
+            attrib = el.attrib
+            if not ctx.chrome and (attrib or tag in _BARE_CANDIDATES):
                 loc = f"{loc_prefix}{self.path(el)}" if loc_prefix else None
                 if self.element(el, tag, ctx, loc):
                     continue
-            child_ctx = self.child_ctx(el, tag, ctx)
+            # most elements carry no marker at all: their children share the context
+            if attrib or tag in _CONTEXT_TAGS:
+                child_ctx = self.child_ctx(el, tag, ctx)
+            else:
+                child_ctx = ctx
             if child_ctx.chrome == 2:
+                if signs is not None:
+                    signs.pruned.append((self.order, el))
                 continue
             if tag in _BLOCKS and not child_ctx.soft and not child_ctx.chrome:
                 t = text_of(el)
