@@ -18,13 +18,13 @@ PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Stor
 """
 
 
-def make_site(root: Path, n: int) -> Path:
+def make_site(root: Path, n: int, paragraphs: int = 6) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "story").mkdir(exist_ok=True)
     para = "<p>" + "A sentence of the story that says something about the harbour. " * 8 + "</p>"
     for i in range(n):
         (root / "story" / f"{i}.html").write_text(PAGE.format(
-            i=i, d=1 + i % 28, w=i % 50, tid=1918000000000000000 + i, paras=para * 6), "utf-8")
+            i=i, d=1 + i % 28, w=i % 50, tid=1918000000000000000 + i, paras=para * paragraphs), "utf-8")
     locs = "".join(f"<url><loc>__BASE__/story/{i}.html</loc><lastmod>2025-05-{1 + i % 28:02d}</lastmod></url>"
                    for i in range(n))
     (root / "sitemap.xml").write_text(

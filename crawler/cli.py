@@ -85,7 +85,7 @@ def _fetch_urls(urls: list[str], settings_overrides: list[str]) -> dict[str, obj
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from crawler.extract import CrawlMeta, ExtractError, extract_record, extract_text_record
-    from crawler.records import validation_errors
+    from crawler.records import is_valid, validation_errors
 
     if args.url and len(args.inputs) != 1:
         _err("extract: --url goes with exactly one input")
@@ -115,7 +115,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                     rec = extract_record(data, meta, with_text=args.text,
                                          main_text=not args.no_main_text, precise_text=args.precise_text)
                 record = rec.to_dict()
-            errors = validation_errors(record)
+            errors = [] if is_valid(record) else (validation_errors(record) or ["rejected by the schema check"])
             if errors:
                 raise ExtractError("record does not match the schema: " + "; ".join(errors[:3]))
         except (OSError, ExtractError, ValueError) as exc:

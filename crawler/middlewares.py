@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import time
 
@@ -88,13 +87,17 @@ class RetryAfterMiddleware(RetryMiddleware):
         super().__init__(settings)
         self.max_wait = settings.getfloat("RETRY_AFTER_MAX", 30.0)
 
-    async def process_response(self, request, response, spider=None):
+    def process_response(self, request, response, spider=None):
+        # synchronous on the common path: an async middleware costs every response a coroutine
         if (not request.meta.get("dont_retry") and response.status in (429, 503)
                 and response.status in self.retry_http_codes):
             wait = _retry_after_seconds(response.headers.get(b"Retry-After"))
             if wait is not None and 0 < wait <= self.max_wait:
+                from twisted.internet import reactor
+                from twisted.internet.task import deferLater
+
                 self.crawler.stats.inc_value("retry/retry_after_waits")
-                await asyncio.sleep(wait)
+                return deferLater(reactor, wait, super().process_response, request, response)
         return super().process_response(request, response)
 
 

@@ -6,7 +6,7 @@ import logging
 
 from scrapy.exceptions import DropItem
 
-from crawler.records import validation_errors
+from crawler.records import is_valid, validation_errors
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,10 @@ class ValidateRecordPipeline:
     def process_item(self, item, spider=None):
         if not self.enabled:
             return item
-        errors = validation_errors(dict(item))
+        if is_valid(item):
+            errors = []
+        else:
+            errors = validation_errors(dict(item)) or ["rejected by the compiled schema check"]
         if errors:
             self.stats.inc_value("records/invalid")
             url = item.get("crawl", {}).get("url")

@@ -56,3 +56,25 @@ def test_record_round_trips_through_json():
     page = (FIXTURES / "pages" / "embeds-amp.html").read_bytes()
     rec = extract_record(page, CrawlMeta(url="https://news.tidewater.example/g")).to_dict()
     assert json.loads(json.dumps(rec)) == rec
+
+
+def test_fast_and_reference_validators_agree():
+    import copy
+
+    from crawler.records import is_valid
+
+    page = (FIXTURES / "pages" / "embeds-official.html").read_bytes()
+    rec = extract_record(page, CrawlMeta(url="https://news.tidewater.example/x")).to_dict()
+    assert is_valid(rec) and not validation_errors(rec)
+    breakages = [
+        lambda r: r["posts"][0].__setitem__("evidence", []),
+        lambda r: r["article"].__setitem__("published", "yesterday"),
+        lambda r: r.__setitem__("id", "not-a-hash"),
+        lambda r: r["rights"][0].__setitem__("scope", "planet"),
+        lambda r: r["crawl"].pop("url"),
+        lambda r: r.__setitem__("extra", 1),
+    ]
+    for breakage in breakages:
+        broken = copy.deepcopy(rec)
+        breakage(broken)
+        assert not is_valid(broken) and validation_errors(broken)

@@ -7,7 +7,7 @@ archive records are decoded and parsed here, once.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,17 +66,10 @@ def _crawl(meta: CrawlMeta, body: bytes | None) -> Crawl:
 
 
 def _finish(article: Article, posts, rights, crawl: Crawl) -> ProvenanceRecord:
-    article_d = asdict(article)
-    posts_d = [asdict(p) for p in posts]
-    rights_d = [asdict(r) for r in rights]
-    return ProvenanceRecord(
-        id=article_id(article.canonical_url or article.url),
-        version=findings_version(article_d, posts_d, rights_d),
-        article=article,
-        posts=posts,
-        rights=rights,
-        crawl=crawl,
-    )
+    record = ProvenanceRecord(id=article_id(article.canonical_url or article.url), version="",
+                              article=article, posts=posts, rights=rights, crawl=crawl)
+    record.version = findings_version(*record.freeze())  # converted once, reused by to_dict
+    return record
 
 
 def extract_record(
@@ -86,6 +79,7 @@ def extract_record(
     with_text: bool = False,
     main_text: bool = True,
     precise_text: bool = False,
+    document: Document | None = None,
 ) -> ProvenanceRecord:
     """One HTML page to one record.
 
@@ -102,7 +96,10 @@ def extract_record(
         text = decode_bytes(source, meta.header("content-type")) if isinstance(source, bytes) else source
         tree = parse_html(text)
     page_url = meta.final_url or meta.url
-    doc = Document(tree=tree, url=page_url)
+    if document is not None and document.tree is tree and document.url == page_url:
+        doc = document  # the caller already looked at this page: keep its meta and JSON-LD
+    else:
+        doc = Document(tree=tree, url=page_url)
     # detection first: it only reads the tree, and main-text extraction works on a copy
     article = extract_article(doc, with_text=with_text, want_text_hash=main_text, listing=meta.source,
                               precise_text=precise_text)

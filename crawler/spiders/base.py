@@ -119,13 +119,14 @@ class RecordSpider(scrapy.Spider):
     def parse_article(self, response: Response):
         """A page a listing presented as an article, unless it declares itself something else."""
         try:
-            if isinstance(response, HtmlResponse) and article_signal(
-                Document(tree=response.selector.root, url=response.url)
-            ) is False:
-                self.crawler.stats.inc_value("pages/not_articles")
-                self.logger.info("skipped %s: the page declares it is not an article", response.url)
-                return
-            record = self.record(response)
+            doc = None
+            if isinstance(response, HtmlResponse):
+                doc = Document(tree=response.selector.root, url=response.url)
+                if article_signal(doc) is False:
+                    self.crawler.stats.inc_value("pages/not_articles")
+                    self.logger.info("skipped %s: the page declares it is not an article", response.url)
+                    return
+            record = self.record(response, doc)
             if record is not None:
                 yield record
         finally:
@@ -135,7 +136,7 @@ class RecordSpider(scrapy.Spider):
         """False for a worker that joined a distributed run: the first worker queued the start."""
         return getattr(self, "seeds_run", True)
 
-    def record(self, response: Response) -> dict | None:
+    def record(self, response: Response, document: Document | None = None) -> dict | None:
         settings = self.crawler.settings
         meta = response_meta(response, self)
         try:
@@ -145,6 +146,7 @@ class RecordSpider(scrapy.Spider):
                     with_text=settings.getbool("EXTRACT_TEXT"),
                     main_text=settings.getbool("MAIN_TEXT", True),
                     precise_text=settings.getbool("PRECISE_TEXT", False),
+                    document=document,
                 )
             elif isinstance(response, TextResponse) and b"text/plain" in (
                 response.headers.get("Content-Type") or b""
