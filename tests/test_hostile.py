@@ -83,3 +83,25 @@ def test_size_limit_refuses_and_is_settable(tmp_path):
     res = _extract(tmp_path / "big.html", "--max-bytes", str(50 * 1024 * 1024), "--no-main-text")
     assert res.returncode == 0, res.stderr.decode()[-2000:]
     assert_valid(json.loads(res.stdout))
+
+
+def test_hostile_pages_through_a_spider(tmp_path):
+    from conftest import crawl
+
+    from crawler.demo import SiteServer
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for name, data in HOSTILE.items():
+        (site / name).write_bytes(data)
+    with SiteServer(site) as server:
+        urls = ",".join(f"{server.base}/{name}" for name in sorted(HOSTILE))
+        res, records = crawl("articles", "-a", f"urls={urls}", "-s", f"STATS_FILE={tmp_path / 's.json'}",
+                             "-s", "ROBOTSTXT_OBEY=False", cwd=tmp_path, timeout=240)
+    assert res.returncode == 0
+    log = res.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in log, log[-3000:]
+    stats = json.loads((tmp_path / "s.json").read_text())
+    # every page gave a valid record or was counted (not HTML, or no record with a reason)
+    accounted = len(records) + stats["not_html"] + stats["detail"].get("pages/failed", 0)
+    assert accounted == len(HOSTILE), (len(records), stats)

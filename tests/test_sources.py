@@ -79,7 +79,14 @@ def test_xml_attacks_are_not_expanded_or_fetched(serve_dir, tmp_path):
         '<?xml version="1.0"?><!DOCTYPE u [<!ENTITY ext SYSTEM "__BASE__/secret.txt">]>'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>__BASE__/b.html&ext;</loc></url></urlset>')
     (site / "secret.txt").write_text("secret")
+    (site / "lol-rss.xml").write_text(
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol "lol">'
+        + "".join(f'<!ENTITY lol{i} "{"&lol%s;" % ("" if i == 1 else i - 1) * 10}">' for i in range(1, 10))
+        + '<!ENTITY ext SYSTEM "__BASE__/secret.txt">]><rss version="2.0"><channel><title>&lol9;</title>'
+        "<item><title>&ext;</title><link>__BASE__/a.html</link></item></channel></rss>")
     server = serve_dir(site)
+    res, _ = crawl("feed", "-a", f"url={server.base}/lol-rss.xml", cwd=tmp_path, timeout=60)
+    assert res.returncode == 0 and b"Traceback" not in res.stderr
     for name in ("lol.xml", "xxe.xml"):
         res, _ = crawl("sitemap", "-a", f"url={server.base}/{name}", cwd=tmp_path, timeout=60)
         assert res.returncode == 0
