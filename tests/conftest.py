@@ -79,6 +79,20 @@ def serve_dir():
         server.__exit__(None, None, None)
 
 
+def make_article_site(root: Path, n: int) -> Path:
+    """A site of ``n`` small article pages, each citing one tweet, and a sitemap of them all."""
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (root / f"a{i}.html").write_text(
+            f"<html><head><title>Article {i}</title><meta property='og:type' content='article'></head><body>"
+            f"<article><p>Story {i} is long enough to be the body of an article here.</p>"
+            f"<blockquote class='twitter-tweet'><a href='https://twitter.com/x/status/{1918000000000000000 + i}'>"
+            "May 1, 2025</a></blockquote></article></body></html>")
+    locs = "".join(f"<url><loc>__BASE__/a{i}.html</loc></url>" for i in range(n))
+    (root / "sitemap.xml").write_text(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>')
+    return root
+
+
 LOOPBACK = ("-s", "ALLOWED_PRIVATE_NETWORKS=127.0.0.0/8")  # our test servers; refused by default
 
 

@@ -11,7 +11,7 @@ import sys
 import time
 
 import pytest
-from conftest import LOOPBACK, ROOT, assert_valid, jsonl
+from conftest import LOOPBACK, ROOT, assert_valid, jsonl, make_article_site
 
 from crawler.demo import SiteServer
 
@@ -44,17 +44,7 @@ def redis_url(tmp_path):
 
 @pytest.fixture
 def big_site(tmp_path):
-    root = tmp_path / "big"
-    root.mkdir()
-    for i in range(N):
-        (root / f"a{i}.html").write_text(
-            f"<html><head><title>Article {i}</title><meta property='og:type' content='article'></head><body>"
-            f"<article><p>Story {i} is long enough to be the body of an article here.</p>"
-            f"<blockquote class='twitter-tweet'><a href='https://twitter.com/x/status/{1918000000000000000 + i}'>"
-            "May 1, 2025</a></blockquote></article></body></html>")
-    locs = "".join(f"<url><loc>__BASE__/a{i}.html</loc></url>" for i in range(N))
-    (root / "sitemap.xml").write_text(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>')
-    with SiteServer(root, delay=0.05) as server:
+    with SiteServer(make_article_site(tmp_path / "big", N), delay=0.05) as server:
         yield server
 
 

@@ -12,7 +12,7 @@ import sys
 import time
 
 import pytest
-from conftest import FIXTURES, LOOPBACK, ROOT, assert_valid, crawl, jsonl, run_cli
+from conftest import FIXTURES, LOOPBACK, ROOT, assert_valid, crawl, jsonl, make_article_site, run_cli
 
 from crawler.demo import SiteServer
 
@@ -134,21 +134,9 @@ def test_second_run_on_a_locked_store_exits_with_a_clear_message(site_copy, tmp_
     assert b"is in use by another run" in res.stderr and b"Traceback" not in res.stderr
 
 
-def _make_big_site(root, n):
-    root.mkdir()
-    for i in range(n):
-        (root / f"a{i}.html").write_text(
-            f"<html><head><title>Article {i}</title><meta property='og:type' content='article'></head><body>"
-            f"<article><p>Story {i} is long enough to be the body of an article here.</p>"
-            f"<blockquote class='twitter-tweet'><a href='https://twitter.com/x/status/{1918000000000000000 + i}'>May 1, 2025</a></blockquote>"
-            "</article></body></html>")
-    locs = "".join(f"<url><loc>__BASE__/a{i}.html</loc></url>" for i in range(n))
-    (root / "sitemap.xml").write_text(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>')
-
-
 def test_kill_and_resume_loses_nothing_and_duplicates_nothing(tmp_path):
     n = 300
-    _make_big_site(tmp_path / "big", n)
+    make_article_site(tmp_path / "big", n)
     jobdir, state = tmp_path / "job", f"sqlite:///{tmp_path / 'state.sqlite'}"
     with SiteServer(tmp_path / "big", delay=0.01) as server:
         def run(out):
@@ -180,7 +168,7 @@ def test_kill_and_resume_loses_nothing_and_duplicates_nothing(tmp_path):
 
 def test_sigkill_leaves_previous_whole_file_outputs_intact(tmp_path):
     n = 200
-    _make_big_site(tmp_path / "big", n)
+    make_article_site(tmp_path / "big", n)
     state = f"sqlite:///{tmp_path / 'state.sqlite'}"
     feed, rolling = tmp_path / "feed.json", tmp_path / "rolling.json"
     old = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "previous run", "items": []})

@@ -5,46 +5,22 @@
 
 from __future__ import annotations
 
-import scrapy
-
-from crawler.distributed import release
 from crawler.sources.feeds import FeedError, parse_feed
-from crawler.spiders.base import RecordSpider
-from crawler.spiders.since import older_than, parse_since
+from crawler.spiders.listing import ListingSpider
+from crawler.spiders.since import older_than
 
 
-class FeedSpider(RecordSpider):
+class FeedSpider(ListingSpider):
     name = "feed"
+    url_help = "URL of an RSS, Atom or JSON Feed document"
 
-    def __init__(self, url: str | None = None, since: str | None = None, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        urls = [u.strip() for u in (url or "").split(",") if u.strip()]
-        if not urls or not all(u.startswith(("http://", "https://")) for u in urls):
-            raise ValueError("feed: give -a url=URL of an RSS, Atom or JSON Feed document")
-        self.urls = urls
-        self.since = parse_since(since)
-
-    async def start(self):
-        if not self.seeding():
-            return
-        for req in self._start():
-            yield req
-
-    def start_requests(self):  # Scrapy < 2.13
-        yield from self._start()
-
-    def _start(self):
-        for u in self.urls:
-            yield scrapy.Request(u, callback=self.parse_feed, dont_filter=True,
-                                 errback=self.listing_failed, meta={"listing": True})
-
-    def listing_failed(self, failure):
-        release(self.crawler, failure.request)
-        self.crawler.stats.inc_value("listings/failed")
-        self.logger.error("could not fetch %s: %s", failure.request.url, failure.value)
+    def start_listings(self):
+        for url in self.urls:
+            yield self.listing(url, self.parse_feed)
 
     def parse_feed(self, response):
-        release(self.crawler, response.request)
+        if not self.listing_ok(response, "feed"):
+            return
         try:
             title, entries = parse_feed(response.body, response.url)
         except FeedError as exc:

@@ -12,50 +12,25 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-import scrapy
-
 from crawler.distributed import release
 from crawler.sources.sitemaps import SitemapError, parse_sitemap, sitemaps_from_robots
-from crawler.spiders.base import RecordSpider
-from crawler.spiders.since import older_than, parse_since
+from crawler.spiders.listing import ListingSpider
+from crawler.spiders.since import older_than
 
 
-class SitemapSpider(RecordSpider):
+class SitemapSpider(ListingSpider):
     name = "sitemap"
+    url_help = "URL of a sitemap, a robots.txt or a site root"
 
-    def __init__(self, url: str | None = None, since: str | None = None, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not url or not url.startswith(("http://", "https://")):
-            raise ValueError("sitemap: give -a url=URL of a sitemap, a robots.txt or a site root")
-        self.url = url
-        self.since = parse_since(since)
-
-    async def start(self):
-        if not self.seeding():
-            return
-        for req in self._start():
-            yield req
-
-    def start_requests(self):  # Scrapy < 2.13
-        yield from self._start()
-
-    def _start(self):
-        path = urlsplit(self.url).path
-        if path.endswith("/robots.txt"):
-            yield self._listing(self.url, self.parse_robots)
-        elif path in ("", "/"):
-            yield self._listing(urljoin(self.url, "/robots.txt"), self.parse_robots)
-        else:
-            yield self._listing(self.url, self.parse_sitemap)
-
-    def _listing(self, url: str, callback) -> scrapy.Request:
-        return scrapy.Request(url, callback=callback, errback=self.listing_failed, dont_filter=True,
-                              meta={"handle_httpstatus_list": [404, 410], "listing": True})
-
-    def listing_failed(self, failure):
-        release(self.crawler, failure.request)
-        self.crawler.stats.inc_value("listings/failed")
-        self.logger.error("could not fetch %s: %s", failure.request.url, failure.value)
+    def start_listings(self):
+        for url in self.urls:
+            path = urlsplit(url).path
+            if path.endswith("/robots.txt"):
+                yield self.listing(url, self.parse_robots)
+            elif path in ("", "/"):
+                yield self.listing(urljoin(url, "/robots.txt"), self.parse_robots)
+            else:
+                yield self.listing(url, self.parse_sitemap)
 
     def parse_robots(self, response):
         release(self.crawler, response.request)
@@ -64,13 +39,10 @@ class SitemapSpider(RecordSpider):
             self.logger.info("no Sitemap: line in %s; trying /sitemap.xml", response.url)
             urls = [urljoin(response.url, "/sitemap.xml")]
         for u in urls:
-            yield self._listing(u, self.parse_sitemap)
+            yield self.listing(u, self.parse_sitemap)
 
     def parse_sitemap(self, response):
-        release(self.crawler, response.request)
-        if response.status != 200:
-            self.crawler.stats.inc_value("listings/failed")
-            self.logger.error("sitemap %s: HTTP %s", response.url, response.status)
+        if not self.listing_ok(response, "sitemap"):
             return
         try:
             sitemap = parse_sitemap(response.body, response.url)
@@ -82,7 +54,7 @@ class SitemapSpider(RecordSpider):
         if sitemap.kind == "sitemapindex":
             for entry in sitemap.entries:
                 if not older_than(entry.lastmod, self.since):
-                    yield self._listing(entry.loc, self.parse_sitemap)
+                    yield self.listing(entry.loc, self.parse_sitemap)
             return
         for entry in sitemap.entries:
             if older_than(entry.news.get("published") or entry.lastmod, self.since):
