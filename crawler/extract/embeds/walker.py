@@ -47,6 +47,8 @@ _URL_ATTRS = (
     ("data-embedded-url", "cms"), ("data-video-url", "cms"), ("data-oembed-url", "cms"),
     ("data", None),
 )
+_URL_RANK = {attr: rank for rank, (attr, _) in enumerate(_URL_ATTRS)}
+_URL_FORMS = dict(_URL_ATTRS)
 _EMBED_TAGS = {"iframe", "embed", "object", "amp-iframe", "amp-embedly-card", "video", "source"}
 _SKIP_TAGS = {"style", "head", "title", "svg", "math", "select", "option", "button"}
 _BLOCKS = {"p", "li", "h2", "h3", "h4", "dd", "td"}
@@ -208,10 +210,17 @@ class Walker:
             return self.anchor(el, ctx, loc)
         if tag == "blockquote":
             self.unmatched_quotes.append((el, loc or self.path(el)))
-        for attr, form in _URL_ATTRS:
-            raw = el.get(attr)
-            if not raw:
-                continue
+        urls: list[tuple[int, str, str]] = []
+        payloads: list[str] = []
+        for attr, value in el.attrib.items():  # one pass over the attributes it actually has
+            rank = _URL_RANK.get(attr)
+            if rank is not None:
+                if value:
+                    urls.append((rank, attr, value))
+            elif attr == "srcdoc" or (len(value) > 20 and "<" in value and _ESCAPED_EMBED.search(value)):
+                payloads.append(value)
+        for _, attr, raw in sorted(urls):
+            form = _URL_FORMS[attr]
             if raw.startswith("/") and not raw.startswith("//") and "url=" in raw and self.page_url:
                 try:
                     raw = urljoin(self.page_url, raw)  # Drupal's /media/oembed?url=...
@@ -227,9 +236,8 @@ class Walker:
         if tag == "textarea" and el.text and _ESCAPED_EMBED.search(html.unescape(el.text)):
             self.fragment(html.unescape(el.text), el, ctx)
             return True
-        for attr, value in el.attrib.items():
-            if attr == "srcdoc" or (len(value) > 20 and "<" in value and _ESCAPED_EMBED.search(value)):
-                self.fragment(value, el, ctx)
+        for value in payloads:
+            self.fragment(value, el, ctx)
         if cls and "wp-block-embed__wrapper" in cls and len(el) == 0 and el.text:
             ref = reg.match(el.text.strip())
             if ref is not None:
