@@ -7,10 +7,11 @@
   start documents; workers started while it lasts join it and only consume the shared queue.
   Fingerprints therefore never block a later scheduled run (rmax/scrapy-redis#84): a new run has
   new keys, and a finished run's keys expire after ``REDIS_RUN_TTL`` seconds (default a day).
-- Leases: every request a worker takes is recorded as in flight (encoded, with a time). Finishing
-  it (record emitted, unchanged, failed, or not an article) releases the lease. A worker that finds
-  the queue empty re-queues leases older than ``REDIS_LEASE_SECONDS``: the requests of a worker
-  that was killed are picked up by the others.
+- Leases: taking a request from the shared queue records it as in flight for this worker, in one
+  atomic step (a Lua script). Finishing it (record written or dropped, fetch failed, not an
+  article) releases the lease. Every worker refreshes a presence key; one silent for
+  ``REDIS_WORKER_TIMEOUT`` seconds has stopped, and an idle worker puts its leases back in the
+  queue: the requests of a worker that was killed are picked up by the others.
 - ``IdleCloser``: a worker stops once the shared queue has stayed empty, with no lease left, for
   ``IDLE_CLOSE_SECONDS`` (default 30), so a scheduled distributed run ends by itself.
 """
@@ -51,13 +52,52 @@ class RedisAddon:
         settings.set("EXTENSIONS", extensions, priority=above_project)
 
 
+# Pop the first request and lease it to a worker in one step: a worker killed between the two
+# would otherwise lose the request. KEYS: queue, inflight, owners. ARGV: worker.
+_POP_AND_LEASE = """
+local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #r == 0 then return false end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+local id = redis.sha1hex(r[1])
+redis.call('HSET', KEYS[2], id, r[1])
+redis.call('HSET', KEYS[3], id, ARGV[1] .. '|' .. r[2])
+return {id, r[1]}
+"""
+# Put leased requests back in the queue, each at most once. KEYS: queue, inflight, owners.
+_REQUEUE = """
+local n = 0
+for _, id in ipairs(ARGV) do
+  local data = redis.call('HGET', KEYS[2], id)
+  if data then
+    local owner = redis.call('HGET', KEYS[3], id) or ''
+    local score = string.match(owner, '|([^|]*)$') or '0'
+    redis.call('HDEL', KEYS[2], id)
+    redis.call('HDEL', KEYS[3], id)
+    redis.call('ZADD', KEYS[1], score, data)
+    n = n + 1
+  end
+end
+return n
+"""
+
+
+def worker_id(crawler) -> str:
+    """One identity per crawler process, shared by its scheduler leases and state journal."""
+    if not getattr(crawler, "worker_id", None):
+        from crawler.state.redis import new_worker_id
+
+        crawler.worker_id = crawler.settings.get("WORKER_ID") or new_worker_id()
+    return crawler.worker_id
+
+
 class Run:
     """One distributed run of one spider with one set of arguments."""
 
-    def __init__(self, server, spider, settings):
+    def __init__(self, server, spider, settings, worker: str):
+        from crawler.state.redis import Presence
+
         self.server = server
         self.ttl = settings.getint("REDIS_RUN_TTL", 86400)
-        self.lease_seconds = settings.getfloat("REDIS_LEASE_SECONDS", 120.0)
         args = {k: str(getattr(spider, k)) for k in _RUN_ARGS if hasattr(spider, k)}
         digest = hashlib.sha1(json.dumps(args, sort_keys=True).encode()).hexdigest()[:16]
         self.marker = f"{PREFIX}:{spider.name}:{digest}"
@@ -70,52 +110,63 @@ class Run:
             if isinstance(existing, bytes):  # scrapy-redis's connection does not decode
                 existing = existing.decode()
             self.id, self.created = existing or new_id, False
-        self.worker = uuid.uuid4().hex[:12]
+        self.worker = worker
+        self.presence = Presence(server, worker, settings.getfloat("REDIS_WORKER_TIMEOUT", 60.0))
         self.server.sadd(self.key("workers"), self.worker)
-        self.heartbeat()
+        self.heartbeat(force=True)
+        self._pop = server.register_script(_POP_AND_LEASE)
+        self._requeue = server.register_script(_REQUEUE)
         logger.info("%s distributed run %s (worker %s)", "started" if self.created else "joined",
                     self.id, self.worker)
 
     def key(self, name: str) -> str:
         return f"{PREFIX}:{self.id}:{name}"
 
-    def heartbeat(self) -> None:
-        pipe = self.server.pipeline()
-        pipe.set(self.key(f"alive:{self.worker}"), "1", ex=max(int(self.lease_seconds), 5))
-        pipe.expire(self.marker, self.ttl)
-        pipe.execute()
+    def heartbeat(self, force: bool = False) -> None:
+        self.presence.beat(force)
+        if force:
+            self.server.expire(self.marker, self.ttl)
 
-    def lease(self, fp: str, encoded: bytes) -> None:
-        self.server.hset(self.key("inflight"), fp, encoded)
-        self.server.zadd(self.key("inflight_ts"), {fp: time.time()})
+    def pop(self) -> tuple[str, bytes] | None:
+        """The next encoded request, leased to this worker; None when the queue is empty."""
+        got = self._pop(keys=[self.key("requests"), self.key("inflight"), self.key("owners")], args=[self.worker])
+        if not got:
+            return None
+        lease, data = got
+        return (lease.decode() if isinstance(lease, bytes) else lease), data
 
-    def release(self, fp: str | None) -> None:
-        if not fp:
+    def release(self, lease: str | None) -> None:
+        if not lease:
             return
         pipe = self.server.pipeline()
-        pipe.hdel(self.key("inflight"), fp)
-        pipe.zrem(self.key("inflight_ts"), fp)
+        pipe.hdel(self.key("inflight"), lease)
+        pipe.hdel(self.key("owners"), lease)
         pipe.execute()
 
     def leases(self) -> int:
         return self.server.hlen(self.key("inflight"))
 
-    def expired_leases(self) -> list[tuple[str, bytes]]:
-        cutoff = time.time() - self.lease_seconds
-        out = []
-        for fp in self.server.zrangebyscore(self.key("inflight_ts"), 0, cutoff):
-            fp = fp.decode() if isinstance(fp, bytes) else fp
-            enc = self.server.hget(self.key("inflight"), fp)
-            if enc is not None:
-                out.append((fp, enc))
-        return out
+    def requeue_orphans(self) -> int:
+        """Put back the requests leased to workers that stopped answering; returns how many."""
+        owners = self.server.hgetall(self.key("owners"))
+        orphans = []
+        for lease, owner in owners.items():
+            owner = owner.decode() if isinstance(owner, bytes) else owner
+            if not self.presence.alive(owner.rsplit("|", 1)[0]):
+                orphans.append(lease)
+        if not orphans:
+            return 0
+        return int(self._requeue(keys=[self.key("requests"), self.key("inflight"), self.key("owners")],
+                                 args=orphans))
+
+    def live_workers(self) -> int:
+        return sum(1 for w in self.server.smembers(self.key("workers")) if self.presence.alive(w))
 
     def leave(self, queue_empty: bool) -> None:
         self.server.srem(self.key("workers"), self.worker)
-        self.server.delete(self.key(f"alive:{self.worker}"))
-        for name in ("requests", "dupefilter", "inflight", "inflight_ts", "workers"):
+        for name in ("requests", "dupefilter", "inflight", "owners", "workers"):
             self.server.expire(self.key(name), self.ttl)
-        if queue_empty and self.leases() == 0 and self.server.scard(self.key("workers")) == 0:
+        if queue_empty and self.leases() == 0 and self.live_workers() == 0:
             # the run is over: the next scheduled start begins a new run (fresh fingerprints)
             current = self.server.get(self.marker) or b""
             if (current.decode() if isinstance(current, bytes) else current) == self.id:
@@ -130,36 +181,39 @@ class RunScopedScheduler(Scheduler):
         return scheduler
 
     def open(self, spider):
-        self.run = Run(self.server, spider, self.crawler.settings)
+        self.run = Run(self.server, spider, self.crawler.settings, worker_id(self.crawler))
         self.crawler.redis_run = self
         spider.crawl_id = self.run.id
         spider.seeds_run = self.run.created
         self.queue_key = self.run.key("requests")
         self.df = RFPDupeFilter(self.server, key=self.run.key("dupefilter"),
                                 debug=self.crawler.settings.getbool("DUPEFILTER_DEBUG"))
+        # a request that produced a record is finished once the record is written or dropped
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            self.crawler.signals.connect(self._item_done, signal=signal)
         return super().open(spider)
 
     def next_request(self):
-        request = super().next_request()
-        if request is not None:
-            fp = self.crawler.request_fingerprinter.fingerprint(request).hex()
-            request.meta["lease"] = fp
-            self.run.lease(fp, self.queue._encode_request(request))
+        popped = self.run.pop()
+        if popped is None:
+            return None
+        lease, data = popped
+        request = self.queue._decode_request(data)
+        request.meta["lease"] = lease
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
         return request
 
     def release(self, request) -> None:
         """The request is finished (whatever its outcome): its lease ends."""
         self.run.release(request.meta.get("lease") if request is not None else None)
 
-    def requeue_expired(self) -> int:
-        """Put back the requests whose worker stopped answering; returns how many."""
-        count = 0
-        for fp, enc in self.run.expired_leases():
-            request = self.queue._decode_request(enc)
-            request.dont_filter = True
-            self.run.release(fp)
-            self.queue.push(request)
-            count += 1
+    def _item_done(self, item=None, response=None, spider=None, **kwargs):
+        if response is not None:
+            self.release(response.request)
+
+    def requeue_orphans(self) -> int:
+        count = self.run.requeue_orphans()
         if count:
             self.crawler.stats.inc_value("redis/requeued_leases", count)
             logger.warning("re-queued %d requests left in flight by a stopped worker", count)
@@ -211,6 +265,8 @@ class IdleCloser:
         work meanwhile, so nudge the engine as soon as the shared queue is not empty.
         (Uses the engine's slot, which Scrapy keeps private: guarded, best effort.)"""
         scheduler = getattr(self.crawler, "redis_run", None)
+        if scheduler is not None:
+            scheduler.run.heartbeat()
         slot = getattr(self.crawler.engine, "_slot", None)
         if scheduler is not None and slot is not None and len(scheduler.queue) > 0:
             slot.nextcall.schedule()
@@ -219,8 +275,7 @@ class IdleCloser:
         scheduler = getattr(self.crawler, "redis_run", None)
         if scheduler is None:
             return
-        scheduler.run.heartbeat()
-        if scheduler.requeue_expired() or len(scheduler.queue) > 0:
+        if scheduler.requeue_orphans() or len(scheduler.queue) > 0:
             self.idle_since = None
             raise DontCloseSpider
         if scheduler.run.leases() > 0:  # others are still working and may queue more

@@ -7,7 +7,8 @@ Three Scrapy components share one state store (``crawler.state``), opened by the
 - ``IncrementalPipeline`` drops a record whose findings hash equals the stored version, stamps
   ``previous_version`` on a changed one, and marks new versions *pending*.
 - ``StateExtension`` marks a version *done* once the feed exporters have written it, settles
-  versions left pending by a killed run, rewrites ``ROLLING_FEED`` at the end, and closes.
+  versions left pending by a killed run (or, in a shared store, by a worker that stopped),
+  rewrites ``ROLLING_FEED`` at the end, and closes.
 """
 
 from __future__ import annotations
@@ -29,6 +30,18 @@ _VERSION = re.compile(rb'"version": "(sha256:[0-9a-f]{32})"')
 _JSONL = {"jsonlines", "jsonl", "jl"}
 
 
+def current_state(crawler, url: str):
+    """The stored state of ``url``; a version a stopped worker left pending is settled first
+    (its request came back to this worker: whether it was written decides what is new)."""
+    store = crawler.state_store
+    st = store.get(url)
+    if st is not None and store.abandoned(st):
+        crawler.state_extension.settle([(url, st.pending_version)])
+        crawler.stats.inc_value("state/settled_abandoned")
+        st = store.get(url)
+    return st
+
+
 def _store(crawler):
     store = getattr(crawler, "state_store", None)
     if store is None:
@@ -42,13 +55,19 @@ class StateExtension:
         if not settings.getbool("STATE_ENABLED", True):
             raise NotConfigured
         self.crawler = crawler
+        from crawler.distributed import worker_id
+
         try:
             self.store = open_store(settings.get("STATE_URI"),
-                                    lock_wait=settings.getfloat("STATE_LOCK_WAIT", 0.0))
+                                    lock_wait=settings.getfloat("STATE_LOCK_WAIT", 0.0),
+                                    worker=worker_id(crawler),
+                                    alive_seconds=settings.getfloat("REDIS_WORKER_TIMEOUT", 60.0))
         except StateError as exc:  # `crawler crawl` checks first; this is `scrapy crawl`
             logger.critical("%s", exc)
             raise
         crawler.state_store = self.store
+        crawler.state_extension = self
+        self.beat = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -64,13 +83,23 @@ class StateExtension:
         known = json.loads(self.store.get_meta("jsonl_outputs") or "[]")
         outputs = list(dict.fromkeys(known + current))[-200:]
         self.store.set_meta("jsonl_outputs", json.dumps(outputs))
-        grace = self.crawler.settings.getfloat("STATE_PENDING_GRACE", 300.0)
-        pending = self.store.pending(older_than=grace)
+        heartbeat = getattr(self.store, "heartbeat", None)
+        if heartbeat is not None:  # a shared store: tell the other workers this one is alive
+            from twisted.internet import task
+
+            self.beat = task.LoopingCall(heartbeat)
+            self.beat.start(1.0, now=False)
+        pending = self.store.pending()
         if pending:
-            written = _versions_in(outputs)
-            for url, version in pending:
-                self.store.settle(url, version, emitted=version.encode() in written)
+            self.settle(pending)
             logger.info("settled %d versions left pending by an interrupted run", len(pending))
+
+    def settle(self, pending: list[tuple[str, str]]) -> None:
+        """A pending version found in one of the recorded JSON Lines outputs was emitted;
+        otherwise it is rolled back, and the page will be emitted when it is next fetched."""
+        written = _versions_in(json.loads(self.store.get_meta("jsonl_outputs") or "[]"))
+        for url, version in pending:
+            self.store.settle(url, version, emitted=version.encode() in written)
 
     def _jsonl_outputs(self) -> list[str]:
         out = []
@@ -85,6 +114,8 @@ class StateExtension:
         self.store.finish_emit(item["crawl"]["url"], item["version"])
 
     def closed(self, spider, reason):
+        if self.beat is not None and self.beat.running:
+            self.beat.stop()
         try:
             path = self.crawler.settings.get("ROLLING_FEED")
             if path:
@@ -121,6 +152,7 @@ class ConditionalRequestMiddleware:
     def __init__(self, crawler):
         self.store = _store(crawler)
         self.stats = crawler.stats
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -129,7 +161,7 @@ class ConditionalRequestMiddleware:
     def process_request(self, request, spider=None):
         if request.meta.get("listing"):
             return None
-        st = self.store.get(request.url)
+        st = current_state(self.crawler, request.url)
         if st is None or not st.version:
             return None
         if st.etag:
@@ -153,6 +185,7 @@ class IncrementalPipeline:
     def __init__(self, crawler):
         self.store = _store(crawler)
         self.stats = crawler.stats
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -161,7 +194,7 @@ class IncrementalPipeline:
     def process_item(self, item, spider=None):
         c = item["crawl"]
         url = c["url"]
-        prev = self.store.get(url)
+        prev = current_state(self.crawler, url)
         if prev is not None and prev.version == item["version"]:
             self.store.seen(url, etag=c.get("etag"), last_modified=c.get("last_modified"),
                             content_sha256=c.get("content_sha256"))

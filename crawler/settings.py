@@ -79,8 +79,9 @@ ADDONS = {"crawler.distributed.RedisAddon": 0}
 REDIS_URL = None
 IDLE_CLOSE_SECONDS = 30.0
 REDIS_RUN_TTL = 86400
-REDIS_LEASE_SECONDS = 120.0
-STATE_PENDING_GRACE = 300.0  # Redis: pending versions older than this belong to a stopped worker
+# A worker silent this long has stopped: its leased requests go back to the queue and the
+# versions it had pending are settled by the others.
+REDIS_WORKER_TIMEOUT = 60.0
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidateRecordPipeline": 100,

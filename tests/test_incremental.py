@@ -194,3 +194,32 @@ def test_sigkill_leaves_previous_whole_file_outputs_intact(tmp_path):
 
     store = open_store(state)  # the store opens cleanly after the kill
     store.close()
+
+
+def test_killed_between_journal_and_output_the_next_run_emits_it(tmp_path):
+    """SIGKILL exactly after the state marked a version pending and before the output got it
+    (tests/killpoints.py): the next run rolls it back and emits it; nothing twice."""
+    n = 60
+    make_article_site(tmp_path / "site", n)
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    pipelines = ('ITEM_PIPELINES={"crawler.pipelines.ValidateRecordPipeline": 100, '
+                 '"crawler.incremental.IncrementalPipeline": 200, "killpoints.KillAfterPending": 300}')
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tests"))
+    with SiteServer(tmp_path / "site") as server:
+        def run(out, *extra):
+            return subprocess.run(
+                [sys.executable, "-m", "crawler", "crawl", "sitemap", "-a", f"url={server.base}/sitemap.xml",
+                 "-o", str(tmp_path / out), "-s", f"STATE_URI={state}", "-s", "PROGRESS_INTERVAL=0",
+                 "-s", "CONCURRENT_REQUESTS=1", *LOOPBACK, *extra],
+                cwd=ROOT, env=env, capture_output=True, timeout=300)
+
+        killed = run("part1.jsonl", "-s", pipelines, "-s", "KILL_AT_ITEM=25")
+        assert killed.returncode == -signal.SIGKILL
+        part1 = jsonl((tmp_path / "part1.jsonl").read_text())
+        assert len(part1) == 24  # the 25th was pending, not written
+        res = run("part2.jsonl")
+        assert res.returncode == 0, res.stderr.decode()[-2000:]
+        assert b"settled 1 versions left pending" in res.stderr
+    part2 = jsonl((tmp_path / "part2.jsonl").read_text())
+    urls = [r["crawl"]["url"] for r in part1 + part2]
+    assert len(urls) == len(set(urls)) == n

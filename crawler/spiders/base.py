@@ -13,6 +13,7 @@ from crawler.distributed import release
 from crawler.extract import CrawlMeta, ExtractError, extract_record, extract_text_record
 from crawler.extract.article import article_signal
 from crawler.extract.document import Document
+from crawler.incremental import current_state
 
 
 def extract_from_bytes(spider: scrapy.Spider, body: bytes, meta: CrawlMeta) -> dict:
@@ -93,7 +94,7 @@ class RecordSpider(scrapy.Spider):
         stateful = settings.getbool("STATE_ENABLED", True)
         store = getattr(self.crawler, "state_store", None)
         if stateful and store is not None and settings.getbool("STATE_TRUST_LASTMOD", True):
-            st = store.get(url)
+            st = current_state(self.crawler, url)
             if st is not None and st.version and not_newer(source.get("lastmod"), st.last_seen):
                 self.crawler.stats.inc_value("state/unchanged_lastmod")
                 return None
@@ -118,19 +119,32 @@ class RecordSpider(scrapy.Spider):
 
     def parse_article(self, response: Response):
         """A page a listing presented as an article, unless it declares itself something else."""
+        return self.leased(response, self._article(response))
+
+    def _article(self, response: Response):
+        doc = None
+        if isinstance(response, HtmlResponse):
+            doc = Document(tree=response.selector.root, url=response.url)
+            if article_signal(doc) is False:
+                self.crawler.stats.inc_value("pages/not_articles")
+                self.logger.info("skipped %s: the page declares it is not an article", response.url)
+                return
+        record = self.record(response, doc)
+        if record is not None:
+            yield record
+
+    def leased(self, response: Response, results):
+        """Pass a callback's results on and end the request's distributed lease when they are
+        done, unless a record went out: that lease ends when the record is written or dropped
+        (see ``RunScopedScheduler``), so a worker killed in between loses nothing."""
+        record_out = False
         try:
-            doc = None
-            if isinstance(response, HtmlResponse):
-                doc = Document(tree=response.selector.root, url=response.url)
-                if article_signal(doc) is False:
-                    self.crawler.stats.inc_value("pages/not_articles")
-                    self.logger.info("skipped %s: the page declares it is not an article", response.url)
-                    return
-            record = self.record(response, doc)
-            if record is not None:
-                yield record
+            for result in results:
+                record_out = record_out or isinstance(result, dict)
+                yield result
         finally:
-            release(self.crawler, response.request)
+            if not record_out:
+                release(self.crawler, response.request)
 
     def seeding(self) -> bool:
         """False for a worker that joined a distributed run: the first worker queued the start."""

@@ -19,6 +19,9 @@ class FeedSpider(ListingSpider):
             yield self.listing(url, self.parse_feed)
 
     def parse_feed(self, response):
+        return self.leased(response, self._feed(response))
+
+    def _feed(self, response):
         if not self.listing_ok(response, "feed"):
             return
         try:

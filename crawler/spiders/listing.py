@@ -45,7 +45,6 @@ class ListingSpider(RecordSpider):
         self.logger.error("could not fetch %s: %s", failure.request.url, failure.value)
 
     def listing_ok(self, response, what: str) -> bool:
-        release(self.crawler, response.request)
         if response.status != 200:
             self.crawler.stats.inc_value("listings/failed")
             self.logger.error("%s %s: HTTP %s", what, response.url, response.status)

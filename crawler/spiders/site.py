@@ -16,7 +16,6 @@ import scrapy
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 
-from crawler.distributed import release
 from crawler.extract.article import article_signal
 from crawler.extract.document import Document
 from crawler.spiders.base import RecordSpider
@@ -64,10 +63,7 @@ class SiteSpider(RecordSpider):
         yield scrapy.Request(self.url, callback=self.parse, dont_filter=True, meta={"site_depth": 0})
 
     def parse(self, response):
-        try:
-            yield from self._parse(response)
-        finally:
-            release(self.crawler, response.request)
+        return self.leased(response, self._parse(response))
 
     def _parse(self, response):
         if not isinstance(response, HtmlResponse):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-from crawler.distributed import release
 from crawler.sources.sitemaps import SitemapError, parse_sitemap, sitemaps_from_robots
 from crawler.spiders.listing import ListingSpider
 from crawler.spiders.since import older_than
@@ -33,7 +32,9 @@ class SitemapSpider(ListingSpider):
                 yield self.listing(url, self.parse_sitemap)
 
     def parse_robots(self, response):
-        release(self.crawler, response.request)
+        return self.leased(response, self._robots(response))
+
+    def _robots(self, response):
         urls = sitemaps_from_robots(response.body, response.url) if response.status == 200 else []
         if not urls:
             self.logger.info("no Sitemap: line in %s; trying /sitemap.xml", response.url)
@@ -42,6 +43,9 @@ class SitemapSpider(ListingSpider):
             yield self.listing(u, self.parse_sitemap)
 
     def parse_sitemap(self, response):
+        return self.leased(response, self._sitemap(response))
+
+    def _sitemap(self, response):
         if not self.listing_ok(response, "sitemap"):
             return
         try:

@@ -31,13 +31,16 @@ class UrlState:
     version: str | None
     first_seen: str
     last_seen: str
+    pending_version: str | None = None  # set while a worker is writing a new version
+    pending_worker: str | None = None  # shared stores only: which worker
 
 
 class StateStore(Protocol):
     def get(self, url: str) -> UrlState | None: ...
     def begin_emit(self, url: str, record: dict[str, Any]) -> None: ...
     def finish_emit(self, url: str, version: str) -> None: ...
-    def pending(self, older_than: float = 0.0) -> list[tuple[str, str]]: ...
+    def pending(self) -> list[tuple[str, str]]: ...
+    def abandoned(self, state: UrlState) -> bool: ...
     def settle(self, url: str, version: str, emitted: bool) -> None: ...
     def seen(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
              content_sha256: str | None = None) -> None: ...
@@ -47,7 +50,8 @@ class StateStore(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(uri: str | None, *, lock: bool = True, lock_wait: float = 0.0) -> StateStore:
+def open_store(uri: str | None, *, lock: bool = True, lock_wait: float = 0.0, worker: str | None = None,
+               alive_seconds: float = 120.0) -> StateStore:
     uri = uri or "sqlite:///.state/crawler.sqlite"
     if uri.startswith("sqlite:///"):
         from crawler.state.sqlite import SqliteStore
@@ -56,5 +60,6 @@ def open_store(uri: str | None, *, lock: bool = True, lock_wait: float = 0.0) ->
     if uri.startswith(("redis://", "rediss://", "unix://")):
         from crawler.state.redis import RedisStore
 
-        return RedisStore(uri)  # shared by workers by design: no run lock
+        # shared by workers by design: no run lock, but a presence key per worker
+        return RedisStore(uri, worker=worker, alive_seconds=alive_seconds)
     raise StateError(f"STATE_URI={uri!r}: use sqlite:///PATH or redis://HOST:PORT/DB")

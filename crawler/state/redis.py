@@ -3,7 +3,8 @@
 One hash per URL (``{prefix}:url:{url}``), a sorted set of emitted URLs by publication time for
 the rolling feed, a set of pending versions, and a meta hash. Workers share it, so there is no
 run lock; the emission journal works as in SQLite, each pending version carrying the worker
-that wrote it.
+that wrote it. A worker's pending versions are settled by others only once that worker has
+stopped answering (``Presence``): a live worker is still writing them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +27,41 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def new_worker_id() -> str:
+    """``CRAWLER_WORKER_ID`` or host, pid and a random part (a pid is reused after a restart)."""
+    return os.environ.get("CRAWLER_WORKER_ID") or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Presence:
+    """Which workers are alive: each refreshes ``crawler:worker:<id>`` (expiring after
+    ``seconds``); a worker whose key expired has stopped, and what it held can be taken over."""
+
+    def __init__(self, client, worker: str, seconds: float):
+        self.r, self.worker, self.seconds = client, worker, max(float(seconds), 2.0)
+        self._last = 0.0
+
+    @staticmethod
+    def key(worker: str) -> str:
+        return f"crawler:worker:{worker}"
+
+    def beat(self, force: bool = False) -> None:
+        """Refresh this worker's key; at most four times per expiry period unless forced."""
+        now = time.monotonic()
+        if force or now - self._last >= self.seconds / 4:
+            self.r.set(self.key(self.worker), "1", px=int(self.seconds * 1000))
+            self._last = now
+
+    def alive(self, worker: str | bytes | None) -> bool:
+        if not worker:
+            return False
+        if isinstance(worker, bytes):
+            worker = worker.decode()
+        return worker == self.worker or bool(self.r.exists(self.key(worker)))
+
+    def leave(self) -> None:
+        self.r.delete(self.key(self.worker))
+
+
 def _score(published: str | None) -> float:
     if not published:
         return 0.0
@@ -35,27 +73,33 @@ def _score(published: str | None) -> float:
 
 
 class RedisStore:
-    def __init__(self, uri: str, prefix: str = "crawler:state"):
+    def __init__(self, uri: str, prefix: str = "crawler:state", worker: str | None = None,
+                 alive_seconds: float = 120.0):
         import redis
 
         self.prefix = prefix
-        self.worker = os.environ.get("CRAWLER_WORKER_ID") or f"{socket.gethostname()}:{os.getpid()}"
+        self.worker = worker or new_worker_id()
         try:
             self.r = redis.Redis.from_url(uri, decode_responses=True, socket_timeout=30)
             self.r.ping()
         except (redis.RedisError, ValueError) as exc:
             raise StateError(f"state store {uri}: {exc}") from None
+        self.presence = Presence(self.r, self.worker, alive_seconds)
+        self.presence.beat(force=True)
+
+    def heartbeat(self) -> None:
+        self.presence.beat()
 
     def _k(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
 
     def get(self, url: str) -> UrlState | None:
-        values = self.r.hmget(self._k("url", url), *_FIELDS, "pending_version")
+        values = self.r.hmget(self._k("url", url), *_FIELDS, "pending_version", "pending_worker")
         if values[0] is None:
             return None
-        data = dict(zip(_FIELDS, values[:-1], strict=True))
-        data["version"] = values[-1] or data["version"]
-        return UrlState(**data)
+        data = dict(zip(_FIELDS, values[:-2], strict=True))
+        data["version"] = values[-2] or data["version"]
+        return UrlState(**data, pending_version=values[-2], pending_worker=values[-1])
 
     def seen(self, url: str, *, etag=None, last_modified=None, content_sha256=None) -> None:
         key = self._k("url", url)
@@ -106,18 +150,19 @@ class RedisStore:
         if not emitted and not self.r.hget(key, "version"):
             self.r.delete(key)
 
-    def pending(self, older_than: float = 0.0) -> list[tuple[str, str]]:
-        """Pending versions old enough that their worker cannot still be writing them."""
+    def pending(self) -> list[tuple[str, str]]:
+        """Pending versions whose worker has stopped: nobody is still writing them."""
         out = []
-        now = datetime.now(UTC).timestamp()
         for url in self.r.smembers(self._k("pending")):
-            version, at = self.r.hmget(self._k("url", url), "pending_version", "pending_at")
-            if version and now - float(at or 0) >= older_than:
+            version, worker = self.r.hmget(self._k("url", url), "pending_version", "pending_worker")
+            if version and worker != self.worker and not self.presence.alive(worker):
                 out.append((url, version))
         return out
 
-    def pending_worker(self, url: str) -> str | None:
-        return self.r.hget(self._k("url", url), "pending_worker")
+    def abandoned(self, state: UrlState) -> bool:
+        """True when ``state`` carries a version pending from a worker that has stopped."""
+        w = state.pending_worker
+        return bool(state.pending_version and w and w != self.worker and not self.presence.alive(w))
 
     def latest(self, limit: int | None = None, since: str | None = None) -> list[dict[str, Any]]:
         low = _score(since) if since else "-inf"
@@ -136,4 +181,5 @@ class RedisStore:
         self.r.hset(self._k("meta"), key, value)
 
     def close(self) -> None:
+        self.presence.leave()
         self.r.close()

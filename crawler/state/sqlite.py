@@ -145,10 +145,13 @@ class SqliteStore:
                     " last_modified = NULL WHERE url = ?", (url,))
                 self.db.execute("DELETE FROM urls WHERE url = ? AND version IS NULL", (url,))
 
-    def pending(self, older_than: float = 0.0) -> list[tuple[str, str]]:
+    def pending(self) -> list[tuple[str, str]]:
         # the lock guarantees no other run is writing: everything pending is left over
         return self.db.execute(
             "SELECT url, pending_version FROM urls WHERE pending_version IS NOT NULL").fetchall()
+
+    def abandoned(self, state: UrlState) -> bool:
+        return False  # one process at a time: what is pending now is this run's
 
     def latest(self, limit: int | None = None, since: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT record FROM urls WHERE record IS NOT NULL"
