@@ -35,8 +35,10 @@ _RESTRICTION = re.compile(
     r"(?:permission|consent)|prohibited|untersagt|prohibida|interdite|재배포)[^.]*\.?", re.I)
 _ANY_SIGN = re.compile(rf"{_SYM}|\(c\)\s*{_YEAR}|\bcopyright\b|\bcopr\.|{_RESERVED_ALL.pattern}|®", re.I)
 # Case-sensitive literals only: a fast first test for _ANY_SIGN on every text node of a page.
-_QUICK = re.compile(r"©|ⓒ|Ⓒ|&copy;|&#|\\u00a9|\([cC]\)|[oO](?:pyright|PYRIGHT|pr\.|PR\.)|®|"
-                    r"[eéEÉ](?:serv|SERV)|iservat|ISERVAT|orbehalt|ORBEHALT|oorbehoud|محفوظة|無断|版权|版權|무단")
+# Each literal starts at a fairly rare character ("pyright", not "copyright"; "serv", not
+# "reserv"), which lets the regex engine skip ahead: three times faster than the plain words.
+_QUICK = re.compile(r"©|ⓒ|Ⓒ|&copy;|&#|\\u00a9|\([cC]\)|pyright|PYRIGHT|opr\.|OPR\.|®|serv|SERV|behalt|BEHALT|"
+                    r"orbehoud|محفوظة|無断|版权|版權|무단")
 _WIRE = re.compile(
     r"associated press|\bAP\b|reuters|agence france-presse|\bAFP\b|\bdpa\b|\bEFE\b|\bANSA\b|"
     r"press association|\bPA Media\b|bloomberg news|\bKyodo\b|xinhua|\bUPI\b", re.I)
@@ -160,6 +162,10 @@ def _placement(el: HtmlElement) -> tuple[str, bool]:
         if is_article_body(a, tag, names):
             in_body = True
     return ("article" if in_body else "page"), False
+
+
+# The two tests of ``is_sign_text``, for the posts walker's inlined loop.
+QUICK_SIGN, ANY_SIGN = _QUICK, _ANY_SIGN
 
 
 def is_sign_text(piece: str | None) -> bool:

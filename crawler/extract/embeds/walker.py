@@ -15,13 +15,14 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.extract.document import is_article_body, parse_fragment, text_of
+from crawler.extract.document import body_names, parse_fragment, text_of
 from crawler.extract.embeds import twitter
 from crawler.extract.embeds.base import Hit, PostRef
 from crawler.extract.embeds.registry import REGISTRY, Registry
-from crawler.extract.rights import SignScan
+from crawler.extract.rights import ANY_SIGN, QUICK_SIGN, SignScan
 
 
 class Ctx(NamedTuple):
@@ -63,6 +64,10 @@ _OUTSIDE_CHROME = re.compile(r"sidebar|footer|masthead|navbar|\bnav\b|\bmenu\b|s
                              r"\bheader\b|\brail\b|right-?col", re.I)
 _SOFT = re.compile(r"shar(?:e|ing)|social|follow|byline|author|breadcrumb|subscribe|\btags?\b", re.I)
 
+# What ``_may_embed`` lets through to the rules (registry keys are added below the class).
+_CANDIDATE_TAGS = set(REGISTRY.by_tag) | _EMBED_TAGS | {"a", "blockquote", "textarea"}
+_CANDIDATE_ATTRS = set(REGISTRY.by_attr) | set(_URL_RANK) | {"srcdoc"}
+
 _SENTENCES = re.compile(r"(?<=[.!?…])\s+")
 _ESCAPED_EMBED = re.compile(r"<(?:blockquote|iframe)\b", re.I)
 _TEXT_SCRIPT_TYPES = ("text/plain", "text/html", "text/template", "text/x-")
@@ -95,7 +100,7 @@ class Walker:
         self.roottree = root.getroottree()
         self.found: list[Found] = []
         self.unmatched_quotes: list[tuple[HtmlElement, str]] = []
-        self.last_text: str | None = None
+        self._blocks: list[HtmlElement] = []  # content blocks walked, for last_text
         self.base_ctx = Ctx(chrome=0, soft=False, body=False, lazy=False)
         self.signs = signs  # rights signs seen on the way, so rights need no walk of their own
         self.order = 0
@@ -116,69 +121,79 @@ class Walker:
 
     # -- the walk ---------------------------------------------------------------------------
 
+    @property
+    def last_text(self) -> str | None:
+        """Text of the last content block (p, li, h2...) of over 30 characters walked so far:
+        the sentence an embed follows. Computed only when a hit needs it."""
+        while self._blocks:
+            t = text_of(self._blocks[-1])
+            if len(t) > 30:
+                del self._blocks[:-1]
+                return t
+            self._blocks.pop()
+        return None
+
     def walk(self, start: HtmlElement, ctx: Ctx, loc_prefix: str | None = None) -> None:
-        stack: list[tuple[HtmlElement, Ctx]] = [(start, ctx)]
+        """Pre-order over elements with lxml's ``iterwalk`` (C iteration); a stack of contexts
+        follows the start/end events, and ``skip_subtree`` prunes what must not be entered."""
         signs = self.signs if loc_prefix is None else None  # not inside parsed payloads
-        while stack:
-            el, ctx = stack.pop()
+        holders = signs.holders if signs is not None else None
+        quick, any_sign = QUICK_SIGN.search, ANY_SIGN.search
+        blocks = self._blocks
+        ctxs = [ctx]
+        push = ctxs.append
+        events = etree.iterwalk(start, events=("start", "end", "comment", "pi"))
+        for event, el in events:
             self.order += 1
-            if signs is not None and el.tail and el is not start:
-                signs.add(self.order, el.getparent(), el.tail)
-            tag = el.tag
-            if not isinstance(tag, str):
-                continue  # comments, processing instructions
-            tag = tag.lower()
-            if tag in _SKIP_TAGS:
+            if event != "start":
+                if event == "end":
+                    ctxs.pop()
+                    if el is start:
+                        continue
+                if holders is not None:
+                    tail = el.tail
+                    if tail and quick(tail) and any_sign(tail):
+                        parent = el.getparent()
+                        if parent is not None:
+                            holders.append((self.order, parent))
                 continue
-            if signs is not None and el.text and tag != "script":
-                signs.add(self.order, el, el.text)
+            ctx = ctxs[-1]
+            tag = el.tag
+            if tag in _SKIP_TAGS:
+                events.skip_subtree()
+                push(ctx)
+                continue
             if tag == "script":
                 self.script(el, ctx, loc_prefix)
+                events.skip_subtree()
+                push(ctx)
                 continue
-            attrib = el.attrib
-            if not ctx.chrome and (attrib or tag in _BARE_CANDIDATES):
+            if holders is not None:
+                text = el.text
+                if text and quick(text) and any_sign(text):
+                    holders.append((self.order, el))
+            items = el.items()
+            if not ctx.chrome and (tag in _BARE_CANDIDATES or (items and _may_embed(tag, items))):
                 loc = f"{loc_prefix}{self.path(el)}" if loc_prefix else None
                 if self.element(el, tag, ctx, loc):
+                    events.skip_subtree()
+                    push(ctx)
                     continue
             # most elements carry no marker at all: their children share the context
-            if attrib or tag in _CONTEXT_TAGS:
-                child_ctx = self.child_ctx(el, tag, ctx)
+            if items:
+                a = dict(items)
+                child = _child_ctx(ctx, tag, a.get("class"), a.get("id"), a.get("role"), a.get("itemprop"))
+            elif tag in _CONTEXT_TAGS:
+                child = _child_ctx(ctx, tag, None, None, None, None)
             else:
-                child_ctx = ctx
-            if child_ctx.chrome == 2:
+                child = ctx
+            if child.chrome == 2:
                 if signs is not None:
                     signs.pruned.append((self.order, el))
-                continue
-            if tag in _BLOCKS and not child_ctx.soft and not child_ctx.chrome:
-                t = text_of(el)
-                if len(t) > 30:
-                    self.last_text = t
-            children = list(el)
-            for child in reversed(children):
-                stack.append((child, child_ctx))
-
-    def child_ctx(self, el: HtmlElement, tag: str, ctx: Ctx) -> Ctx:
-        """The context of ``el``'s children: the nearest marker wins, except sticky chrome."""
-        chrome, soft, body, lazy = ctx
-        if tag in ("noscript", "template"):
-            lazy = True
-        names = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
-        always, outside, soft_name = _name_markers(names) if names else (False, False, False)
-        if always:
-            return Ctx(2, soft, body, lazy)
-        if is_article_body(el, tag, names):
-            if chrome == 1:  # an article inside a badly closed sidebar: content again
-                chrome = 0
-            body, soft = True, False
-        role = (el.get("role") or "").lower()
-        if tag in _CHROME_TAGS or role in _CHROME_ROLES or outside:
-            if body and chrome == 0:
-                soft = True
-            elif chrome == 0:
-                chrome = 1
-        if soft_name:
-            soft = True
-        return Ctx(chrome, soft, body, lazy)
+                events.skip_subtree()
+            elif tag in _BLOCKS and not child.soft and not child.chrome:
+                blocks.append(el)
+            push(child)
 
     def element(self, el: HtmlElement, tag: str, ctx: Ctx, loc: str | None) -> bool:
         """Recognise ``el`` as an embed (or as a non-post widget). True: do not descend."""
@@ -303,11 +318,47 @@ class Walker:
         self.walk(frag, ctx._replace(lazy=lazy), loc_prefix=self.path(host) + "#fragment")
 
 
+@lru_cache(maxsize=16384)
+def _child_ctx(ctx: Ctx, tag: str, cls: str | None, idv: str | None, role: str | None,
+               itemprop: str | None) -> Ctx:
+    """The context of an element's children: the nearest marker wins, except sticky chrome.
+    Pure on strings, so cached: pages repeat the same tags and class names thousands of times."""
+    chrome, soft, body, lazy = ctx
+    if tag in ("noscript", "template"):
+        lazy = True
+    names = f"{cls or ''} {idv or ''}".strip()
+    if names and _ALWAYS_CHROME.search(names):
+        return Ctx(2, soft, body, lazy)
+    if tag == "article" or (itemprop or "").lower() == "articlebody" or (names and body_names(names)):
+        if chrome == 1:  # an article inside a badly closed sidebar: content again
+            chrome = 0
+        body, soft = True, False
+    if tag in _CHROME_TAGS or (role or "").lower() in _CHROME_ROLES or (names and _OUTSIDE_CHROME.search(names)):
+        if body and chrome == 0:
+            soft = True
+        elif chrome == 0:
+            chrome = 1
+    if names and _SOFT.search(names):
+        soft = True
+    return Ctx(chrome, soft, body, lazy)
+
+
+def _may_embed(tag: str, items: list[tuple[str, str]]) -> bool:
+    """A cheap test before ``Walker.element``: a tag, attribute or class a rule knows, or an
+    attribute value that may hold escaped embed code."""
+    if tag in _CANDIDATE_TAGS:
+        return True
+    for name, value in items:
+        if name in _CANDIDATE_ATTRS or (name == "class" and _class_may_embed(value)):
+            return True
+        if len(value) > 20 and "<" in value:
+            return True
+    return False
+
+
 @lru_cache(maxsize=8192)
-def _name_markers(names: str) -> tuple[bool, bool, bool]:
-    """(always chrome, outside-body chrome, soft) for a class/id string, cached per string."""
-    return (bool(_ALWAYS_CHROME.search(names)), bool(_OUTSIDE_CHROME.search(names)),
-            bool(_SOFT.search(names)))
+def _class_may_embed(cls: str) -> bool:
+    return "wp-block-embed__wrapper" in cls or any(tok in REGISTRY.by_class for tok in cls.split())
 
 
 _RENDERED_IDS = ("twitter-widget", "instagram-embed", "telegram-post-", "__tt_embed")
