@@ -30,9 +30,11 @@ _RESERVED_ALL = re.compile(
     re.I,
 )
 _RESERVED_SOME = re.compile(r"some rights reserved|algunos derechos reservados|certains droits réservés", re.I)
-_RESTRICTION = re.compile(
-    r"[^.]*(?:reproduc|republi|redistribut|rewritten|broadcast|without (?:the )?(?:prior )?(?:written )?"
-    r"(?:permission|consent)|prohibited|untersagt|prohibida|interdite|재배포)[^.]*\.?", re.I)
+_RESTRICTION_WORDS = re.compile(
+    r"reproduc|republi|redistribut|rewritten|broadcast|without (?:the )?(?:prior )?(?:written )?"
+    r"(?:permission|consent)|prohibited|untersagt|prohibida|interdite|재배포", re.I)
+_RESTRICTION = re.compile(rf"[^.]*(?:{_RESTRICTION_WORDS.pattern})[^.]*\.?", re.I)
+_SENTENCE_PIECE = re.compile(r"[^.]+\.?")
 _ANY_SIGN = re.compile(rf"{_SYM}|\(c\)\s*{_YEAR}|\bcopyright\b|\bcopr\.|{_RESERVED_ALL.pattern}|®", re.I)
 # Case-sensitive literals only: a fast first test for _ANY_SIGN on every text node of a page.
 # Each literal starts at a fairly rare character ("pyright", not "copyright"; "serv", not
@@ -128,7 +130,10 @@ def parse_statement(text: str) -> dict[str, Any] | None:
     scope_text = text[max(0, start - 200):start + len(statement)]  # AFP/dpa put it first
     reserved = "some" if _RESERVED_SOME.search(scope_text) else (
         "all" if _RESERVED_ALL.search(scope_text) else None)
-    restrictions = [collapse(r.group(0)) for r in _RESTRICTION.finditer(statement)]
+    # the sentence pieces (up to a dot) naming a restriction; what _RESTRICTION.finditer finds,
+    # without its quadratic backtracking on long statements
+    restrictions = [collapse(piece) for piece in _SENTENCE_PIECE.findall(statement)
+                    if _RESTRICTION_WORDS.search(piece)]
     return {"statement": statement, "holder": holder, "years": years, "reserved": reserved,
             "restrictions": [r for r in restrictions if r]}
 
@@ -312,10 +317,11 @@ def _meta_rights(doc: Document) -> list[Rights]:
 def _license_links(doc: Document) -> tuple[list[Rights], list[Rights]]:
     body_links, page_links = [], []
     for el in doc.tree.iter("a", "link"):
-        rel = (el.get("rel") or "").lower().split()
+        rel = el.get("rel")
         href = el.get("href") or ""
-        if "license" not in rel and not (_CC.search(href) and el.tag == "a"):
-            continue
+        if not (rel and "license" in rel.lower().split()) and not (
+                el.tag == "a" and ("ommons" in href or "OMMONS" in href) and _CC.search(href)):
+            continue  # (a literal test first: pages have hundreds of links, few licences)
         scope, in_footer = _placement(el) if el.tag == "a" else ("page", False)
         if scope == "article" and not in_footer:
             scope = "article"

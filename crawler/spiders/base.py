@@ -12,7 +12,7 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from crawler.distributed import release
 from crawler.extract import CrawlMeta, ExtractError, extract_record, extract_text_record
 from crawler.extract.article import article_signal
-from crawler.extract.document import Document
+from crawler.extract.document import Document, parse_html
 from crawler.incremental import current_state
 
 
@@ -121,10 +121,22 @@ class RecordSpider(scrapy.Spider):
         """A page a listing presented as an article, unless it declares itself something else."""
         return self.leased(response, self._article(response))
 
+    def page_tree(self, response: HtmlResponse):
+        """The page's one parse. Nothing has parsed an article response yet (Scrapy parses
+        lazily, on first use of ``response.selector``), so we parse it with our parser, whose
+        element classes are chosen in C; a spider that already used the selector (the ``site``
+        spider's link extractor) reuses Scrapy's tree instead."""
+        return parse_html(response.text)
+
     def _article(self, response: Response):
         doc = None
         if isinstance(response, HtmlResponse):
-            doc = Document(tree=response.selector.root, url=response.url)
+            try:
+                doc = Document(tree=self.page_tree(response), url=response.url)
+            except ExtractError as exc:
+                self.crawler.stats.inc_value("pages/failed")
+                self.logger.warning("no record for %s: %s", response.url, exc)
+                return
             if article_signal(doc) is False:
                 self.crawler.stats.inc_value("pages/not_articles")
                 self.logger.info("skipped %s: the page declares it is not an article", response.url)
@@ -156,7 +168,7 @@ class RecordSpider(scrapy.Spider):
         try:
             if isinstance(response, HtmlResponse):
                 rec = extract_record(
-                    response.selector.root, meta,
+                    document.tree if document is not None else self.page_tree(response), meta,
                     with_text=settings.getbool("EXTRACT_TEXT"),
                     main_text=settings.getbool("MAIN_TEXT", True),
                     precise_text=settings.getbool("PRECISE_TEXT", False),

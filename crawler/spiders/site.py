@@ -65,6 +65,9 @@ class SiteSpider(RecordSpider):
     def parse(self, response):
         return self.leased(response, self._parse(response))
 
+    def page_tree(self, response):
+        return response.selector.root  # already parsed by the link extractor: reuse it
+
     def _parse(self, response):
         if not isinstance(response, HtmlResponse):
             return

@@ -33,6 +33,7 @@ class Registry:
     by_attr: dict[str, ElementHandler] = field(default_factory=dict)
     any_host: list[Platform] = field(default_factory=list)
     host_hint: re.Pattern[str] = field(default=re.compile("$^"))
+    _known_hosts: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for p in self.platforms:
@@ -90,8 +91,13 @@ class Registry:
         m = _HOST.match(raw)
         if m is None:
             return False
-        host = m.group(1).lower().rsplit("@", 1)[-1].split(":", 1)[0]
-        if self.platform_for(host) is not None:
+        known = self._known_hosts.get(m.group(1))
+        if known is None:  # pages link the same few hosts again and again
+            host = m.group(1).lower().rsplit("@", 1)[-1].split(":", 1)[0]
+            known = self.platform_for(host) is not None
+            if len(self._known_hosts) < 4096:
+                self._known_hosts[m.group(1)] = known
+        if known:
             return True
         if "/@" in raw and _FEDI_PATH.search(raw):
             return True

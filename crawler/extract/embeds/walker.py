@@ -64,9 +64,10 @@ _OUTSIDE_CHROME = re.compile(r"sidebar|footer|masthead|navbar|\bnav\b|\bmenu\b|s
                              r"\bheader\b|\brail\b|right-?col", re.I)
 _SOFT = re.compile(r"shar(?:e|ing)|social|follow|byline|author|breadcrumb|subscribe|\btags?\b", re.I)
 
-# What ``_may_embed`` lets through to the rules (registry keys are added below the class).
+# What the walk's attribute pass lets through to the rules (registry keys are added below the class).
 _CANDIDATE_TAGS = set(REGISTRY.by_tag) | _EMBED_TAGS | {"a", "blockquote", "textarea"}
 _CANDIDATE_ATTRS = set(REGISTRY.by_attr) | set(_URL_RANK) | {"srcdoc"}
+_RULE_ATTRS = set(REGISTRY.by_attr)
 
 _SENTENCES = re.compile(r"(?<=[.!?…])\s+")
 _ESCAPED_EMBED = re.compile(r"<(?:blockquote|iframe)\b", re.I)
@@ -173,20 +174,46 @@ class Walker:
                 if text and quick(text) and any_sign(text):
                     holders.append((self.order, el))
             items = el.items()
-            if not ctx.chrome and (tag in _BARE_CANDIDATES or (items and _may_embed(tag, items))):
-                loc = f"{loc_prefix}{self.path(el)}" if loc_prefix else None
-                if self.element(el, tag, ctx, loc):
-                    events.skip_subtree()
-                    push(ctx)
-                    continue
-            # most elements carry no marker at all: their children share the context
             if items:
-                a = dict(items)
-                child = _child_ctx(ctx, tag, a.get("class"), a.get("id"), a.get("role"), a.get("itemprop"))
-            elif tag in _CONTEXT_TAGS:
-                child = _child_ctx(ctx, tag, None, None, None, None)
+                # one pass over the attributes: the context markers, and whether a rule may apply
+                cls = idv = role = itemprop = href = None
+                candidate = tag in _BARE_CANDIDATES or tag in _CANDIDATE_TAGS
+                for name, value in items:
+                    if name == "class":
+                        cls = value
+                    elif name == "id":
+                        idv = value
+                    elif name == "href":
+                        href = value
+                    elif name == "role":
+                        role = value
+                    elif name == "itemprop":
+                        itemprop = value
+                    if not candidate and (name in _CANDIDATE_ATTRS or (len(value) > 20 and "<" in value)):
+                        candidate = True
+                if tag == "a":  # links: only a platform URL, an embed class or a rule's attribute
+                    candidate = candidate_attr = any(name in _RULE_ATTRS for name, _ in items)
+                    if not candidate_attr:
+                        candidate = bool(href and self.registry.may_name_post(href)) or bool(
+                            cls and _class_may_embed(cls))
+                elif cls and not candidate:
+                    candidate = _class_may_embed(cls)
+                if candidate and not ctx.chrome:
+                    loc = f"{loc_prefix}{self.path(el)}" if loc_prefix else None
+                    if self.element(el, tag, ctx, loc):
+                        events.skip_subtree()
+                        push(ctx)
+                        continue
+                # most elements carry no marker at all: their children share the context
+                child = _child_ctx(ctx, tag, cls, idv, role, itemprop)
             else:
-                child = ctx
+                if tag in _BARE_CANDIDATES and not ctx.chrome:
+                    loc = f"{loc_prefix}{self.path(el)}" if loc_prefix else None
+                    if self.element(el, tag, ctx, loc):
+                        events.skip_subtree()
+                        push(ctx)
+                        continue
+                child = _child_ctx(ctx, tag, None, None, None, None) if tag in _CONTEXT_TAGS else ctx
             if child.chrome == 2:
                 if signs is not None:
                     signs.pruned.append((self.order, el))
@@ -341,19 +368,6 @@ def _child_ctx(ctx: Ctx, tag: str, cls: str | None, idv: str | None, role: str |
     if names and _SOFT.search(names):
         soft = True
     return Ctx(chrome, soft, body, lazy)
-
-
-def _may_embed(tag: str, items: list[tuple[str, str]]) -> bool:
-    """A cheap test before ``Walker.element``: a tag, attribute or class a rule knows, or an
-    attribute value that may hold escaped embed code."""
-    if tag in _CANDIDATE_TAGS:
-        return True
-    for name, value in items:
-        if name in _CANDIDATE_ATTRS or (name == "class" and _class_may_embed(value)):
-            return True
-        if len(value) > 20 and "<" in value:
-            return True
-    return False
 
 
 @lru_cache(maxsize=8192)
