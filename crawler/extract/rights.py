@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extract.document import Document, collapse, is_article_body, node_types
@@ -175,7 +176,8 @@ QUICK_SIGN, ANY_SIGN = _QUICK, _ANY_SIGN
 
 def is_sign_text(piece: str | None) -> bool:
     """A text node that may hold a rights line (a cheap literal test, then the sign regex)."""
-    return bool(piece) and _QUICK.search(piece) is not None and _ANY_SIGN.search(piece) is not None
+    return bool(piece) and not piece.isspace() and _QUICK.search(piece) is not None and (
+        _ANY_SIGN.search(piece) is not None)
 
 
 @dataclass
@@ -195,20 +197,19 @@ class SignScan:
 
 
 def _holders_in(root: HtmlElement, *, root_tail: bool):
-    """Elements holding sign text below ``root``, in document order (own walk)."""
-    stack = [root]
-    while stack:
-        el = stack.pop()
-        if el.tail and (el is not root or root_tail) and is_sign_text(el.tail):
+    """Elements holding sign text below ``root``, in document order (own walk, in C)."""
+    events = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, el in events:
+        if event == "start":
+            if el.tag in _SKIP:
+                events.skip_subtree()
+            elif is_sign_text(el.text):
+                yield el
+            continue
+        if (el is not root or root_tail) and is_sign_text(el.tail):
             parent = el.getparent()
             if parent is not None:
                 yield parent
-        tag = el.tag if isinstance(el.tag, str) else None
-        if tag is None or tag in _SKIP:
-            continue
-        if is_sign_text(el.text):
-            yield el
-        stack.extend(reversed(el))
 
 
 def _text_candidates(doc: Document, scan: SignScan | None = None) -> list[tuple[HtmlElement, str]]:

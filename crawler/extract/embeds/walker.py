@@ -104,7 +104,6 @@ class Walker:
         self._blocks: list[HtmlElement] = []  # content blocks walked, for last_text
         self.base_ctx = Ctx(chrome=0, soft=False, body=False, lazy=False)
         self.signs = signs  # rights signs seen on the way, so rights need no walk of their own
-        self.order = 0
         self._fragments = 0
 
     def path(self, el: HtmlElement) -> str:
@@ -136,31 +135,38 @@ class Walker:
 
     def walk(self, start: HtmlElement, ctx: Ctx, loc_prefix: str | None = None) -> None:
         """Pre-order over elements with lxml's ``iterwalk`` (C iteration); a stack of contexts
-        follows the start/end events, and ``skip_subtree`` prunes what must not be entered."""
+        follows the start/end events, and ``skip_subtree`` prunes what must not be entered.
+        The hottest loop of the project: names are bound locally, contexts indexed as tuples
+        (``ctx[0]`` is ``chrome``, ``ctx[1]`` is ``soft``)."""
         signs = self.signs if loc_prefix is None else None  # not inside parsed payloads
         holders = signs.holders if signs is not None else None
         quick, any_sign = QUICK_SIGN.search, ANY_SIGN.search
+        skip_tags, bare, cand_tags, cand_attrs, rule_attrs = (
+            _SKIP_TAGS, _BARE_CANDIDATES, _CANDIDATE_TAGS, _CANDIDATE_ATTRS, _RULE_ATTRS)
+        context_tags, block_tags, child_ctx, class_may_embed = _CONTEXT_TAGS, _BLOCKS, _child_ctx, _class_may_embed
+        may_name_post = self.registry.may_name_post
         blocks = self._blocks
         ctxs = [ctx]
-        push = ctxs.append
+        push, pop = ctxs.append, ctxs.pop
+        order = 0  # visit order: sorts rights holders and pruned subtrees (main tree only)
         events = etree.iterwalk(start, events=("start", "end", "comment", "pi"))
         for event, el in events:
-            self.order += 1
+            order += 1
             if event != "start":
                 if event == "end":
-                    ctxs.pop()
+                    pop()
                     if el is start:
                         continue
                 if holders is not None:
-                    tail = el.tail
-                    if tail and quick(tail) and any_sign(tail):
+                    tail = el.tail  # (most text nodes are blank: isspace is cheaper than a search)
+                    if tail and not tail.isspace() and quick(tail) and any_sign(tail):
                         parent = el.getparent()
                         if parent is not None:
-                            holders.append((self.order, parent))
+                            holders.append((order, parent))
                 continue
             ctx = ctxs[-1]
             tag = el.tag
-            if tag in _SKIP_TAGS:
+            if tag in skip_tags:
                 events.skip_subtree()
                 push(ctx)
                 continue
@@ -171,13 +177,14 @@ class Walker:
                 continue
             if holders is not None:
                 text = el.text
-                if text and quick(text) and any_sign(text):
-                    holders.append((self.order, el))
+                if text and not text.isspace() and quick(text) and any_sign(text):
+                    holders.append((order, el))
             items = el.items()
             if items:
                 # one pass over the attributes: the context markers, and whether a rule may apply
                 cls = idv = role = itemprop = href = None
-                candidate = tag in _BARE_CANDIDATES or tag in _CANDIDATE_TAGS
+                candidate = tag in bare or tag in cand_tags
+                rule_attr = False
                 for name, value in items:
                     if name == "class":
                         cls = value
@@ -189,36 +196,37 @@ class Walker:
                         role = value
                     elif name == "itemprop":
                         itemprop = value
-                    if not candidate and (name in _CANDIDATE_ATTRS or (len(value) > 20 and "<" in value)):
+                    if name in cand_attrs:
+                        candidate = True
+                        rule_attr = rule_attr or name in rule_attrs
+                    elif not candidate and len(value) > 20 and "<" in value:
                         candidate = True
                 if tag == "a":  # links: only a platform URL, an embed class or a rule's attribute
-                    candidate = candidate_attr = any(name in _RULE_ATTRS for name, _ in items)
-                    if not candidate_attr:
-                        candidate = bool(href and self.registry.may_name_post(href)) or bool(
-                            cls and _class_may_embed(cls))
+                    candidate = rule_attr or bool(href and may_name_post(href)) or bool(
+                        cls and class_may_embed(cls))
                 elif cls and not candidate:
-                    candidate = _class_may_embed(cls)
-                if candidate and not ctx.chrome:
+                    candidate = class_may_embed(cls)
+                if candidate and not ctx[0]:
                     loc = f"{loc_prefix}{self.path(el)}" if loc_prefix else None
                     if self.element(el, tag, ctx, loc):
                         events.skip_subtree()
                         push(ctx)
                         continue
                 # most elements carry no marker at all: their children share the context
-                child = _child_ctx(ctx, tag, cls, idv, role, itemprop)
+                child = child_ctx(ctx, tag, cls, idv, role, itemprop)
             else:
-                if tag in _BARE_CANDIDATES and not ctx.chrome:
+                if tag in bare and not ctx[0]:
                     loc = f"{loc_prefix}{self.path(el)}" if loc_prefix else None
                     if self.element(el, tag, ctx, loc):
                         events.skip_subtree()
                         push(ctx)
                         continue
-                child = _child_ctx(ctx, tag, None, None, None, None) if tag in _CONTEXT_TAGS else ctx
-            if child.chrome == 2:
+                child = child_ctx(ctx, tag, None, None, None, None) if tag in context_tags else ctx
+            if child[0] == 2:
                 if signs is not None:
-                    signs.pruned.append((self.order, el))
+                    signs.pruned.append((order, el))
                 events.skip_subtree()
-            elif tag in _BLOCKS and not child.soft and not child.chrome:
+            elif tag in block_tags and not child[1] and not child[0]:
                 blocks.append(el)
             push(child)
 
