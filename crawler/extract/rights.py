@@ -190,6 +190,8 @@ class SignScan:
 
     holders: list[tuple[int, HtmlElement]] = field(default_factory=list)
     pruned: list[tuple[int, HtmlElement]] = field(default_factory=list)
+    licenses: list[tuple[int, HtmlElement]] = field(default_factory=list)  # <a>/<link> with rel or a CC URL
+    walked: bool = False  # set by the walker once it has filled the lists
 
     def add(self, order: int, holder: HtmlElement | None, piece: str | None) -> None:
         if holder is not None and is_sign_text(piece):
@@ -219,7 +221,9 @@ def _text_candidates(doc: Document, scan: SignScan | None = None) -> list[tuple[
     else:
         keyed = [((order, 0), h) for order, h in scan.holders]
         for order, root in scan.pruned:
-            keyed += [((order, j + 1), h) for j, h in enumerate(_holders_in(root, root_tail=False))]
+            # most pruned subtrees (related stories, comments) hold no sign: ask libxml2 first
+            if _QUICK.search(etree.tostring(root, method="text", encoding=str, with_tail=False)):
+                keyed += [((order, j + 1), h) for j, h in enumerate(_holders_in(root, root_tail=False))]
         keyed.sort(key=lambda kh: kh[0])
         holders = [h for _, h in keyed]
     seen: set[int] = set()
@@ -289,7 +293,7 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
         (footer if in_footer else page_other if scope == "page" else
          article if scope == "article" else media).append(entry)
     meta = _meta_rights(doc)
-    links, link_page = _license_links(doc)
+    links, link_page = _license_links(doc, scan)
     jsonld_article, jsonld_media = _jsonld_rights(doc)
     # dated or reserved footer lines first; undated ones last-first (credits precede the footer)
     footer = [e for e in footer if e.years or e.reserved] + [
@@ -315,9 +319,23 @@ def _meta_rights(doc: Document) -> list[Rights]:
     return out
 
 
-def _license_links(doc: Document) -> tuple[list[Rights], list[Rights]]:
+def _link_candidates(doc: Document, scan: SignScan | None):
+    """<a> and <link> elements in document order: from the posts walker's pass when there was
+    one (the head and the subtrees it did not enter are read here), else from the whole tree."""
+    if scan is None or not scan.walked:
+        return doc.tree.iter("a", "link")
+    head = doc.tree.find("head")
+    out = list(head.iter("a", "link")) if head is not None else []
+    keyed = [((order, 0), el) for order, el in scan.licenses]
+    for order, root in scan.pruned:
+        keyed += [((order, j + 1), el) for j, el in enumerate(root.iter("a", "link"))]
+    keyed.sort(key=lambda k: k[0])
+    return out + [el for _, el in keyed]
+
+
+def _license_links(doc: Document, scan: SignScan | None = None) -> tuple[list[Rights], list[Rights]]:
     body_links, page_links = [], []
-    for el in doc.tree.iter("a", "link"):
+    for el in _link_candidates(doc, scan):
         rel = el.get("rel")
         href = el.get("href") or ""
         if not (rel and "license" in rel.lower().split()) and not (

@@ -23,7 +23,9 @@ def find_posts(doc: Document, page_urls: list[str], signs: SignScan | None = Non
     walker = Walker(doc.tree, doc.url, signs=signs)
     body = doc.tree.find("body")
     walker.walk(body if body is not None else doc.tree, walker.base_ctx)
-    scan_state(doc.tree, page_urls, walker)
+    if signs is not None:
+        signs.walked = body is not None  # without a body the walk covered the whole tree anyway
+    scan_state(walker.page_scripts(doc.tree), page_urls, walker)
     found = [(f.hit, f.locator, f.context) for f in walker.found]
     # Blockquotes that no rule claimed may still be a tweet pasted as text (no markup left).
     for el, loc in walker.unmatched_quotes:

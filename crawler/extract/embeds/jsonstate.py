@@ -114,8 +114,10 @@ class StateScanner:
             out.append(data)
 
 
-def scan_state(root, page_urls: list[str], walker) -> None:
-    """Add hits (form ``json``) for embeds inside this article's own JSON state."""
+def scan_state(scripts, page_urls: list[str], walker) -> None:
+    """Add hits (form ``json``) for embeds inside this article's own JSON state.
+
+    ``scripts``: (script element, its text) pairs in page order (``Walker.page_scripts``)."""
     scanner = StateScanner(page_urls)
     if not scanner.page_keys:
         return
@@ -130,11 +132,10 @@ def scan_state(root, page_urls: list[str], walker) -> None:
         if len(path) > 1:
             paths.add(path)
     needles = paths | {p.replace("/", "\\/") for p in paths}
-    for script in root.iter("script"):
-        if script.get("src") or (script.get("type") or "").lower() == "application/ld+json":
-            continue
-        text = script.text
+    for script, text in scripts:
         if not text or len(text) < 100:
+            continue
+        if script.get("src") or (script.get("type") or "").lower() == "application/ld+json":
             continue
         if not any(n in text for n in needles) or not mentions(text):
             continue

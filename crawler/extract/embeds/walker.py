@@ -102,6 +102,8 @@ class Walker:
         self.found: list[Found] = []
         self.unmatched_quotes: list[tuple[HtmlElement, str]] = []
         self._blocks: list[HtmlElement] = []  # content blocks walked, for last_text
+        self._scripts: list[tuple[tuple[int, int], HtmlElement, str | None]] = []  # with their text
+        self.pruned: list[tuple[int, HtmlElement]] = []  # subtrees not entered (comments, related)
         self.base_ctx = Ctx(chrome=0, soft=False, body=False, lazy=False)
         self.signs = signs  # rights signs seen on the way, so rights need no walk of their own
         self._fragments = 0
@@ -140,12 +142,13 @@ class Walker:
         (``ctx[0]`` is ``chrome``, ``ctx[1]`` is ``soft``)."""
         signs = self.signs if loc_prefix is None else None  # not inside parsed payloads
         holders = signs.holders if signs is not None else None
+        licenses = signs.licenses if signs is not None else None
         quick, any_sign = QUICK_SIGN.search, ANY_SIGN.search
         skip_tags, bare, cand_tags, cand_attrs, rule_attrs = (
             _SKIP_TAGS, _BARE_CANDIDATES, _CANDIDATE_TAGS, _CANDIDATE_ATTRS, _RULE_ATTRS)
         context_tags, block_tags, child_ctx, class_may_embed = _CONTEXT_TAGS, _BLOCKS, _child_ctx, _class_may_embed
         may_name_post = self.registry.may_name_post
-        blocks = self._blocks
+        blocks, scripts = self._blocks, self._scripts
         ctxs = [ctx]
         push, pop = ctxs.append, ctxs.pop
         order = 0  # visit order: sorts rights holders and pruned subtrees (main tree only)
@@ -171,7 +174,10 @@ class Walker:
                 push(ctx)
                 continue
             if tag == "script":
-                self.script(el, ctx, loc_prefix)
+                text = el.text
+                if loc_prefix is None:
+                    scripts.append(((order, 0), el, text))
+                self.script(el, ctx, loc_prefix, text)
                 events.skip_subtree()
                 push(ctx)
                 continue
@@ -182,7 +188,7 @@ class Walker:
             items = el.items()
             if items:
                 # one pass over the attributes: the context markers, and whether a rule may apply
-                cls = idv = role = itemprop = href = None
+                cls = idv = role = itemprop = href = rel = None
                 candidate = tag in bare or tag in cand_tags
                 rule_attr = False
                 for name, value in items:
@@ -196,11 +202,16 @@ class Walker:
                         role = value
                     elif name == "itemprop":
                         itemprop = value
+                    elif name == "rel":
+                        rel = value
                     if name in cand_attrs:
                         candidate = True
                         rule_attr = rule_attr or name in rule_attrs
                     elif not candidate and len(value) > 20 and "<" in value:
                         candidate = True
+                if licenses is not None and (tag == "a" or tag == "link") and (
+                        (rel and "license" in rel.lower()) or (href and ("ommons" in href or "OMMONS" in href))):
+                    licenses.append((order, el))  # a licence link candidate, for rights
                 if tag == "a":  # links: only a platform URL, an embed class or a rule's attribute
                     candidate = rule_attr or bool(href and may_name_post(href)) or bool(
                         cls and class_may_embed(cls))
@@ -223,8 +234,10 @@ class Walker:
                         continue
                 child = child_ctx(ctx, tag, None, None, None, None) if tag in context_tags else ctx
             if child[0] == 2:
-                if signs is not None:
-                    signs.pruned.append((order, el))
+                if loc_prefix is None:
+                    self.pruned.append((order, el))
+                    if signs is not None:
+                        signs.pruned.append((order, el))
                 events.skip_subtree()
             elif tag in block_tags and not child[1] and not child[0]:
                 blocks.append(el)
@@ -320,7 +333,7 @@ class Walker:
                  context=sentence_around(block_text, anchor_text))
         return True
 
-    def script(self, el: HtmlElement, ctx: Ctx, loc_prefix: str | None) -> None:
+    def script(self, el: HtmlElement, ctx: Ctx, loc_prefix: str | None, text: str | None) -> None:
         if ctx.chrome:
             return
         for attr in el.attrib:
@@ -330,7 +343,6 @@ class Walker:
                 if hits:
                     self.add(hits, el, ctx)
                     return
-        text = el.text or ""
         if not text:
             return
         typ = (el.get("type") or "").lower().strip()
@@ -341,6 +353,19 @@ class Walker:
             return
         if "createTweet" in text:
             self.add(twitter.from_script(text), el, ctx)
+
+    def page_scripts(self, root: HtmlElement) -> list[tuple[HtmlElement, str | None]]:
+        """Every script of the page with its text, in document order, after the walk: the head's,
+        the ones the walk met (their text already read: large JSON state is decoded once),
+        and those inside pruned subtrees."""
+        head = root.find("head")
+        out = [(el, el.text) for el in head.iter("script")] if head is not None else []
+        keyed = list(self._scripts)
+        for order, sub in self.pruned:
+            keyed += [((order, j + 1), el, None) for j, el in enumerate(sub.iter("script"))]
+        keyed.sort(key=lambda k: k[0])
+        out += [(el, text if text is not None or key[1] == 0 else el.text) for key, el, text in keyed]
+        return out
 
     def fragment(self, markup: str, host: HtmlElement, ctx: Ctx, lazy: bool = True) -> None:
         """Escaped or parked embed code: parse it and walk it as if it were in the page."""
