@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 from crawler import __version__
 from crawler.extract.article import extract_article
 from crawler.extract.document import Document, ExtractError, decode_bytes, parse_html
-from crawler.extract.embeds import find_posts, find_posts_in_text
+from crawler.extract.embeds import find_posts_in_text, posts_from, walk_page
 from crawler.extract.rights import SignScan, find_rights, find_rights_in_text
 from crawler.records import Article, Crawl, ProvenanceRecord, article_id, findings_version
 
@@ -100,13 +100,15 @@ def extract_record(
         doc = document  # the caller already looked at this page: keep its meta and JSON-LD
     else:
         doc = Document(tree=tree, url=page_url)
-    # detection first: it only reads the tree, and main-text extraction works on a copy
+    # the walk first: it only reads the tree (main-text extraction works on a copy) and keeps
+    # the scripts it read, so JSON-LD for the article fields costs no second pass
+    signs = SignScan()
+    walker = walk_page(doc, signs)  # one walk for posts and rights
     article = extract_article(doc, with_text=with_text, want_text_hash=main_text, listing=meta.source,
                               precise_text=precise_text)
     if not article.canonical_url:
         article.canonical_url = page_url
-    signs = SignScan()
-    posts = find_posts(doc, [page_url, article.canonical_url], signs=signs)  # one walk for both
+    posts = posts_from(walker, doc, [page_url, article.canonical_url])
     rights = find_rights(doc, signs)
     return _finish(article, posts, rights, _crawl(meta, body))
 

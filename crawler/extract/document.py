@@ -150,6 +150,8 @@ class Document:
 
     tree: HtmlElement
     url: str
+    # (script, text) pairs in page order, when a walk already read them (``walk_page``)
+    scripts: list[tuple[HtmlElement, str | None]] | None = None
 
     @cached_property
     def meta(self) -> dict[str, list[str]]:
@@ -176,10 +178,11 @@ class Document:
     def jsonld(self) -> list[dict[str, Any]]:
         """Every JSON-LD node on the page, ``@graph`` flattened; broken blocks are skipped."""
         nodes: list[dict[str, Any]] = []
-        for script in self.tree.iter("script"):
+        scripts = self.scripts if self.scripts is not None else ((s, None) for s in self.tree.iter("script"))
+        for script, text in scripts:
             if (script.get("type") or "").strip().lower() != "application/ld+json":
                 continue
-            raw = script.text or ""
+            raw = (text if text is not None else script.text) or ""
             data = _loads_lenient(raw)
             if data is None:
                 continue

@@ -15,17 +15,30 @@ from crawler.extract.rights import SignScan
 from crawler.extract.textcite import find_text_posts
 from crawler.records import Author, Evidence, Post
 
-__all__ = ["REGISTRY", "find_posts", "find_posts_in_text"]
+__all__ = ["REGISTRY", "find_posts", "find_posts_in_text", "posts_from", "walk_page"]
 
 
 def find_posts(doc: Document, page_urls: list[str], signs: SignScan | None = None) -> list[Post]:
     """Posts in page order. ``signs`` collects rights-sign text on the same walk."""
+    return posts_from(walk_page(doc, signs), doc, page_urls)
+
+
+def walk_page(doc: Document, signs: SignScan | None = None) -> Walker:
+    """The one walk over the page (embeds, rights signs, scripts); it needs no page URL, so it
+    can run before article extraction, which then reads JSON-LD from the scripts it kept."""
     walker = Walker(doc.tree, doc.url, signs=signs)
     body = doc.tree.find("body")
     walker.walk(body if body is not None else doc.tree, walker.base_ctx)
     if signs is not None:
         signs.walked = body is not None  # without a body the walk covered the whole tree anyway
-    scan_state(walker.page_scripts(doc.tree), page_urls, walker)
+    if body is not None and doc.scripts is None:
+        doc.scripts = walker.page_scripts(doc.tree)
+    return walker
+
+
+def posts_from(walker: Walker, doc: Document, page_urls: list[str]) -> list[Post]:
+    """Finish after the walk: embeds in the article's JSON state, then tweets pasted as text."""
+    scan_state(doc.scripts if doc.scripts is not None else walker.page_scripts(doc.tree), page_urls, walker)
     found = [(f.hit, f.locator, f.context) for f in walker.found]
     # Blockquotes that no rule claimed may still be a tweet pasted as text (no markup left).
     for el, loc in walker.unmatched_quotes:

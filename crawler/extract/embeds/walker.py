@@ -146,7 +146,10 @@ class Walker:
         quick, any_sign = QUICK_SIGN.search, ANY_SIGN.search
         skip_tags, bare, cand_tags, cand_attrs, rule_attrs = (
             _SKIP_TAGS, _BARE_CANDIDATES, _CANDIDATE_TAGS, _CANDIDATE_ATTRS, _RULE_ATTRS)
-        context_tags, block_tags, child_ctx, class_may_embed = _CONTEXT_TAGS, _BLOCKS, _child_ctx, _class_may_embed
+        context_tags, block_tags, class_may_embed = _CONTEXT_TAGS, _BLOCKS, _class_may_embed
+        ctx_cache, ctx_get = _CHILD_CTX, _CHILD_CTX.get  # (a dict: cheaper than lru_cache's wrapper)
+        if len(ctx_cache) > 50_000:
+            ctx_cache.clear()
         may_name_post = self.registry.may_name_post
         blocks, scripts = self._blocks, self._scripts
         ctxs = [ctx]
@@ -224,7 +227,10 @@ class Walker:
                         push(ctx)
                         continue
                 # most elements carry no marker at all: their children share the context
-                child = child_ctx(ctx, tag, cls, idv, role, itemprop)
+                key = (ctx, tag, cls, idv, role, itemprop)
+                child = ctx_get(key)
+                if child is None:
+                    child = ctx_cache[key] = _child_ctx(*key)
             else:
                 if tag in bare and not ctx[0]:
                     loc = f"{loc_prefix}{self.path(el)}" if loc_prefix else None
@@ -232,7 +238,13 @@ class Walker:
                         events.skip_subtree()
                         push(ctx)
                         continue
-                child = child_ctx(ctx, tag, None, None, None, None) if tag in context_tags else ctx
+                if tag in context_tags:
+                    key = (ctx, tag, None, None, None, None)
+                    child = ctx_get(key)
+                    if child is None:
+                        child = ctx_cache[key] = _child_ctx(*key)
+                else:
+                    child = ctx
             if child[0] == 2:
                 if loc_prefix is None:
                     self.pruned.append((order, el))
@@ -378,11 +390,13 @@ class Walker:
         self.walk(frag, ctx._replace(lazy=lazy), loc_prefix=self.path(host) + "#fragment")
 
 
-@lru_cache(maxsize=16384)
+_CHILD_CTX: dict[tuple, Ctx] = {}  # _child_ctx results: pages repeat the same markup
+
+
 def _child_ctx(ctx: Ctx, tag: str, cls: str | None, idv: str | None, role: str | None,
                itemprop: str | None) -> Ctx:
     """The context of an element's children: the nearest marker wins, except sticky chrome.
-    Pure on strings, so cached: pages repeat the same tags and class names thousands of times."""
+    Pure on strings, so the walk caches it: pages repeat the same tags and class names."""
     chrome, soft, body, lazy = ctx
     if tag in ("noscript", "template"):
         lazy = True
