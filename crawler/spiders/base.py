@@ -32,16 +32,27 @@ def extract_from_bytes(spider: scrapy.Spider, body: bytes, meta: CrawlMeta) -> d
     return rec.to_dict()
 
 
+def _when(value: str) -> datetime | None:
+    """ISO 8601 (what sitemaps and our state hold) the fast way, anything else via dateutil:
+    an unchanged re-crawl compares two dates for every listed URL."""
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    from dateutil import parser as dateparser
+
+    try:
+        return dateparser.parse(value)
+    except (ValueError, OverflowError):
+        return None
+
+
 def not_newer(lastmod: str | None, last_seen: str | None) -> bool:
     """True when a listing's lastmod is at or before our last fetch (both known)."""
     if not lastmod or not last_seen:
         return False
-    from dateutil import parser as dateparser
-
-    try:
-        mod = dateparser.parse(lastmod)
-        seen = dateparser.parse(last_seen)
-    except (ValueError, OverflowError):
+    mod, seen = _when(lastmod), _when(last_seen)
+    if mod is None or seen is None:
         return False
     mod = mod if mod.tzinfo else mod.replace(tzinfo=UTC)
     seen = seen if seen.tzinfo else seen.replace(tzinfo=UTC)
