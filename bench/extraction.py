@@ -4,7 +4,8 @@ In one process, alternating A B A B so machine noise cancels, over the same page
 
 1. ``extract_record`` (parse, article fields, main text hash, posts, rights, record) vs
    ``trafilatura.extract(html, output_format="json", with_metadata=True)``;
-2. detection alone (posts + rights on an already-parsed tree) vs ``lxml.html.fromstring``.
+2. detection alone (posts + rights on an already-parsed tree) vs ``lxml.html.fromstring``, and
+   the posts pass alone (issue 3's measure).
 
 Page sets: our fixtures (``fixtures/pages`` and ``fixtures/site``) and ``../shared/realworld/pages``
 when present. Prints medians per page and the ratios.
@@ -75,16 +76,20 @@ def main() -> int:
         find_posts(doc, [doc.url], signs=signs)
         find_rights(doc, signs)
 
+    def posts_only(tree):
+        find_posts(Document(tree=tree, url=meta.url), [meta.url])
+
     trees = [parse_html(t) for t in texts]
-    rec, traf, prs, det = [], [], [], []
+    rec, traf, prs, det, pst = [], [], [], [], []
     for _ in range(args.rounds):
         rec.append(timed(ours, pages))
         traf.append(timed(theirs, texts))
         prs.append(timed(parse, texts))
         det.append(timed(detect, trees))
+        pst.append(timed(posts_only, trees))
     n = len(pages)
     ms = {k: statistics.median(v) / n * 1000 for k, v in
-          (("record", rec), ("trafilatura", traf), ("parse", prs), ("detect", det))}
+          (("record", rec), ("trafilatura", traf), ("parse", prs), ("detect", det), ("posts", pst))}
     print(f"{n} pages from {', '.join(str(d) for d in dirs)}; {args.rounds} rounds, medians per page")
     print(f"whole record (extract_record):            {ms['record']:.2f} ms")
     print(f"trafilatura.extract json + metadata:       {ms['trafilatura']:.2f} ms")
@@ -92,6 +97,7 @@ def main() -> int:
     print(f"one lxml.html.fromstring:                  {ms['parse']:.2f} ms")
     print(f"detection (posts + rights, parsed tree):   {ms['detect']:.2f} ms")
     print(f"ratio detection / parse:                   {ms['detect'] / ms['parse']:.2f}x")
+    print(f"posts pass alone (no rights):              {ms['posts']:.2f} ms  ratio {ms['posts'] / ms['parse']:.2f}x")
     return 0
 
 
