@@ -152,12 +152,13 @@ class Document:
     url: str
     # (script, text) pairs in page order, when a walk already read them (``walk_page``)
     scripts: list[tuple[HtmlElement, str | None]] | None = None
+    metas: list[HtmlElement] | None = None  # the page's <meta> elements, likewise
 
     @cached_property
     def meta(self) -> dict[str, list[str]]:
         """``<meta>`` values by lower-cased name/property/itemprop/http-equiv."""
         out: dict[str, list[str]] = {}
-        for m in self.tree.iter("meta"):
+        for m in self.metas if self.metas is not None else self.tree.iter("meta"):
             content = m.get("content")
             if content is None:
                 continue

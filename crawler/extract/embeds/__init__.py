@@ -32,13 +32,15 @@ def walk_page(doc: Document, signs: SignScan | None = None) -> Walker:
     if signs is not None:
         signs.walked = body is not None  # without a body the walk covered the whole tree anyway
     if body is not None and doc.scripts is None:
-        doc.scripts = walker.page_scripts(doc.tree)
+        doc.scripts = walker.page_scripts()
+    if body is not None and doc.metas is None:
+        doc.metas = walker.page_metas()
     return walker
 
 
 def posts_from(walker: Walker, doc: Document, page_urls: list[str]) -> list[Post]:
     """Finish after the walk: embeds in the article's JSON state, then tweets pasted as text."""
-    scan_state(doc.scripts if doc.scripts is not None else walker.page_scripts(doc.tree), page_urls, walker)
+    scan_state(doc.scripts if doc.scripts is not None else walker.page_scripts(), page_urls, walker)
     found = [(f.hit, f.locator, f.context) for f in walker.found]
     # Blockquotes that no rule claimed may still be a tweet pasted as text (no markup left).
     for el, loc in walker.unmatched_quotes:

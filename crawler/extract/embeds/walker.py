@@ -103,6 +103,7 @@ class Walker:
         self.unmatched_quotes: list[tuple[HtmlElement, str]] = []
         self._blocks: list[HtmlElement] = []  # content blocks walked, for last_text
         self._scripts: list[tuple[tuple[int, int], HtmlElement, str | None]] = []  # with their text
+        self._metas: list[tuple[tuple[int, int], HtmlElement]] = []  # <meta> in the body (microdata)
         self.pruned: list[tuple[int, HtmlElement]] = []  # subtrees not entered (comments, related)
         self.base_ctx = Ctx(chrome=0, soft=False, body=False, lazy=False)
         self.signs = signs  # rights signs seen on the way, so rights need no walk of their own
@@ -190,6 +191,8 @@ class Walker:
                     holders.append((order, el))
             items = el.items()
             if items:
+                if tag == "meta" and loc_prefix is None:
+                    self._metas.append(((order, 0), el))
                 # one pass over the attributes: the context markers, and whether a rule may apply
                 cls = idv = role = itemprop = href = rel = None
                 candidate = tag in bare or tag in cand_tags
@@ -366,18 +369,25 @@ class Walker:
         if "createTweet" in text:
             self.add(twitter.from_script(text), el, ctx)
 
-    def page_scripts(self, root: HtmlElement) -> list[tuple[HtmlElement, str | None]]:
+    def page_scripts(self) -> list[tuple[HtmlElement, str | None]]:
         """Every script of the page with its text, in document order, after the walk: the head's,
         the ones the walk met (their text already read: large JSON state is decoded once),
         and those inside pruned subtrees."""
-        head = root.find("head")
-        out = [(el, el.text) for el in head.iter("script")] if head is not None else []
-        keyed = list(self._scripts)
+        keyed = self._in_page_order(self._scripts, "script")
+        return [(el, text if text is not None else el.text) for el, text in keyed]
+
+    def page_metas(self) -> list[HtmlElement]:
+        """Every ``<meta>`` of the page in document order, after the walk (as ``page_scripts``)."""
+        return [el for el, _ in self._in_page_order([(k, el, None) for k, el in self._metas], "meta")]
+
+    def _in_page_order(self, met: list, tag: str) -> list[tuple[HtmlElement, str | None]]:
+        head = self.roottree.getroot().find("head")
+        out = [(el, None) for el in head.iter(tag)] if head is not None else []
+        keyed = list(met)
         for order, sub in self.pruned:
-            keyed += [((order, j + 1), el, None) for j, el in enumerate(sub.iter("script"))]
+            keyed += [((order, j + 1), el, None) for j, el in enumerate(sub.iter(tag))]
         keyed.sort(key=lambda k: k[0])
-        out += [(el, text if text is not None or key[1] == 0 else el.text) for key, el, text in keyed]
-        return out
+        return out + [(el, text) for _, el, text in keyed]
 
     def fragment(self, markup: str, host: HtmlElement, ctx: Ctx, lazy: bool = True) -> None:
         """Escaped or parked embed code: parse it and walk it as if it were in the page."""
