@@ -223,3 +223,14 @@ def test_killed_between_journal_and_output_the_next_run_emits_it(tmp_path):
     part2 = jsonl((tmp_path / "part2.jsonl").read_text())
     urls = [r["crawl"]["url"] for r in part1 + part2]
     assert len(urls) == len(set(urls)) == n
+
+
+def test_lastmod_comparison_reads_iso_and_other_date_forms():
+    from crawler.spiders.base import not_newer
+
+    seen = "2025-05-02T10:00:00Z"  # how the state store writes last_seen
+    assert not_newer("2025-05-01", seen)
+    assert not_newer("2025-05-02T09:59:59+00:00", seen)
+    assert not not_newer("2025-05-02T12:00:00+02:00", "2025-05-02T09:00:00Z")  # 10:00 UTC is newer
+    assert not_newer("Thu, 01 May 2025 08:00:00 GMT", seen)  # RFC 2822 in a feed: dateutil
+    assert not not_newer("not a date", seen) and not not_newer(None, seen) and not not_newer("2025-05-01", None)
