@@ -144,7 +144,7 @@ class Walker:
         signs = self.signs if loc_prefix is None else None  # not inside parsed payloads
         holders = signs.holders if signs is not None else None
         licenses = signs.licenses if signs is not None else None
-        quick, any_sign = QUICK_SIGN.search, ANY_SIGN.search
+        quick, any_sign, blank = QUICK_SIGN.search, ANY_SIGN.search, str.isspace
         skip_tags, bare, cand_tags, cand_attrs, rule_attrs = (
             _SKIP_TAGS, _BARE_CANDIDATES, _CANDIDATE_TAGS, _CANDIDATE_ATTRS, _RULE_ATTRS)
         context_tags, block_tags, class_may_embed = _CONTEXT_TAGS, _BLOCKS, _class_may_embed
@@ -157,6 +157,7 @@ class Walker:
         push, pop = ctxs.append, ctxs.pop
         order = 0  # visit order: sorts rights holders and pruned subtrees (main tree only)
         events = etree.iterwalk(start, events=("start", "end", "comment", "pi"))
+        skip = events.skip_subtree
         for event, el in events:
             order += 1
             if event != "start":
@@ -166,7 +167,7 @@ class Walker:
                         continue
                 if holders is not None:
                     tail = el.tail  # (most text nodes are blank: isspace is cheaper than a search)
-                    if tail and not tail.isspace() and quick(tail) and any_sign(tail):
+                    if tail and not blank(tail) and quick(tail) and any_sign(tail):
                         parent = el.getparent()
                         if parent is not None:
                             holders.append((order, parent))
@@ -174,7 +175,7 @@ class Walker:
             ctx = ctxs[-1]
             tag = el.tag
             if tag in skip_tags:
-                events.skip_subtree()
+                skip()
                 push(ctx)
                 continue
             if tag == "script":
@@ -182,12 +183,12 @@ class Walker:
                 if loc_prefix is None:
                     scripts.append(((order, 0), el, text))
                 self.script(el, ctx, loc_prefix, text)
-                events.skip_subtree()
+                skip()
                 push(ctx)
                 continue
             if holders is not None:
                 text = el.text
-                if text and not text.isspace() and quick(text) and any_sign(text):
+                if text and not blank(text) and quick(text) and any_sign(text):
                     holders.append((order, el))
             items = el.items()
             if items:
@@ -226,7 +227,7 @@ class Walker:
                 if candidate and not ctx[0]:
                     loc = f"{loc_prefix}{self.path(el)}" if loc_prefix else None
                     if self.element(el, tag, ctx, loc):
-                        events.skip_subtree()
+                        skip()
                         push(ctx)
                         continue
                 # most elements carry no marker at all: their children share the context
@@ -238,7 +239,7 @@ class Walker:
                 if tag in bare and not ctx[0]:
                     loc = f"{loc_prefix}{self.path(el)}" if loc_prefix else None
                     if self.element(el, tag, ctx, loc):
-                        events.skip_subtree()
+                        skip()
                         push(ctx)
                         continue
                 if tag in context_tags:
@@ -253,7 +254,7 @@ class Walker:
                     self.pruned.append((order, el))
                     if signs is not None:
                         signs.pruned.append((order, el))
-                events.skip_subtree()
+                skip()
             elif tag in block_tags and not child[1] and not child[0]:
                 blocks.append(el)
             push(child)
