@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -108,6 +109,18 @@ def parse_fragment(markup: str) -> HtmlElement | None:
         return lxml.html.fragment_fromstring(markup, create_parent="div", parser=_PARSER)
     except (etree.ParserError, ValueError, TypeError):
         return None
+
+
+def merge_walked(met: list[tuple[int, Any]], pruned: list[tuple[int, HtmlElement]],
+                 expand: Callable[[HtmlElement], Iterable[Any]]) -> list[Any]:
+    """Document order for what one walk collected: ``met`` holds (visit order, item) pairs the
+    walk recorded, ``pruned`` the (visit order, root) of subtrees it did not enter, whose items
+    ``expand`` finds (in document order) only now, at their place in the page."""
+    keyed = [((order, 0), item) for order, item in met]
+    for order, root in pruned:
+        keyed += [((order, j + 1), item) for j, item in enumerate(expand(root))]
+    keyed.sort(key=lambda k: k[0])
+    return [item for _, item in keyed]
 
 
 def text_of(el: HtmlElement) -> str:

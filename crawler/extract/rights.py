@@ -15,7 +15,7 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.extract.document import Document, collapse, is_article_body, node_types
+from crawler.extract.document import Document, collapse, is_article_body, merge_walked, node_types
 from crawler.records import Rights
 
 _SYM = r"(?:©|ⓒ|Ⓒ|&copy;|&#169;|&#x0*a9;|\\u00a9)"
@@ -214,18 +214,18 @@ def _holders_in(root: HtmlElement, *, root_tail: bool):
                 yield parent
 
 
+def _pruned_holders(root: HtmlElement):
+    # most pruned subtrees (related stories, comments) hold no sign: ask libxml2 first
+    if _QUICK.search(etree.tostring(root, method="text", encoding=str, with_tail=False)):
+        yield from _holders_in(root, root_tail=False)
+
+
 def _text_candidates(doc: Document, scan: SignScan | None = None) -> list[tuple[HtmlElement, str]]:
     if scan is None:
         body = doc.tree.find("body")
         holders = list(_holders_in(body if body is not None else doc.tree, root_tail=False))
     else:
-        keyed = [((order, 0), h) for order, h in scan.holders]
-        for order, root in scan.pruned:
-            # most pruned subtrees (related stories, comments) hold no sign: ask libxml2 first
-            if _QUICK.search(etree.tostring(root, method="text", encoding=str, with_tail=False)):
-                keyed += [((order, j + 1), h) for j, h in enumerate(_holders_in(root, root_tail=False))]
-        keyed.sort(key=lambda kh: kh[0])
-        holders = [h for _, h in keyed]
+        holders = merge_walked(scan.holders, scan.pruned, _pruned_holders)
     seen: set[int] = set()
     out: list[tuple[HtmlElement, str]] = []
     for holder in holders:
@@ -326,11 +326,7 @@ def _link_candidates(doc: Document, scan: SignScan | None):
         return doc.tree.iter("a", "link")
     head = doc.tree.find("head")
     out = list(head.iter("a", "link")) if head is not None else []
-    keyed = [((order, 0), el) for order, el in scan.licenses]
-    for order, root in scan.pruned:
-        keyed += [((order, j + 1), el) for j, el in enumerate(root.iter("a", "link"))]
-    keyed.sort(key=lambda k: k[0])
-    return out + [el for _, el in keyed]
+    return out + merge_walked(scan.licenses, scan.pruned, lambda root: root.iter("a", "link"))
 
 
 def _license_links(doc: Document, scan: SignScan | None = None) -> tuple[list[Rights], list[Rights]]:

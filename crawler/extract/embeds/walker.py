@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.extract.document import body_names, parse_fragment, text_of
+from crawler.extract.document import body_names, merge_walked, parse_fragment, text_of
 from crawler.extract.embeds import twitter
 from crawler.extract.embeds.base import Hit, PostRef
 from crawler.extract.embeds.registry import REGISTRY, Registry
@@ -102,9 +102,10 @@ class Walker:
         self.found: list[Found] = []
         self.unmatched_quotes: list[tuple[HtmlElement, str]] = []
         self._blocks: list[HtmlElement] = []  # content blocks walked, for last_text
-        self._scripts: list[tuple[tuple[int, int], HtmlElement, str | None]] = []  # with their text
-        self._metas: list[tuple[tuple[int, int], HtmlElement]] = []  # <meta> in the body (microdata)
-        self.pruned: list[tuple[int, HtmlElement]] = []  # subtrees not entered (comments, related)
+        self._scripts: list[tuple[int, tuple[HtmlElement, str | None]]] = []  # with their text
+        self._metas: list[tuple[int, HtmlElement]] = []  # <meta> in the body (microdata)
+        # subtrees not entered (comments, related stories); shared with the rights scan
+        self.pruned: list[tuple[int, HtmlElement]] = signs.pruned if signs is not None else []
         self.base_ctx = Ctx(chrome=0, soft=False, body=False, lazy=False)
         self.signs = signs  # rights signs seen on the way, so rights need no walk of their own
         self._fragments = 0
@@ -181,7 +182,7 @@ class Walker:
             if tag == "script":
                 text = el.text
                 if loc_prefix is None:
-                    scripts.append(((order, 0), el, text))
+                    scripts.append((order, (el, text)))
                 self.script(el, ctx, loc_prefix, text)
                 skip()
                 push(ctx)
@@ -193,7 +194,7 @@ class Walker:
             items = el.items()
             if items:
                 if tag == "meta" and loc_prefix is None:
-                    self._metas.append(((order, 0), el))
+                    self._metas.append((order, el))
                 # one pass over the attributes: the context markers, and whether a rule may apply
                 cls = idv = role = itemprop = href = rel = None
                 candidate = tag in bare or tag in cand_tags
@@ -252,8 +253,6 @@ class Walker:
             if child[0] == 2:
                 if loc_prefix is None:
                     self.pruned.append((order, el))
-                    if signs is not None:
-                        signs.pruned.append((order, el))
                 skip()
             elif tag in block_tags and not child[1] and not child[0]:
                 blocks.append(el)
@@ -374,21 +373,17 @@ class Walker:
         """Every script of the page with its text, in document order, after the walk: the head's,
         the ones the walk met (their text already read: large JSON state is decoded once),
         and those inside pruned subtrees."""
-        keyed = self._in_page_order(self._scripts, "script")
-        return [(el, text if text is not None else el.text) for el, text in keyed]
+        walked = merge_walked(self._scripts, self.pruned, lambda root: ((el, None) for el in root.iter("script")))
+        return [(el, el.text) for el in self._head_iter("script")] + [
+            (el, text if text is not None else el.text) for el, text in walked]
 
     def page_metas(self) -> list[HtmlElement]:
         """Every ``<meta>`` of the page in document order, after the walk (as ``page_scripts``)."""
-        return [el for el, _ in self._in_page_order([(k, el, None) for k, el in self._metas], "meta")]
+        return list(self._head_iter("meta")) + merge_walked(self._metas, self.pruned, lambda root: root.iter("meta"))
 
-    def _in_page_order(self, met: list, tag: str) -> list[tuple[HtmlElement, str | None]]:
+    def _head_iter(self, tag: str):
         head = self.roottree.getroot().find("head")
-        out = [(el, None) for el in head.iter(tag)] if head is not None else []
-        keyed = list(met)
-        for order, sub in self.pruned:
-            keyed += [((order, j + 1), el, None) for j, el in enumerate(sub.iter(tag))]
-        keyed.sort(key=lambda k: k[0])
-        return out + [(el, text) for _, el, text in keyed]
+        return head.iter(tag) if head is not None else ()
 
     def fragment(self, markup: str, host: HtmlElement, ctx: Ctx, lazy: bool = True) -> None:
         """Escaped or parked embed code: parse it and walk it as if it were in the page."""
