@@ -192,11 +192,12 @@ class Walker:
                 if text and not blank(text) and quick(text) and any_sign(text):
                     holders.append((order, el))
             items = el.items()
+            cls = idv = role = itemprop = None
             if items:
                 if tag == "meta" and loc_prefix is None:
                     self._metas.append((order, el))
                 # one pass over the attributes: the context markers, and whether a rule may apply
-                cls = idv = role = itemprop = href = rel = None
+                href = rel = None
                 candidate = tag in bare or tag in cand_tags
                 rule_attr = False
                 for name, value in items:
@@ -225,31 +226,22 @@ class Walker:
                         cls and class_may_embed(cls))
                 elif cls and not candidate:
                     candidate = class_may_embed(cls)
-                if candidate and not ctx[0]:
-                    loc = f"{loc_prefix}{self.path(el)}" if loc_prefix else None
-                    if self.element(el, tag, ctx, loc):
-                        skip()
-                        push(ctx)
-                        continue
-                # most elements carry no marker at all: their children share the context
+            else:
+                candidate = tag in bare
+            if candidate and not ctx[0]:
+                loc = f"{loc_prefix}{self.path(el)}" if loc_prefix else None
+                if self.element(el, tag, ctx, loc):
+                    skip()
+                    push(ctx)
+                    continue
+            # most elements carry no marker at all: their children share the context
+            if items or tag in context_tags:
                 key = (ctx, tag, cls, idv, role, itemprop)
                 child = ctx_get(key)
                 if child is None:
                     child = ctx_cache[key] = _child_ctx(*key)
             else:
-                if tag in bare and not ctx[0]:
-                    loc = f"{loc_prefix}{self.path(el)}" if loc_prefix else None
-                    if self.element(el, tag, ctx, loc):
-                        skip()
-                        push(ctx)
-                        continue
-                if tag in context_tags:
-                    key = (ctx, tag, None, None, None, None)
-                    child = ctx_get(key)
-                    if child is None:
-                        child = ctx_cache[key] = _child_ctx(*key)
-                else:
-                    child = ctx
+                child = ctx
             if child[0] == 2:
                 if loc_prefix is None:
                     self.pruned.append((order, el))
