@@ -23,6 +23,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, IgnoreRequest, NotConfigured
 from scrapy.extensions.feedexport import FileFeedStorage
 
+from crawler.distributed import worker_id
 from crawler.state import StateError, open_store
 
 logger = logging.getLogger(__name__)
@@ -42,11 +43,19 @@ def current_state(crawler, url: str):
     return st
 
 
-def _store(crawler):
-    store = getattr(crawler, "state_store", None)
-    if store is None:
-        raise NotConfigured
-    return store
+class _UsesState:
+    """A middleware or pipeline that reads the store the extension opened (off without it)."""
+
+    def __init__(self, crawler):
+        self.store = getattr(crawler, "state_store", None)
+        if self.store is None:
+            raise NotConfigured
+        self.stats = crawler.stats
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
 
 
 class StateExtension:
@@ -55,8 +64,6 @@ class StateExtension:
         if not settings.getbool("STATE_ENABLED", True):
             raise NotConfigured
         self.crawler = crawler
-        from crawler.distributed import worker_id
-
         try:
             self.store = open_store(settings.get("STATE_URI"),
                                     lock_wait=settings.getfloat("STATE_LOCK_WAIT", 0.0),
@@ -148,16 +155,7 @@ def write_rolling_feed(store, path: str, settings, limit: int | None = None, sin
     return len(items)
 
 
-class ConditionalRequestMiddleware:
-    def __init__(self, crawler):
-        self.store = _store(crawler)
-        self.stats = crawler.stats
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
+class ConditionalRequestMiddleware(_UsesState):
     def process_request(self, request, spider=None):
         if request.meta.get("listing"):
             return None
@@ -181,16 +179,7 @@ class ConditionalRequestMiddleware:
         return response
 
 
-class IncrementalPipeline:
-    def __init__(self, crawler):
-        self.store = _store(crawler)
-        self.stats = crawler.stats
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
+class IncrementalPipeline(_UsesState):
     def process_item(self, item, spider=None):
         c = item["crawl"]
         url = c["url"]

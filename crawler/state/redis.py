@@ -121,8 +121,7 @@ class RedisStore:
         pipe.hset(key, mapping={
             "last_seen": now, "etag": c.get("etag") or "", "last_modified": c.get("last_modified") or "",
             "content_sha256": c.get("content_sha256") or "", "pending_version": record["version"],
-            "pending_record": json.dumps(record, ensure_ascii=False), "pending_worker": self.worker,
-            "pending_at": datetime.now(UTC).timestamp()})
+            "pending_record": json.dumps(record, ensure_ascii=False), "pending_worker": self.worker})
         pipe.sadd(self._k("pending"), url)
         pipe.execute()
 
@@ -144,7 +143,7 @@ class RedisStore:
             pipe.zadd(self._k("latest"), {url: _score(published)})
         else:
             pipe.hset(key, mapping={"etag": "", "last_modified": ""})
-        pipe.hdel(key, "pending_version", "pending_record", "pending_worker", "pending_at")
+        pipe.hdel(key, "pending_version", "pending_record", "pending_worker")
         pipe.srem(self._k("pending"), url)
         pipe.execute()
         if not emitted and not self.r.hget(key, "version"):
