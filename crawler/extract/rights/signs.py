@@ -1,0 +1,139 @@
+"""Where rights lines can be: the sign patterns, the cheap per-text-node test the posts walker
+runs on every text node, the text blocks holding a sign, and where such a block stands
+(footer, article body, caption).
+
+Kept apart from the statement parser so the walker imports only this small module's tests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from crawler.extract.document import Document, is_article_body, merge_walked
+
+SYM = r"(?:©|ⓒ|Ⓒ|&copy;|&#169;|&#x0*a9;|\\u00a9)"
+SIGN = rf"(?:{SYM}|\(c\)|\bcopyright\b|\bcopr\.)"
+YEAR = r"(?:1[89]\d\d|20\d\d)"
+RANGE = rf"(?P<y1>{YEAR})(?:\s*[-–—/]\s*(?P<y2>{YEAR}|\d\d\b|present|today|heute|hoy))?"
+RESERVED_ALL = re.compile(
+    r"all rights reserved|alle rechte vorbehalten|todos los derechos reservados|"
+    r"todos os direitos reservados|tous droits réservés|tutti i diritti riservati|"
+    r"alle rechten voorbehouden|جميع الحقوق محفوظة|無断転載(?:を)?禁(?:止|じます)|版权所有|版權所有|"
+    r"무단\s?전재|all reproduction and representation rights reserved|"
+    r"alle rechte für die wiedergabe|derechos reservados|direitos reservados|rights reserved",
+    re.I,
+)
+RESERVED_SOME = re.compile(r"some rights reserved|algunos derechos reservados|certains droits réservés", re.I)
+ANY_SIGN = re.compile(rf"{SYM}|\(c\)\s*{YEAR}|\bcopyright\b|\bcopr\.|{RESERVED_ALL.pattern}|®", re.I)
+# Case-sensitive literals only: a fast first test for ANY_SIGN on every text node of a page.
+# Each literal starts at a fairly rare character ("pyright", not "copyright"; "serv", not
+# "reserv"), which lets the regex engine skip ahead: three times faster than the plain words.
+QUICK_SIGN = re.compile(r"©|ⓒ|Ⓒ|&copy;|&#|\\u00a9|\([cC]\)|pyright|PYRIGHT|opr\.|OPR\.|®|serv|SERV|behalt|BEHALT|"
+                        r"orbehoud|محفوظة|無断|版权|版權|무단")
+_FOOTER_NAMES = re.compile(r"footer|copyright|colophon|legal|bottom|site-info|siteinfo", re.I)
+_MEDIA_NAMES = re.compile(r"caption|credit|figcaption|photo-?info|image-?source|bildquelle", re.I)
+_SKIP = {"script", "style", "head", "title", "template", "svg", "noscript", "select", "option"}
+_BLOCKS = {"p", "div", "li", "footer", "section", "small", "address", "td", "span", "dd", "figcaption",
+           "center", "font", "aside", "cite", "em", "strong", "b", "i", "h6", "h5", "h4"}
+
+
+# ---- where a line stands ------------------------------------------------------------------
+
+
+def placement(el: HtmlElement) -> tuple[str, bool]:
+    """(scope, in_footer) from the element's ancestors."""
+    in_body = False
+    for a in el.iterancestors():
+        tag = a.tag if isinstance(a.tag, str) else ""
+        names = f"{a.get('class') or ''} {a.get('id') or ''} {a.get('itemprop') or ''}"
+        if tag in ("figcaption", "figure") or _MEDIA_NAMES.search(names) or "copyrightHolder" in names:
+            return "media", False
+        if tag == "footer" or (a.get("role") or "") == "contentinfo" or _FOOTER_NAMES.search(names):
+            return "page", True
+        if is_article_body(a, tag, names):
+            in_body = True
+    return ("article" if in_body else "page"), False
+
+
+def is_sign_text(piece: str | None) -> bool:
+    """A text node that may hold a rights line (a cheap literal test, then the sign regex)."""
+    return bool(piece) and not piece.isspace() and QUICK_SIGN.search(piece) is not None and (
+        ANY_SIGN.search(piece) is not None)
+
+
+@dataclass
+class SignScan:
+    """Text nodes with a rights sign, collected by the posts walker in its one pass.
+
+    ``holders`` are (visit order, element holding the text); ``pruned`` are subtrees the walker
+    did not enter (comments, related stories), scanned here so that no rights line is missed.
+    """
+
+    holders: list[tuple[int, HtmlElement]] = field(default_factory=list)
+    pruned: list[tuple[int, HtmlElement]] = field(default_factory=list)
+    licenses: list[tuple[int, HtmlElement]] = field(default_factory=list)  # <a>/<link> with rel or a CC URL
+    walked: bool = False  # set by the walker once it has filled the lists
+
+    def add(self, order: int, holder: HtmlElement | None, piece: str | None) -> None:
+        if holder is not None and is_sign_text(piece):
+            self.holders.append((order, holder))
+
+
+def _holders_in(root: HtmlElement, *, root_tail: bool):
+    """Elements holding sign text below ``root``, in document order (own walk, in C)."""
+    events = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, el in events:
+        if event == "start":
+            if el.tag in _SKIP:
+                events.skip_subtree()
+            elif is_sign_text(el.text):
+                yield el
+            continue
+        if (el is not root or root_tail) and is_sign_text(el.tail):
+            parent = el.getparent()
+            if parent is not None:
+                yield parent
+
+
+def _pruned_holders(root: HtmlElement):
+    # most pruned subtrees (related stories, comments) hold no sign: ask libxml2 first
+    if QUICK_SIGN.search(etree.tostring(root, method="text", encoding=str, with_tail=False)):
+        yield from _holders_in(root, root_tail=False)
+
+
+def text_candidates(doc: Document, scan: SignScan | None = None) -> list[tuple[HtmlElement, str]]:
+    if scan is None:
+        body = doc.tree.find("body")
+        holders = list(_holders_in(body if body is not None else doc.tree, root_tail=False))
+    else:
+        holders = merge_walked(scan.holders, scan.pruned, _pruned_holders)
+    seen: set[int] = set()
+    out: list[tuple[HtmlElement, str]] = []
+    for holder in holders:
+        block = holder
+        while block.tag not in _BLOCKS and block.getparent() is not None:
+            block = block.getparent()
+        if id(block) not in seen:
+            seen.add(id(block))
+            out.append((block, _own_text(block)))
+    return out
+
+
+def _own_text(block: HtmlElement) -> str:
+    parts = []
+    for node in block.iter():
+        tag = node.tag if isinstance(node.tag, str) else None
+        if node is not block and (tag is None or tag in _SKIP):
+            if node.tail:
+                parts.append(node.tail)
+            continue
+        if node.text and tag is not None:
+            parts.append(node.text)
+        if node is not block and node.tail:
+            parts.append(node.tail)
+    text = " ".join(" ".join(parts).split())
+    return text[:2000]

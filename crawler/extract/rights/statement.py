@@ -1,0 +1,123 @@
+"""One rights line in text: its holder, years, reservation and restrictions.
+
+Pure string work; where the line stands on the page is decided by the callers.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from crawler.extract.document import collapse
+from crawler.extract.rights.signs import RANGE, RESERVED_ALL, RESERVED_SOME, SIGN, SYM, YEAR
+from crawler.records import Rights
+
+_RESTRICTION_WORDS = re.compile(
+    r"reproduc|republi|redistribut|rewritten|broadcast|without (?:the )?(?:prior )?(?:written )?"
+    r"(?:permission|consent)|prohibited|untersagt|prohibida|interdite|재배포", re.I)
+_RESTRICTION = re.compile(rf"[^.]*(?:{_RESTRICTION_WORDS.pattern})[^.]*\.?", re.I)
+_SENTENCE_PIECE = re.compile(r"[^.]+\.?")
+_TEMPLATE = re.compile(r"\{\{|\{year\}|\$\{|<%|\[year\]", re.I)
+_NOT_STATEMENT = re.compile(r"^(?:copyright (?:policy|information|notice|info)|copyright & |"
+                            r"copyright and |copyright-?hinweis|copyright$)", re.I)
+
+
+def years_of(m: re.Match) -> list[int]:
+    y1 = int(m.group("y1"))
+    y2 = m.group("y2")
+    if not y2 or not y2[:2].isdigit():
+        return [y1]
+    end = int(y2) if len(y2) == 4 else (y1 // 100) * 100 + int(y2)
+    return [y1, end] if end > y1 else [y1]
+
+
+_SIGN_YEAR = re.compile(rf"(?:{SIGN}[\s,:]*)+(?:{SYM}\s*)?{RANGE}", re.I)
+_SIGN_ONLY = re.compile(rf"(?:{SIGN}[\s,:]*)+", re.I)
+YEAR_ANY = re.compile(RANGE, re.I)
+_REG_YEAR = re.compile(rf"®\s*{RANGE}", re.I)
+_CUT = re.compile(rf"\.(?:\s|$)|\s[|·•]\s?|\s[-–—]\s|{RESERVED_ALL.pattern}|{RESERVED_SOME.pattern}|"
+                  r"\bis a registered\b|,\s*(?:a division|a subsidiary|part of)|\s{3,}|\n", re.I)
+_HOLDER_TRIM = " \t,;:·•|-–—()[]\"'“”"
+
+
+def clean_holder(raw: str) -> str | None:
+    raw = _CUT.split(raw.lstrip(_HOLDER_TRIM + " "), maxsplit=1)[0]
+    raw = re.sub(rf"^(?:{SIGN}|by|von|por|par|di|of)\s+", "", raw.strip(_HOLDER_TRIM), flags=re.I)
+    raw = re.sub(rf"\s*{YEAR}\s*$", "", raw).strip(_HOLDER_TRIM)
+    raw = re.sub(rf"^{SIGN}\s*", "", raw, flags=re.I).strip(_HOLDER_TRIM)
+    if not raw or len(raw) > 80 or len(raw.split()) > 10 or not re.search(r"[^\W\d_]", raw):
+        return None
+    if raw.lower() in ("all", "copyright", "the", "by"):
+        return None
+    return raw
+
+
+def parse_statement(text: str) -> dict[str, Any] | None:
+    """Holder, years, reservation and restrictions of one rights line, or None."""
+    text = collapse(text) or ""
+    if not text or _TEMPLATE.search(text) or _NOT_STATEMENT.match(text):
+        return None
+    holder = None
+    years: list[int] = []
+    start = 0
+    m = _SIGN_YEAR.search(text)
+    if m:
+        years, start = years_of(m), m.start()
+        holder = clean_holder(text[m.end():])
+        if holder is None:  # "Holder © 2025"
+            before = re.split(r"[|·•]|\.\s", text[: m.start()])[-1]
+            holder = clean_holder(before) if before.strip() else None
+            if holder:
+                start = text.rfind(before.strip(), 0, m.start())
+    elif (m := _SIGN_ONLY.search(text)) and re.search(SYM, m.group(0), re.I):
+        start = m.start()
+        after = text[m.end():]
+        ym = YEAR_ANY.search(after[:120])
+        if ym and ym.start() < 80:  # "© Holder 2019", "© Copyright 2016, Holder"
+            years = years_of(ym)
+            holder = clean_holder(after[: ym.start()]) or clean_holder(after[ym.end():])
+        else:
+            holder = clean_holder(after)
+        if holder is None and not years and not RESERVED_ALL.search(text):
+            return None
+    elif RESERVED_ALL.search(text):
+        r = RESERVED_ALL.search(text)
+        ym = _REG_YEAR.search(text) or YEAR_ANY.search(text)
+        if not ym:
+            return None
+        years = years_of(ym)
+        start = min(ym.start(), r.start())
+        holder = clean_holder(text[ym.end():r.start()]) if ym.end() < r.start() else None
+    else:
+        return None
+    statement = _statement_span(text, start)
+    scope_text = text[max(0, start - 200):start + len(statement)]  # AFP/dpa put it first
+    reserved = "some" if RESERVED_SOME.search(scope_text) else (
+        "all" if RESERVED_ALL.search(scope_text) else None)
+    # the sentence pieces (up to a dot) naming a restriction; what _RESTRICTION.finditer finds,
+    # without its quadratic backtracking on long statements
+    restrictions = [collapse(piece) for piece in _SENTENCE_PIECE.findall(statement)
+                    if _RESTRICTION_WORDS.search(piece)]
+    return {"statement": statement, "holder": holder, "years": years, "reserved": reserved,
+            "restrictions": [r for r in restrictions if r]}
+
+
+def _statement_span(text: str, start: int) -> str:
+    """From the sign to the end of the rights sentences that follow it."""
+    tail = text[start:]
+    parts = re.split(r"(?<=\.)\s+|\s+\|\s+", tail)
+    out = [parts[0]]
+    for p in parts[1:]:
+        if RESERVED_ALL.search(p) or RESERVED_SOME.search(p) or _RESTRICTION.match(p):
+            out.append(p)
+        else:
+            break
+    return " ".join(out)[:500].strip()
+
+
+def entry(parsed: dict[str, Any], kind: str, source: str, scope: str,
+           license_url: str | None = None) -> Rights:
+    return Rights(statement=parsed["statement"], holder=parsed["holder"], years=parsed["years"],
+                  kind=kind, reserved=parsed["reserved"], restrictions=parsed["restrictions"],
+                  license_url=license_url, source=source, scope=scope)
+
