@@ -16,17 +16,14 @@ import scrapy
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 
-from crawler.extract.article import article_signal
 from crawler.extract.document import Document
+from crawler.sources.pages import is_article_page
 from crawler.spiders.base import RecordSpider
 
-_ARTICLE_URL = re.compile(r"/(?:19|20)\d\d/[01]?\d/|/[^/]*[a-z0-9]+(?:-[a-z0-9]+){3,}[^/]*/?$", re.I)
+
 def looks_like_article(tree, url: str) -> bool:
-    """What the page declares, else the URL rule (a date or a long slug in the path)."""
-    declared = article_signal(Document(tree=tree, url=url))
-    if declared is not None:
-        return declared
-    return bool(_ARTICLE_URL.search(urlsplit(url).path))
+    """What the page declares, else the URL rule (the rule archives use too)."""
+    return is_article_page(Document(tree=tree, url=url))
 
 
 class SiteSpider(RecordSpider):
