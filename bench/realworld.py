@@ -9,7 +9,11 @@ Rights: the page copyright is the first ``rights`` entry with scope ``page`` (el
 ``article``); right when holder and years match the label's ``copyright`` or one of its
 ``copyright_alt``; when the label has none, reporting none is right.
 
-Usage: python bench/realworld.py [--set DIR] [--quiet] [--json]
+Usage: python bench/realworld.py [--set DIR]... [--pages FILE] [--quiet] [--json]
+
+``--set`` may be given several times (the sets are scored together); ``--pages FILE`` keeps
+only the pages named in FILE (one file name a line, ``#`` comments), e.g. the tuning half or
+the held-back half of ``../shared/realworld-v2`` in ``bench/splits/``.
 """
 
 from __future__ import annotations
@@ -79,15 +83,38 @@ def page_copyright(record: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def score(set_dir: Path, quiet: bool = False) -> dict[str, Any]:
-    labels = json.loads((set_dir / "labels.json").read_text("utf-8"))["pages"]
+def read_page_list(path: Path) -> set[str]:
+    """Page file names listed in ``path``, one a line, ``#`` comments and blank lines skipped."""
+    names = set()
+    for line in path.read_text("utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.add(line)
+    return names
+
+
+def load_labels(sets: list[Path], pages: set[str] | None = None) -> list[tuple[Path, dict[str, Any]]]:
+    """(set folder, label) pairs of every set, kept to ``pages`` when given."""
+    out = []
+    for set_dir in sets:
+        for label in json.loads((set_dir / "labels.json").read_text("utf-8"))["pages"]:
+            if pages is None or label["page"] in pages:
+                out.append((set_dir, label))
+    return out
+
+
+def score(sets: Path | list[Path], quiet: bool = False, pages: set[str] | None = None) -> dict[str, Any]:
+    if isinstance(sets, Path):
+        sets = [sets]
+    labelled = load_labels(sets, pages)
+    labels = [label for _, label in labelled]
     tp = fp = fn = 0
     per_platform: Counter = Counter()
     per_platform_hit: Counter = Counter()
     handle_total = handle_ok = 0
     rights_right = 0
     lines: list[str] = []
-    for label in labels:
+    for set_dir, label in labelled:
         path = set_dir / "pages" / label["page"]
         data = path.read_bytes()
         url = label.get("url") or path.resolve().as_uri()
@@ -156,14 +183,23 @@ def score(set_dir: Path, quiet: bool = False) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--set", type=Path, default=DEFAULT_SET, help="labelled set (labels.json + pages/)")
+    ap.add_argument("--set", type=Path, action="append", help="labelled set (labels.json + pages/); repeatable")
+    ap.add_argument("--pages", type=Path, help="score only the pages named in this file")
     ap.add_argument("--quiet", action="store_true", help="do not list misses and false positives")
     ap.add_argument("--json", action="store_true", help="print the scores as JSON")
     args = ap.parse_args(argv)
-    if not (args.set / "labels.json").is_file():
-        print(f"no labels.json in {args.set}: pass --set DIR", file=sys.stderr)
-        return 2
-    res = score(args.set)
+    sets = args.set or [DEFAULT_SET]
+    for s in sets:
+        if not (s / "labels.json").is_file():
+            print(f"no labels.json in {s}: pass --set DIR", file=sys.stderr)
+            return 2
+    pages = None
+    if args.pages:
+        if not args.pages.is_file():
+            print(f"--pages {args.pages}: no such file", file=sys.stderr)
+            return 2
+        pages = read_page_list(args.pages)
+    res = score(sets, pages=pages)
     if args.json:
         print(json.dumps({k: v for k, v in res.items() if k != "problems"}, indent=2))
         return 0

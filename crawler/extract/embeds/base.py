@@ -107,8 +107,10 @@ class Platform:
     """One platform's rules, as data the registry indexes.
 
     ``hosts`` dispatch URLs; ``classes``/``tags``/``attrs`` dispatch elements to handlers;
-    ``markers`` are lower-case substrings whose absence from a page lets the walker skip the
-    platform's element rules cheaply; ``any_host`` rules (Mastodon) see URLs of unknown hosts.
+    ``any_host`` rules (Mastodon) see URLs of unknown hosts. ``names`` are the lower-case words
+    a CMS uses for the platform in class names and ``data-*-type`` values (``embed-twitter``,
+    ``data-provider="instagram"``); ``from_id`` turns a bare id found in such a placeholder's
+    attributes into a post, or None when the value is not an id of this platform.
     """
 
     name: str
@@ -118,6 +120,8 @@ class Platform:
     tags: dict[str, ElementHandler] = field(default_factory=dict)
     attrs: dict[str, ElementHandler] = field(default_factory=dict)
     any_host: bool = False
+    names: tuple[str, ...] = ()
+    from_id: Callable[[str], PostRef | None] | None = None
 
 
 # ---- small helpers the platform modules share ---------------------------------------------

@@ -68,4 +68,5 @@ PLATFORM = Platform(
     hosts=HOSTS,
     classes={"bluesky-embed": _from_blockquote},
     tags={"bsky-embed": not_a_post},
+    names=("bluesky", "bsky"),
 )

@@ -106,6 +106,12 @@ def _from_amp(el: HtmlElement) -> list[Hit] | None:
 
 
 
+def from_id(value: str) -> PostRef | None:
+    if value.startswith("pfbid") or (value.isdigit() and len(value) >= 9):
+        return PostRef(NAME, value, canonical(None, value, "post"), "post")
+    return None
+
+
 PLATFORM = Platform(
     name=NAME,
     parse_url=parse,
@@ -118,4 +124,5 @@ PLATFORM = Platform(
     },
     tags={"amp-facebook": _from_amp, "amp-facebook-page": not_a_post,
           "amp-facebook-like": not_a_post, "amp-facebook-comments": not_a_post},
+    names=("facebook", "fb"), from_id=from_id,
 )

@@ -29,4 +29,6 @@ def _from_anchor(el: HtmlElement) -> list[Hit] | None:
 
 
 PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS,
-                    attrs={"data-flickr-embed": _from_anchor})
+                    attrs={"data-flickr-embed": _from_anchor},
+    names=("flickr",),
+)

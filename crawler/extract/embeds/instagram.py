@@ -88,10 +88,20 @@ def _from_amp(el: HtmlElement) -> list[Hit] | None:
     return [Hit(ref(code), "amp")]
 
 
+_CODE = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+
+
+def from_id(value: str) -> PostRef | None:
+    """A shortcode in a placeholder: mixed letters and digits, as Instagram's are."""
+    ok = _CODE.match(value) and not value.isdigit() and not value.isalpha()
+    return ref(value) if ok else None
+
+
 PLATFORM = Platform(
     name=NAME,
     parse_url=parse,
     hosts=HOSTS,
     classes={"instagram-media": _from_blockquote, "instagram-media-rendered": _from_iframe_class},
     tags={"amp-instagram": _from_amp},
+    names=("instagram", "insta", "ig"), from_id=from_id,
 )

@@ -23,4 +23,4 @@ def parse(u: Url) -> PostRef | None:
     return PostRef(NAME, urn, f"https://www.linkedin.com/feed/update/{urn}/", "post")
 
 
-PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS)
+PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS, names=("linkedin",))

@@ -45,4 +45,6 @@ def _from_embed(el: HtmlElement) -> list[Hit] | None:
 
 
 PLATFORM = Platform(name=NAME, parse_url=parse, any_host=True,
-                    classes={"mastodon-embed": _from_embed})
+                    classes={"mastodon-embed": _from_embed},
+    names=("mastodon", "fediverse"),
+)

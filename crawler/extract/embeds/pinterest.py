@@ -14,7 +14,8 @@ HOSTS = ("pinterest.com", "pinterest.co.uk", "pinterest.de", "pinterest.fr", "pi
          "pinterest.ch", "pinterest.at", "pinterest.nl", "pinterest.se", "pinterest.pt",
          "pinterest.ie", "pinterest.nz", "pinterest.dk", "pinterest.cl", "pinterest.ph",
          "pinterest.ru", "pinterest.kr", "pinterest.co.kr", "pinterest.com.br", "pin.it")
-_PIN = re.compile(r"^/pin/(?:[\w-]*--)?(?P<id>\d{5,25})/?$")
+# "/pin/<id>/sent/?invite_code=..." is the URL the share sheet copies: the same pin
+_PIN = re.compile(r"^/pin/(?:[\w-]*--)?(?P<id>\d{5,25})(?:/sent)?/?$")
 
 
 def parse(u: Url) -> PostRef | None:
@@ -38,4 +39,5 @@ PLATFORM = Platform(
     name=NAME, parse_url=parse, hosts=HOSTS,
     attrs={"data-pin-do": lambda el: _embed(el, "data-pin-do", "href", "embed")},
     tags={"amp-pinterest": lambda el: _embed(el, "data-do", "data-url", "amp")},
+    names=("pinterest",),
 )

@@ -50,4 +50,6 @@ def _from_amp(el: HtmlElement) -> list[Hit] | None:
 
 PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS,
                     classes={"reddit-embed-bq": _from_blockquote, "reddit-card": _from_blockquote},
-                    tags={"amp-reddit": _from_amp})
+                    tags={"amp-reddit": _from_amp},
+    names=("reddit",),
+)

@@ -17,8 +17,14 @@ PLATFORM_MODULES = (
     "vine", "twitch", "snapchat", "spotify",
 )
 
-# Hosts that wrap another URL in a query parameter (Iframely, Embedly, Google AMP viewer).
+# Hosts that wrap another URL in a query parameter (Iframely, Embedly, Google AMP viewer, and
+# the platforms' own oEmbed endpoints: publish.twitter.com/oembed?url=, youtube.com/oembed?url=).
 _PROXY_PARAMS = ("url", "src", "href", "u")
+# Web archives keep the original URL in the path: web.archive.org/web/<timestamp>/<URL>,
+# archive.ph/<timestamp>/<URL> (archive.today's mirrors alike).
+_ARCHIVE_HOSTS = ("web.archive.org", "archive.org", "archive.ph", "archive.today", "archive.is",
+                  "archive.li", "archive.vn", "archive.md", "webcitation.org", "ghostarchive.org")
+_ARCHIVED = re.compile(r"^/(?:web/|wayback/|o/\w+/)?[\w.*-]{0,40}/(?P<url>(?:https?:)?/{1,2}[^/].*)$", re.I)
 _HOST = re.compile(r"\s*(?:https?:)?//([^/?#\s]+)", re.I)
 _FEDI_PATH = re.compile(r"/@[\w.]+(?:@[\w.-]+)?/\d{15}")
 _PROXY = re.compile(r"[?&](?:" + "|".join(_PROXY_PARAMS) + r")=http", re.I)
@@ -31,6 +37,7 @@ class Registry:
     by_class: dict[str, ElementHandler] = field(default_factory=dict)
     by_tag: dict[str, ElementHandler] = field(default_factory=dict)
     by_attr: dict[str, ElementHandler] = field(default_factory=dict)
+    by_name: dict[str, Platform] = field(default_factory=dict)  # "twitter", "tweet", "fb" ...
     any_host: list[Platform] = field(default_factory=list)
     host_hint: re.Pattern[str] = field(default=re.compile("$^"))
     _known_hosts: dict[str, bool] = field(default_factory=dict, repr=False)
@@ -47,6 +54,10 @@ class Registry:
                     table[key] = handler
             if p.any_host:
                 self.any_host.append(p)
+            for name in p.names:
+                self.by_name.setdefault(name, p)
+        for h in _ARCHIVE_HOSTS:
+            self.by_host.setdefault(h, _ARCHIVE)
         hosts = sorted(self.by_host, key=len, reverse=True)
         # A cheap filter before parsing a URL: a known platform's name, a Mastodon-style
         # "/@user/123..." path, or a proxy's url= parameter.
@@ -114,20 +125,50 @@ class Registry:
 
     def match_parsed(self, u: Url, *, depth: int = 0) -> PostRef | None:
         platform = self.platform_for(u.host)
+        if platform is _ARCHIVE:
+            return self._archived(u, depth)
         if platform is not None:
-            return platform.parse_url(u)
+            r = platform.parse_url(u)
+            if r is not None or depth or not u.query:
+                return r
+            return self._proxied(u, depth)  # an oEmbed endpoint on the platform's own host
         for p in self.any_host:
             r = p.parse_url(u)
             if r is not None:
                 return r
         if depth == 0 and u.query:
-            for key in _PROXY_PARAMS:
-                inner = u.params.get(key)
-                if inner and inner.startswith(("http://", "https://", "//")):
-                    r = self.match(inner, depth=1)
-                    if r is not None:
-                        return r
+            return self._proxied(u, depth)
         return None
+
+    def _proxied(self, u: Url, depth: int) -> PostRef | None:
+        for key in _PROXY_PARAMS:
+            inner = u.params.get(key)
+            if inner and inner.startswith(("http://", "https://", "//")):
+                r = self.match(inner, depth=depth + 1)
+                if r is not None:
+                    return r
+        return None
+
+    def _archived(self, u: Url, depth: int) -> PostRef | None:
+        """An archived copy of a post names the original: that post is what is cited."""
+        if depth:
+            return None
+        raw = u.raw.strip()
+        start = raw.find(u.host) + len(u.host) if u.host in raw else -1
+        rest = raw[start:] if start >= 0 else u.path
+        rest = rest[rest.find("/"):] if "/" in rest else rest
+        m = _ARCHIVED.match(rest)
+        if m is None:
+            return self._proxied(u, depth) if u.query else None
+        inner = m.group("url")
+        if inner.startswith("http:/") and not inner.startswith("http://"):
+            inner = "http://" + inner[6:]
+        elif inner.startswith("https:/") and not inner.startswith("https://"):
+            inner = "https://" + inner[7:]
+        return self.match(inner, depth=depth + 1)
+
+
+_ARCHIVE = Platform(name="archive", parse_url=lambda u: None)  # a marker in by_host, not a platform
 
 
 def _load() -> Registry:

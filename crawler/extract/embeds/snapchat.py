@@ -30,4 +30,6 @@ def _from_blockquote(el: HtmlElement) -> list[Hit] | None:
 
 
 PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS,
-                    classes={"snapchat-embed": _from_blockquote})
+                    classes={"snapchat-embed": _from_blockquote},
+    names=("snapchat",),
+)

@@ -19,4 +19,4 @@ def parse(u: Url) -> PostRef | None:
     return PostRef(NAME, sid, f"https://open.spotify.com/{t}/{sid}", t)
 
 
-PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS)
+PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS, names=("spotify",))

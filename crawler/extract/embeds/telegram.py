@@ -33,4 +33,6 @@ def _from_widget(el: HtmlElement) -> list[Hit] | None:
 
 
 PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS,
-                    attrs={"data-telegram-post": _from_widget})
+                    attrs={"data-telegram-post": _from_widget},
+    names=("telegram",),
+)

@@ -42,4 +42,6 @@ def _from_blockquote(el: HtmlElement) -> list[Hit] | None:
 
 
 PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS,
-                    classes={"text-post-media": _from_blockquote})
+                    classes={"text-post-media": _from_blockquote},
+    names=("threads",),
+)

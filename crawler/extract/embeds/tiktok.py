@@ -57,10 +57,15 @@ def _from_amp(el: HtmlElement) -> list[Hit] | None:
     return None
 
 
+def from_id(value: str) -> PostRef | None:
+    return ref(value) if value.isdigit() and 15 <= len(value) <= 25 else None
+
+
 PLATFORM = Platform(
     name=NAME,
     parse_url=parse,
     hosts=HOSTS,
     classes={"tiktok-embed": _from_blockquote},
     tags={"amp-tiktok": _from_amp},
+    names=("tiktok",), from_id=from_id,
 )

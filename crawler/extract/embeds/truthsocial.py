@@ -22,4 +22,6 @@ def parse(u: Url) -> PostRef | None:
 
 PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS,
                     classes={"truthsocial-share": not_a_post},
-                    attrs={"data-truth-social-follow-button": not_a_post})
+                    attrs={"data-truth-social-follow-button": not_a_post},
+    names=("truthsocial", "truth"),
+)

@@ -42,4 +42,4 @@ def _from_div(el: HtmlElement) -> list[Hit] | None:
     return [Hit(best, "embed")] if best else None
 
 
-PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS, classes={"tumblr-post": _from_div})
+PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS, classes={"tumblr-post": _from_div}, names=("tumblr",))

@@ -37,4 +37,4 @@ def parse(u: Url) -> PostRef | None:
     return vod(m.group("id")) if m else None
 
 
-PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS)
+PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS, names=("twitch",))

@@ -150,6 +150,11 @@ def from_script(text: str) -> list[Hit]:
             for m in _CREATE_TWEET.finditer(text)]
 
 
+def from_id(value: str) -> PostRef | None:
+    """A tweet id in a CMS placeholder (9+ digits: shorter numbers there are the site's own ids)."""
+    return ref(value) if value.isdigit() and 9 <= len(value) <= 20 else None
+
+
 PLATFORM = Platform(
     name=NAME,
     parse_url=parse,
@@ -168,4 +173,5 @@ PLATFORM = Platform(
     },
     tags={"amp-twitter": _from_amp},
     attrs={"data-tweet-id": _from_data_tweet_id},
+    names=("twitter", "tweet", "tweets", "x"), from_id=from_id,
 )

@@ -32,4 +32,9 @@ def _from_amp(el: HtmlElement) -> list[Hit] | None:
     return [Hit(ref(vid), "amp")] if vid.isdigit() else None
 
 
-PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS, tags={"amp-vimeo": _from_amp})
+def from_id(value: str) -> PostRef | None:
+    return ref(value) if value.isdigit() and 5 <= len(value) <= 12 else None
+
+
+PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS, tags={"amp-vimeo": _from_amp},
+                    names=("vimeo",), from_id=from_id)

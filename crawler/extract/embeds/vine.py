@@ -25,4 +25,4 @@ def _from_amp(el: HtmlElement) -> list[Hit] | None:
     return [Hit(PostRef(NAME, vid, f"https://vine.co/v/{vid}", "video"), "amp")] if vid else None
 
 
-PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS, tags={"amp-vine": _from_amp})
+PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS, tags={"amp-vine": _from_amp}, names=("vine",))

@@ -12,25 +12,25 @@ import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 from urllib.parse import urljoin
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.extract.document import body_names, merge_walked, parse_fragment, text_of
+from crawler.extract.document import merge_walked, parse_fragment, text_of
 from crawler.extract.embeds import twitter
 from crawler.extract.embeds.base import Hit, PostRef
+from crawler.extract.embeds.context import CHILD_CTX, CHROME_TAGS, Ctx, child_ctx, is_discussion_link, is_prose
+from crawler.extract.embeds.placeholders import (
+    from_card,
+    from_placeholder,
+    is_type_attr,
+    named_platform,
+    platform_in_names,
+    platform_in_value,
+)
 from crawler.extract.embeds.registry import REGISTRY, Registry
 from crawler.extract.rights import ANY_SIGN, QUICK_SIGN, SignScan
-
-
-class Ctx(NamedTuple):
-    chrome: int  # 0: content; 1: site structure (header, sidebar) that an <article> inside
-    #              may override; 2: comments, related stories...: nothing below is cited
-    soft: bool  # share bars, bylines, boxes inside the body: embeds count, bare links do not
-    body: bool  # inside the article body
-    lazy: bool  # inside <noscript>, <template> or a parsed attribute/script payload
 
 
 @dataclass(slots=True)
@@ -53,16 +53,8 @@ _URL_FORMS = dict(_URL_ATTRS)
 _EMBED_TAGS = {"iframe", "embed", "object", "amp-iframe", "amp-embedly-card", "video", "source"}
 _SKIP_TAGS = {"style", "head", "title", "svg", "math", "select", "option", "button"}
 _BLOCKS = {"p", "li", "h2", "h3", "h4", "dd", "td"}
-_CHROME_TAGS = {"header", "nav", "footer", "aside", "menu"}
-_CONTEXT_TAGS = _CHROME_TAGS | {"article", "noscript", "template"}  # change the context bare
-_BARE_CANDIDATES = {"blockquote", "textarea"}  # may matter without any attribute
-_CHROME_ROLES = {"banner", "navigation", "contentinfo", "complementary", "search"}
-_ALWAYS_CHROME = re.compile(
-    r"comment|related|newsletter|outbrain|taboola|recommend|trending|most-?popular|most-?read|"
-    r"disqus|read-?more|more-?stories|teaser|promo", re.I)
-_OUTSIDE_CHROME = re.compile(r"sidebar|footer|masthead|navbar|\bnav\b|\bmenu\b|site-header|"
-                             r"\bheader\b|\brail\b|right-?col", re.I)
-_SOFT = re.compile(r"shar(?:e|ing)|social|follow|byline|author|breadcrumb|subscribe|\btags?\b", re.I)
+_CONTEXT_TAGS = CHROME_TAGS | {"article", "noscript", "template"}  # change the context bare
+_BARE_CANDIDATES = {"blockquote", "textarea", "oembed"}  # may matter without any attribute
 
 # What the walk's attribute pass lets through to the rules (registry keys are added below the class).
 _CANDIDATE_TAGS = set(REGISTRY.by_tag) | _EMBED_TAGS | {"a", "blockquote", "textarea"}
@@ -149,7 +141,8 @@ class Walker:
         skip_tags, bare, cand_tags, cand_attrs, rule_attrs = (
             _SKIP_TAGS, _BARE_CANDIDATES, _CANDIDATE_TAGS, _CANDIDATE_ATTRS, _RULE_ATTRS)
         context_tags, block_tags, class_may_embed = _CONTEXT_TAGS, _BLOCKS, _class_may_embed
-        ctx_cache, ctx_get = _CHILD_CTX, _CHILD_CTX.get  # (a dict: cheaper than lru_cache's wrapper)
+        attr_may_embed = self._attr_may_embed
+        ctx_cache, ctx_get = CHILD_CTX, CHILD_CTX.get  # (a dict: cheaper than lru_cache's wrapper)
         if len(ctx_cache) > 50_000:
             ctx_cache.clear()
         may_name_post = self.registry.may_name_post
@@ -216,8 +209,8 @@ class Walker:
                     if name in cand_attrs:
                         candidate = True
                         rule_attr = rule_attr or name in rule_attrs
-                    elif not candidate and len(value) > 20 and "<" in value:
-                        candidate = True
+                    elif not candidate and value:
+                        candidate = attr_may_embed(name, value)
                 if licenses is not None and (tag == "a" or tag == "link") and (
                         (rel and "license" in rel.lower()) or (href and ("ommons" in href or "OMMONS" in href))):
                     licenses.append((order, el))  # a licence link candidate, for rights
@@ -239,7 +232,7 @@ class Walker:
                 key = (ctx, tag, cls, idv, role, itemprop)
                 child = ctx_get(key)
                 if child is None:
-                    child = ctx_cache[key] = _child_ctx(*key)
+                    child = ctx_cache[key] = child_ctx(*key)
             else:
                 child = ctx
             if child[0] == 2:
@@ -313,7 +306,29 @@ class Walker:
             if ref is not None:
                 self.add([Hit(ref, "cms", handle=ref.handle, posted=_posted(ref))], el, ctx, loc)
                 return True
-        return False
+        return self.cms(el, tag, cls, ctx, loc)
+
+    def cms(self, el: HtmlElement, tag: str, cls: str | None, ctx: Ctx, loc: str | None) -> bool:
+        """A CMS placeholder or a post card the site rendered itself (``placeholders.py``)."""
+        hits = from_placeholder(el, tag, cls, self.registry)
+        if hits is None:
+            platform = named_platform(el, cls)
+            hits = from_card(el, platform, self.registry) if platform is not None else None
+        if not hits:
+            return False
+        for h in hits:
+            h.posted = h.posted or _posted(h.ref)
+        self.add(hits, el, ctx, loc)
+        return True
+
+    def _attr_may_embed(self, name: str, value: str) -> bool:
+        """Whether an attribute other than the rules' own may make its element an embed: escaped
+        embed code, a post URL in a ``data-*`` attribute, or a type attribute naming a platform."""
+        if len(value) > 20 and "<" in value:
+            return True
+        if name[:5] == "data-" and (value[:4] == "http" or value[:2] == "//"):
+            return self.registry.may_name_post(value)
+        return len(value) < 40 and is_type_attr(name) and platform_in_value(value) is not None
 
     def anchor(self, el: HtmlElement, ctx: Ctx, loc: str | None) -> bool:
         href = el.get("href")
@@ -334,8 +349,10 @@ class Walker:
         while block is not None and block.tag not in ("p", "li", "div", "figcaption", "td", "blockquote"):
             block = block.getparent()
         block_text = text_of(block) if block is not None else ""
-        if ctx.soft and not _is_prose(block_text, anchor_text):
+        if ctx.soft and not is_prose(block_text, anchor_text):
             return True  # a share bar or byline link, not a citation in the text
+        if is_discussion_link(anchor_text, block_text):
+            return True  # the article's own thread elsewhere ("Discuss on Reddit"), or a share action
         self.add([Hit(ref, "link", handle=ref.handle, posted=_posted(ref))], el, ctx, loc,
                  context=sentence_around(block_text, anchor_text))
         return True
@@ -388,36 +405,10 @@ class Walker:
         self.walk(frag, ctx._replace(lazy=lazy), loc_prefix=self.path(host) + "#fragment")
 
 
-_CHILD_CTX: dict[tuple, Ctx] = {}  # _child_ctx results: pages repeat the same markup
-
-
-def _child_ctx(ctx: Ctx, tag: str, cls: str | None, idv: str | None, role: str | None,
-               itemprop: str | None) -> Ctx:
-    """The context of an element's children: the nearest marker wins, except sticky chrome.
-    Pure on strings, so the walk caches it: pages repeat the same tags and class names."""
-    chrome, soft, body, lazy = ctx
-    if tag in ("noscript", "template"):
-        lazy = True
-    names = f"{cls or ''} {idv or ''}".strip()
-    if names and _ALWAYS_CHROME.search(names):
-        return Ctx(2, soft, body, lazy)
-    if tag == "article" or (itemprop or "").lower() == "articlebody" or (names and body_names(names)):
-        if chrome == 1:  # an article inside a badly closed sidebar: content again
-            chrome = 0
-        body, soft = True, False
-    if tag in _CHROME_TAGS or (role or "").lower() in _CHROME_ROLES or (names and _OUTSIDE_CHROME.search(names)):
-        if body and chrome == 0:
-            soft = True
-        elif chrome == 0:
-            chrome = 1
-    if names and _SOFT.search(names):
-        soft = True
-    return Ctx(chrome, soft, body, lazy)
-
-
 @lru_cache(maxsize=8192)
 def _class_may_embed(cls: str) -> bool:
-    return "wp-block-embed__wrapper" in cls or any(tok in REGISTRY.by_class for tok in cls.split())
+    return ("wp-block-embed__wrapper" in cls or any(tok in REGISTRY.by_class for tok in cls.split())
+            or platform_in_names(cls) is not None)
 
 
 _RENDERED_IDS = ("twitter-widget", "instagram-embed", "telegram-post-", "__tt_embed")
@@ -427,11 +418,6 @@ def _rendered(el: HtmlElement, cls: str | None) -> bool:
     """The DOM a platform script left behind (snapshots, archives, headless browsers)."""
     return ("rendered" in (cls or "") or el.get("data-bluesky-id") is not None
             or (el.get("id") or el.get("name") or "").startswith(_RENDERED_IDS))
-
-
-def _is_prose(block_text: str, anchor_text: str) -> bool:
-    """A sentence that mentions the link, not a bar of buttons or a lone label."""
-    return len(block_text) >= 40 and len(anchor_text) <= 0.5 * len(block_text)
 
 
 def _posted(ref: PostRef) -> str | None:

@@ -54,10 +54,15 @@ def _from_amp(el: HtmlElement) -> list[Hit] | None:
     return [Hit(ref(vid), "amp")]
 
 
+def from_id(value: str) -> PostRef | None:
+    return ref(value) if _ID.match(value) and not value.isdigit() and not value.isalpha() else None
+
+
 PLATFORM = Platform(
     name=NAME,
     parse_url=parse,
     hosts=HOSTS,
     classes={"rll-youtube-player": _from_lite},
     tags={"lite-youtube": _from_lite, "amp-youtube": _from_amp},
+    names=("youtube", "yt"), from_id=from_id,
 )

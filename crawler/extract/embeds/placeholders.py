@@ -1,0 +1,213 @@
+"""CMS placeholders and publisher-rendered post cards: embeds written in a site's own markup.
+
+Newsroom CMSs seldom print the platform's official code. They print a placeholder that a
+script of theirs later turns into the embed (``<div class="embed-twitter" data-embed-id=ID>``,
+``data-provider="instagram" data-url=URL``, an escaped JSON ``data-config``, an editor's bare
+``<oembed url=URL>``), or they render the post themselves as a card (author, handle, text and a
+timestamp link to the post). No platform documents these, so the rules here are about the
+*family*, not about any one site:
+
+- an element *names* a platform: a class or id word (``embed-twitter``, ``TweetEmbed``) beside
+  an embed word, or a type-like attribute (``data-embed-type``, ``data-provider``,
+  ``data-platform``, ``*_type``...) whose value is the platform;
+- and *carries* the post: any attribute holding a post URL (plain, wrapped in an oEmbed or proxy
+  URL, inside escaped JSON) or, for the named platform, an id its ``from_id`` accepts.
+
+Share buttons, follow widgets and counters name platforms too; they carry no post id (and
+their class words say what they are), so they never match.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+
+from lxml.html import HtmlElement
+
+from crawler.extract.embeds.base import Hit, Platform, PostRef, collapse_text, el_text, parse_date_text
+from crawler.extract.embeds.registry import REGISTRY, Registry
+
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# words that make a platform-named element an embed slot rather than a button or an icon
+_EMBED_WORDS = frozenset((
+    "embed", "embeds", "embedded", "oembed", "social", "card", "post", "tweet", "widget", "placeholder",
+    "media", "quote", "blockquote", "consent", "blocker", "block", "figure", "container", "wrapper",
+    "component", "status", "video", "reel", "snippet", "insert", "rich", "item", "content", "player",
+))
+_NOT_EMBED_WORDS = frozenset((
+    "share", "sharing", "follow", "follows", "like", "likes", "count", "counter", "button", "btn", "icon",
+    "login", "signin", "subscribe", "intent", "pixel", "tracking", "analytics", "logo", "profile",
+    "timeline", "feed", "list", "menu", "nav", "footer", "header", "sidebar", "rail",
+))
+_TYPE_NAMES = frozenset((
+    "type", "provider", "platform", "service", "network", "source", "social", "embed", "kind",
+    "widget", "site", "vendor", "embedtype", "providername", "socialnetwork", "oembedprovider",
+))
+_TYPE_SUFFIXES = ("type", "provider", "platform", "network", "service")
+# attribute words that hold an id (data-embed-id, data-tweetid, data-video-id, data-shortcode ...)
+_ID_WORDS = frozenset(("id", "tweetid", "videoid", "postid", "shortcode", "code", "feed", "key", "slug", "ref"))
+# attribute words naming somebody else's id: the site's app, account or page, not a post
+_OTHER_ID_WORDS = frozenset(("app", "appid", "client", "account", "user", "page", "channel", "site", "pixel",
+                             "analytics", "tracking", "ga", "ad", "ads", "partner", "publisher", "author",
+                             "profile", "article", "story", "category", "section", "tag"))
+_SKIP_ATTRS = frozenset(("class", "id", "style", "title", "alt", "width", "height", "lang", "dir", "role",
+                         "tabindex", "aria-label", "aria-hidden", "name", "target", "rel"))
+_JSON_START = ("{", "[")
+_URLISH = ("http://", "https://", "//")
+
+
+def words(s: str) -> list[str]:
+    """``embed-twitter js_TweetEmbed`` -> embed, twitter, js, tweet, embed."""
+    return [w.lower() for w in _WORDS.findall(s)]
+
+
+@lru_cache(maxsize=4096)
+def platform_in_names(names: str) -> Platform | None:
+    """The platform a class/id string names as an embed slot (cached: pages repeat classes)."""
+    ws = words(names)
+    if not ws or _NOT_EMBED_WORDS.intersection(ws):
+        return None
+    for w in ws:
+        p = REGISTRY.by_name.get(w)
+        if p is not None and w != "x":  # "x" names X only as a whole type value
+            others = [o for o in ws if o != w]
+            if _EMBED_WORDS.intersection(others) or w == "tweet":
+                return p
+    return None
+
+
+def is_type_attr(name: str) -> bool:
+    base = name[5:] if name.startswith("data-") else name
+    return base.replace("-", "").replace("_", "") in _TYPE_NAMES or base.endswith(_TYPE_SUFFIXES)
+
+
+@lru_cache(maxsize=1024)
+def platform_in_value(value: str) -> Platform | None:
+    """``twitter``, ``Twitter``, ``embed_twitter``, ``x``: the platform a type value names."""
+    v = value.strip().lower()
+    if len(v) > 40:
+        return None
+    p = REGISTRY.by_name.get(v)
+    if p is not None:
+        return p
+    ws = words(value)
+    if _NOT_EMBED_WORDS.intersection(ws):
+        return None
+    for w in ws:
+        p = REGISTRY.by_name.get(w)
+        if p is not None and w != "x":
+            return p
+    return None
+
+
+def named_platform(el: HtmlElement, cls: str | None) -> Platform | None:
+    tag = el.tag
+    if "-" in tag and _NOT_EMBED_WORDS.intersection(words(tag)):
+        return None  # <amp-social-share type="facebook">: a button whatever it names
+    names = f"{cls or ''} {el.get('id') or ''}".strip()
+    if names:
+        p = platform_in_names(names)
+        if p is not None:
+            return p
+    for name, value in el.items():
+        if value and is_type_attr(name):
+            p = platform_in_value(value)
+            if p is not None:
+                return p
+    return None
+
+
+def _ref_from_value(value: str, platform: Platform | None, id_like: bool, reg: Registry) -> PostRef | None:
+    v = value.strip()
+    if not v:
+        return None
+    if v.startswith(_URLISH):
+        return reg.match(v)
+    if v.startswith(_JSON_START) and len(v) < 100_000:
+        return _ref_from_json(v, platform, reg)
+    if id_like and platform is not None and platform.from_id is not None and len(v) <= 60:
+        return platform.from_id(v)
+    return None
+
+
+def _ref_from_json(text: str, platform: Platform | None, reg: Registry) -> PostRef | None:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    stack = [(None, data)]
+    seen = 0
+    while stack and seen < 2000:
+        key, value = stack.pop()
+        seen += 1
+        if isinstance(value, dict):
+            stack.extend(reversed([(k, v) for k, v in value.items()]))
+        elif isinstance(value, list):
+            stack.extend(reversed([(key, v) for v in value]))
+        elif isinstance(value, str | int) and not isinstance(value, bool):
+            id_like = key is not None and bool(_ID_WORDS.intersection(words(str(key))))
+            r = _ref_from_value(str(value), platform, id_like, reg)
+            if r is not None:
+                return r
+    return None
+
+
+def from_placeholder(el: HtmlElement, tag: str, cls: str | None, reg: Registry = REGISTRY) -> list[Hit] | None:
+    """A CMS placeholder (form ``cms``), or None when ``el`` is none."""
+    platform = named_platform(el, cls)
+    for name, value in el.items():
+        if name in _SKIP_ATTRS or not value or (platform is None and not (
+                name.startswith("data-") or tag == "oembed")):
+            continue
+        base = name[5:] if name.startswith("data-") else name
+        name_words = words(base)
+        if _OTHER_ID_WORDS.intersection(name_words):
+            continue
+        id_like = bool(_ID_WORDS.intersection(name_words))
+        ref = _ref_from_value(value, platform, id_like, reg)
+        if ref is None:
+            continue
+        if platform is not None and ref.platform != platform.name and not value.strip().startswith(_URLISH):
+            continue
+        return [Hit(ref, "cms", handle=ref.handle)]
+    return None
+
+
+def from_card(el: HtmlElement, platform: Platform, reg: Registry = REGISTRY) -> list[Hit] | None:
+    """A post the site rendered itself: an element named for the platform holding exactly one
+    post link of it (a timeline or a feed of several is not one card) plus the post's text."""
+    refs: dict[str, tuple[PostRef, HtmlElement]] = {}
+    for a in el.iter("a"):
+        href = a.get("href")
+        r = reg.match(href) if href else None
+        if r is not None and r.platform == platform.name and r.post_id:
+            refs.setdefault(r.post_id, (r, a))
+            if len(refs) > 1:
+                return None
+    if not refs:
+        return None
+    ref, link = next(iter(refs.values()))
+    hit = Hit(ref, "cms", handle=ref.handle)
+    texts: list[str] = []
+    for sub in el.iter():
+        if sub is el or not isinstance(sub.tag, str):
+            continue
+        sub_cls = f"{sub.get('class') or ''} {sub.get('itemprop') or ''}"
+        ws = set(words(sub_cls)) if sub_cls.strip() else set()
+        if sub.tag == "time" and sub.get("datetime") and not hit.posted:
+            hit.posted = sub.get("datetime")
+        elif ws & {"handle", "username", "screen", "screenname"} and not hit.handle:
+            t = el_text(sub).strip().lstrip("@")
+            if re.fullmatch(r"[\w.]{1,30}", t):
+                hit.handle = t
+        elif ws & {"name", "fullname", "displayname", "author"} and not hit.name and "username" not in ws:
+            hit.name = collapse_text(el_text(sub))
+        elif (sub.tag == "p" or ws & {"text", "body", "content"}) and not texts:
+            t = collapse_text(el_text(sub))
+            if t and len(t) > 3:
+                texts.append(t)
+    hit.text = texts[0] if texts else None
+    if not hit.posted:
+        hit.posted = parse_date_text(el_text(link))
+    return [hit]
