@@ -51,6 +51,8 @@ def license_links(doc: Document, scan: SignScan | None = None) -> tuple[list[Rig
                 el.tag == "a" and ("ommons" in href or "OMMONS" in href) and _CC.search(href)):
             continue  # (a literal test first: pages have hundreds of links, few licences)
         scope, in_footer = placement(el) if el.tag == "a" else ("page", False)
+        if scope == "quote":
+            continue  # a licence link quoted from elsewhere
         if scope == "article" and not in_footer:
             scope = "article"
         text = collapse(el.text_content()) if el.tag == "a" else None

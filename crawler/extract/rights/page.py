@@ -19,8 +19,26 @@ from crawler.records import Rights
 _WIRE = re.compile(
     r"associated press|\bAP\b|reuters|agence france-presse|\bAFP\b|\bdpa\b|\bEFE\b|\bANSA\b|"
     r"press association|\bPA Media\b|bloomberg news|\bKyodo\b|xinhua|\bUPI\b", re.I)
-_MEDIA_CREDIT = re.compile(r"\b(?:AP Photo|REUTERS/|via Getty Images|Getty Images|Photo:|Foto:|Bild:|"
-                           r"Shutterstock|Unsplash|iStock|imago|picture alliance)", re.I)
+_AGENCY = (r"dpa|afp|ap|reuters|epa|efe|ansa|apa|anp|sipa|pa|xinhua|imago|getty(?: images)?|"
+           r"picture[- ]alliance|keystone|tass|belga|ritzau|ntb|tt|kyodo|yonhap|aap|ddp|kna|zuma")
+# A picture's credit: a credit word ("Photo:", "Foto:", "Credit:"), a picture library, or an
+# agency credit of the "NAME/AGENCY" or "AGENCY/NAME" form, which names a wire service but is a
+# credit for one picture, not the text's syndication.
+_MEDIA_CREDIT = re.compile(
+    r"\b(?:AP Photo|REUTERS/|via Getty Images|Getty Images|Shutterstock|Unsplash|iStock|imago|"
+    r"picture alliance|(?:photos?|fotos?|bild|image|picture|pic|credit|crédit(?: photo)?|"
+    r"photograph|illustration|bildnachweis|fotografía)\s?:)|"
+    rf"\w\s?/\s?(?:{_AGENCY})\b|\b(?:{_AGENCY})\s?/\s?\w", re.I)
+# Data-vendor and market-data notices (quotes, prices, index data): a credit for a widget's
+# data, never the page's own line.
+_DATA_NOTICE = re.compile(
+    r"\b(?:market|financial|stock|fund|price|pricing|exchange|index|quotes?|ticker)\s+data\s+"
+    r"(?:is\s+|are\s+)?(?:provided|supplied|powered|sourced|delivered|courtesy|by|from|©)|"
+    r"\bdata\s+(?:is\s+|are\s+)?(?:provided|supplied|powered|delivered)\s+by\b|"
+    r"\bquotes?\s+(?:are\s+|is\s+)?(?:delayed|provided|supplied|powered)|"
+    r"\bdelayed\s+(?:by\s+)?(?:at\s+least\s+)?\d+\s*min", re.I)
+_SEPARATOR = re.compile(r"\s[|·•]\s|(?<=[.!?])\s")
+_BAR = re.compile(r"\s[|·•]\s")
 
 
 def _kind(statement: str, scope: str) -> str:
@@ -31,6 +49,27 @@ def _kind(statement: str, scope: str) -> str:
     return "copyright"
 
 
+def _in_quotes(head: str) -> bool:
+    """An opening quotation mark before the statement is still open: the article quotes it."""
+    if "„" in head:  # German „…“, whose closer is the English opener
+        return head.count("„") > head.count("“")
+    return (head.count("“") > head.count("”") or head.count("«") != head.count("»")
+            or head.count('"') % 2 == 1)
+
+
+def _context(text: str, statement: str) -> tuple[str, str]:
+    """What stands before the statement in its own segment (up to a sentence end or a
+    ``|``/``·`` separator: where "Photo:" would make it a credit), and the text around it up to
+    such a separator, sentences included (where a market-data notice would be)."""
+    i = text.find(statement)
+    if i < 0:
+        return "", statement
+    head = text[max(0, i - 200):i]
+    tail = text[i + len(statement):i + len(statement) + 200]
+    around = _BAR.split(head)[-1] + " " + statement + " " + _BAR.split(tail, maxsplit=1)[0]
+    return _SEPARATOR.split(head)[-1], around
+
+
 def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     """Every rights statement of the page; ``scan`` reuses the posts walker's pass."""
     footer: list[Rights] = []
@@ -39,8 +78,21 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     media: list[Rights] = []
     for el, text in text_candidates(doc, scan):
         scope, in_footer = placement(el)
+        if scope == "quote":
+            continue
         parsed = parse_statement(text)
         if parsed is None:
+            continue
+        statement = parsed["statement"]
+        i = text.find(statement)
+        if i > 0 and _in_quotes(text[:i]):
+            continue  # "its footer read “© 2019 Other Site”": a quotation, not a line of this page
+        before, around = _context(text, statement)
+        if _DATA_NOTICE.search(around):
+            media.append(entry(parsed, "credit", "text", "media"))  # a data vendor's notice
+            continue
+        if _MEDIA_CREDIT.search(before) or _MEDIA_CREDIT.search(statement):
+            media.append(entry(parsed, "credit", "text", "media"))  # "Photo: NAME © 2025 AGENCY"
             continue
         if scope == "article" and not _WIRE.search(parsed["statement"]):
             if _MEDIA_CREDIT.search(text) or not parsed["years"]:

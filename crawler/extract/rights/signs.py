@@ -38,17 +38,26 @@ _FOOTER_NAMES = re.compile(r"footer|copyright|colophon|legal|bottom|site-info|si
 _MEDIA_NAMES = re.compile(r"caption|credit|figcaption|photo-?info|image-?source|bildquelle", re.I)
 _SKIP = {"script", "style", "head", "title", "template", "svg", "noscript", "select", "option"}
 _BLOCKS = {"p", "div", "li", "footer", "section", "small", "address", "td", "span", "dd", "figcaption",
-           "center", "font", "aside", "cite", "em", "strong", "b", "i", "h6", "h5", "h4"}
+           "center", "font", "aside", "cite", "em", "strong", "b", "i", "h6", "h5", "h4", "blockquote", "q"}
+_QUOTES = {"blockquote", "q"}
 
 
 # ---- where a line stands ------------------------------------------------------------------
 
 
 def placement(el: HtmlElement) -> tuple[str, bool]:
-    """(scope, in_footer) from the element's ancestors."""
+    """(scope, in_footer) from the element's ancestors.
+
+    The scope is ``quote`` inside a ``<blockquote>`` or ``<q>``: a line the article quotes from
+    another site or post is neither the page's nor this article's.
+    """
     in_body = False
+    if el.tag in _QUOTES:
+        return "quote", False
     for a in el.iterancestors():
         tag = a.tag if isinstance(a.tag, str) else ""
+        if tag in _QUOTES:
+            return "quote", False
         names = f"{a.get('class') or ''} {a.get('id') or ''} {a.get('itemprop') or ''}"
         if tag in ("figcaption", "figure") or _MEDIA_NAMES.search(names) or "copyrightHolder" in names:
             return "media", False

@@ -35,13 +35,25 @@ _SIGN_YEAR = re.compile(rf"(?:{SIGN}[\s,:]*)+(?:{SYM}\s*)?{RANGE}", re.I)
 _SIGN_ONLY = re.compile(rf"(?:{SIGN}[\s,:]*)+", re.I)
 YEAR_ANY = re.compile(RANGE, re.I)
 _REG_YEAR = re.compile(rf"®\s*{RANGE}", re.I)
+_YEAR_BEFORE = re.compile(rf"{RANGE}[\s,]*$", re.I)  # "2001 – 2022 © Holder"
+# A holder ends at a sentence end, a separator, a rights phrase, a corporate-family clause or a
+# company-registration tail ("... Limited in England No. 679215", ", registered in England and
+# Wales", "company number 0123", "Registered office: ...").
 _CUT = re.compile(rf"\.(?:\s|$)|\s[|·•]\s?|\s[-–—]\s|{RESERVED_ALL.pattern}|{RESERVED_SOME.pattern}|"
-                  r"\bis a registered\b|,\s*(?:a division|a subsidiary|part of)|\s{3,}|\n", re.I)
+                  r"\bis a registered\b|,\s*(?:a division|a subsidiary|part of)|\s{3,}|\n|"
+                  r",?\s(?:registered|incorporated)\s(?:in|at|office|under|with|no)\b|"
+                  r"\sin (?:England|Scotland|Wales|Northern Ireland|Ireland)\b|\sregistered office\b|"
+                  r",?\s(?:company|registration|reg\.|firm|vat)\s?(?:no\b|number|nr\b|reg)|\sNo\.\s?\d", re.I)
 _HOLDER_TRIM = " \t,;:·•|-–—()[]\"'“”"
+_ABBREV_END = re.compile(r"\b\w\.\w$")  # "a.s", "S.A", "N.V": a dotted company form
 
 
 def clean_holder(raw: str) -> str | None:
-    raw = _CUT.split(raw.lstrip(_HOLDER_TRIM + " "), maxsplit=1)[0]
+    raw = raw.lstrip(_HOLDER_TRIM + " .")
+    if cut := _CUT.search(raw):
+        end = cut.start()
+        # the last dot of "a.s." or "S.A." ends the name, not a sentence: keep it
+        raw = raw[:end + 1] if raw[end] == "." and _ABBREV_END.search(raw, 0, end) else raw[:end]
     raw = re.sub(rf"^(?:{SIGN}|by|von|por|par|di|of)\s+", "", raw.strip(_HOLDER_TRIM), flags=re.I)
     raw = re.sub(rf"\s*{YEAR}\s*$", "", raw).strip(_HOLDER_TRIM)
     raw = re.sub(rf"^{SIGN}\s*", "", raw, flags=re.I).strip(_HOLDER_TRIM)
@@ -73,7 +85,10 @@ def parse_statement(text: str) -> dict[str, Any] | None:
         start = m.start()
         after = text[m.end():]
         ym = YEAR_ANY.search(after[:120])
-        if ym and ym.start() < 80:  # "© Holder 2019", "© Copyright 2016, Holder"
+        if yb := _YEAR_BEFORE.search(text, max(0, start - 40), start):
+            years, start = years_of(yb), yb.start()
+            holder = clean_holder(after)
+        elif ym and ym.start() < 80:  # "© Holder 2019", "© Copyright 2016, Holder"
             years = years_of(ym)
             holder = clean_holder(after[: ym.start()]) or clean_holder(after[ym.end():])
         else:
@@ -87,7 +102,10 @@ def parse_statement(text: str) -> dict[str, Any] | None:
             return None
         years = years_of(ym)
         start = min(ym.start(), r.start())
-        holder = clean_holder(text[ym.end():r.start()]) if ym.end() < r.start() else None
+        if ym.end() < r.start():  # "2024 Holder. All rights reserved."
+            holder = clean_holder(text[ym.end():r.start()])
+        elif r.end() < ym.start():  # "Tous droits réservés - Holder 2024"
+            holder = clean_holder(text[r.end():ym.start()])
     else:
         return None
     statement = _statement_span(text, start)
