@@ -11,50 +11,90 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from scrapy.exporters import BaseItemExporter
 
 from crawler import __version__
+from crawler.dates import parse_instant, rfc3339, sort_key
 
 JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
+# what `_provenance` is: JSON Feed asks extensions to carry an `about` URL that documents them
+PROVENANCE_ABOUT = "https://github.com/social-provenance-crawler/social-provenance-crawler/blob/main/docs/architecture.md#json-feed"
 
 
-def jsonfeed_item(record: dict[str, Any]) -> dict[str, Any]:
-    """One JSON Feed item for one record; the whole record rides along in ``_provenance``."""
+def jsonfeed_item(record: dict[str, Any], about: str = PROVENANCE_ABOUT) -> dict[str, Any]:
+    """One JSON Feed item for one record; the whole record rides along in ``_provenance``.
+
+    The item ``id`` is the article's id, the same for every version of the article, so a
+    reader updates a changed article in place instead of showing it again as new; the version
+    is in ``_provenance``. Dates are RFC 3339 date-times (``crawler.dates``); an article
+    without a date has no ``date_published`` (the crawl time is not a publication date).
+    """
     art = record["article"]
     posts = record.get("posts") or []
     platforms = sorted({p["platform"] for p in posts})
     summary = (f"Cites {len(posts)} social post{'s' if len(posts) != 1 else ''}"
                + (f" ({', '.join(platforms)})" if platforms else "") + ".")
     item: dict[str, Any] = {
-        "id": f"{record['id']}#{record['version']}",
+        "id": record["id"],
         "url": art.get("canonical_url") or art["url"],
         "title": art.get("title") or art.get("canonical_url") or art["url"],
         "summary": summary,
         "content_text": art.get("text") or art.get("description") or summary,
-        "date_published": art.get("published") or record["crawl"]["fetched_at"],
-        "_provenance": record,
     }
-    if art.get("modified"):
-        item["date_modified"] = art["modified"]
+    if published := rfc3339(art.get("published")):
+        item["date_published"] = published
+    if modified := rfc3339(art.get("modified")):
+        item["date_modified"] = modified
     if art.get("authors"):
         item["authors"] = [{"name": a} for a in art["authors"]]
+        item["author"] = {"name": ", ".join(art["authors"])}  # JSON Feed 1.0 readers
+    if art.get("language"):
+        item["language"] = art["language"]
     if platforms:
         item["tags"] = platforms
+    item["_provenance"] = {"about": about, "version": record["version"], "record": record}
     return item
 
 
+def newest_first(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items by instant, newest first (``12:00Z`` is earlier than ``10:00-07:00``); an item
+    without a date is placed by the time it was fetched."""
+    def key(item: dict[str, Any]) -> tuple[float, str]:
+        when = item.get("date_published") or item["_provenance"]["record"]["crawl"]["fetched_at"]
+        return sort_key(when), item["id"]
+
+    return sorted(items, key=key, reverse=True)
+
+
 def jsonfeed_document(items: list[dict[str, Any]], *, title: str, home_page_url: str | None,
-                      feed_url: str | None) -> dict[str, Any]:
+                      feed_url: str | None, language: str | None = None) -> dict[str, Any]:
+    """The feed around ``items``. ``home_page_url`` falls back to the one site all items come
+    from, then to the folder of ``feed_url``; ``language`` to the language all items share."""
     doc: dict[str, Any] = {"version": JSONFEED_VERSION, "title": title}
-    if home_page_url:
-        doc["home_page_url"] = home_page_url
+    home = home_page_url or _common_home(items) or (_folder(feed_url) if feed_url else None)
+    if home:
+        doc["home_page_url"] = home
     if feed_url:
         doc["feed_url"] = feed_url
     doc["description"] = "Articles and the social posts they cite, with provenance."
+    langs = {i.get("language") for i in items}
+    if language or (len(langs) == 1 and None not in langs):
+        doc["language"] = language or langs.pop()
     doc["items"] = items
     return doc
+
+
+def _folder(url: str) -> str:
+    return url.rsplit("/", 1)[0] + "/"
+
+
+def file_url(path: str) -> str:
+    """``file://`` URL of a local output: the feed's own address when none is configured."""
+    return Path(path).resolve().as_uri()
 
 
 class _WholeDocumentExporter(BaseItemExporter):
@@ -79,74 +119,145 @@ class _WholeDocumentExporter(BaseItemExporter):
 
 
 class JsonFeedItemExporter(_WholeDocumentExporter):
-    """JSON Feed 1.1, newest first. Settings: JSONFEED_TITLE, JSONFEED_HOME_PAGE_URL, JSONFEED_FEED_URL."""
+    """JSON Feed 1.1, newest first. Settings: JSONFEED_TITLE, JSONFEED_HOME_PAGE_URL,
+    JSONFEED_FEED_URL (default: the output file's ``file://`` URL), JSONFEED_LANGUAGE."""
 
     def finish_exporting(self):
-        items = sorted((jsonfeed_item(r) for r in self.records),
-                       key=lambda i: i["date_published"], reverse=True)
-        home = self.setting("JSONFEED_HOME_PAGE_URL") or _common_home(self.records)
+        from crawler.incremental import FEED_TARGETS
+
+        items = newest_first([jsonfeed_item(r) for r in self.records])
+        target = FEED_TARGETS.get(self.file)
+        feed_url = self.setting("JSONFEED_FEED_URL") or (file_url(target) if target else None)
         doc = jsonfeed_document(items, title=self.setting("JSONFEED_TITLE", "Cited social posts"),
-                                home_page_url=home, feed_url=self.setting("JSONFEED_FEED_URL"))
+                                home_page_url=self.setting("JSONFEED_HOME_PAGE_URL"), feed_url=feed_url,
+                                language=self.setting("JSONFEED_LANGUAGE"))
         self.write(json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
-def _common_home(records: list[dict[str, Any]]) -> str | None:
+def _common_home(items: list[dict[str, Any]]) -> str | None:
+    """``scheme://host/`` when every item is on one site."""
     from urllib.parse import urlsplit
 
     hosts = set()
-    for r in records:
+    for i in items:
         try:
-            hosts.add(urlsplit(r["article"].get("canonical_url") or r["article"]["url"])[:2])
+            hosts.add(urlsplit(i["url"])[:2])
         except ValueError:  # a broken canonical URL declared by a page
             return None
     if len(hosts) == 1:
         scheme, netloc = hosts.pop()
-        if scheme in ("http", "https"):
+        if scheme in ("http", "https") and netloc:
             return f"{scheme}://{netloc}/"
     return None
 
 
-def prov_document(records: list[dict[str, Any]]):
-    """W3C PROV: articles and posts are entities, crawls activities, the crawler an agent.
+# our vocabulary for what PROV does not name (a URN we mint: no host of ours to resolve it)
+SPC_NS = "urn:social-provenance-crawler:vocab:"
 
-    An article ``wasQuotedFrom`` each post it cites (a PROV derivation for quotation) and
-    ``wasGeneratedBy`` the crawl that captured it; the crawl ``wasAssociatedWith`` the crawler.
+
+def prov_document(records: list[dict[str, Any]]):
+    """W3C PROV: article versions and posts are entities, crawls activities, the crawler, the
+    accounts, publishers and rights holders agents.
+
+    An article version ``wasQuotedFrom`` each post it cites, once per citation, the citation's
+    form, locator and position on that relation; a post cited by several articles is one
+    entity, declared once. The version ``wasGeneratedBy`` the crawl at its fetch time, and
+    ``wasRevisionOf`` the version it replaces; crawls start and end at their first and last
+    fetch. Times are ``xsd:dateTime``, URLs ``xsd:anyURI``, types qualified names.
     """
-    from prov.model import ProvDocument
+    from prov.constants import PROV, XSD_ANYURI
+    from prov.model import Literal, ProvDocument
 
     doc = ProvDocument()
-    doc.add_namespace("spc", "https://schema.social-provenance-crawler.example/ns#")
-    doc.add_namespace("article", "urn:spc:article:")
-    doc.add_namespace("post", "urn:spc:post:")
-    doc.add_namespace("crawl", "urn:spc:crawl:")
-    agent = doc.agent("spc:crawler", {"prov:type": "prov:SoftwareAgent", "spc:version": __version__})
-    crawls: dict[str, Any] = {}
+    doc.add_namespace("spc", SPC_NS)
+    doc.add_namespace("schema", "https://schema.org/")
+    for prefix in ("article", "post", "crawl", "account", "org", "person"):
+        doc.add_namespace(prefix, f"urn:social-provenance-crawler:{prefix}:")
+    declared: set[str] = set()
+
+    def once(ident: str, make) -> str:
+        if ident not in declared:
+            declared.add(ident)
+            make(ident)
+        return ident
+
+    def uri(value: str | None) -> dict[str, Any]:
+        return {"prov:location": Literal(value, XSD_ANYURI)} if value else {}
+
+    def agent(prefix: str, key: str, ptype, label: str) -> str:
+        return once(f"{prefix}:{_safe(key)}", lambda i: doc.agent(i, {"prov:type": ptype, "prov:label": label}))
+
+    crawler_agent = once("spc:crawler", lambda i: doc.agent(i, {"prov:type": PROV["SoftwareAgent"],
+                                                                  "spc:version": __version__}))
+    crawls: dict[str, list[datetime]] = {}
+    earlier: dict[str, tuple[str, str]] = {}
     for rec in records:
         c = rec["crawl"]
-        cid = c.get("crawl_id") or "unknown"
-        if cid not in crawls:
-            crawls[cid] = doc.activity(f"crawl:{cid}", other_attributes={"spc:spider": c.get("spider") or ""})
-            doc.wasAssociatedWith(crawls[cid], agent)
+        cid = f"crawl:{_safe(c.get('crawl_id') or 'unknown')}"
+        fetched = parse_instant(c["fetched_at"])
+        if fetched is not None:
+            crawls.setdefault(cid, []).append(fetched)
+        else:
+            crawls.setdefault(cid, [])
         art = rec["article"]
-        ent = doc.entity(f"article:{rec['id'].split(':', 1)[1]}-{rec['version'].split(':', 1)[1][:12]}", {
-            "prov:location": art.get("canonical_url") or art["url"],
-            "prov:label": art.get("title") or "",
-            "spc:version": rec["version"],
-            "spc:fetchedAt": c["fetched_at"],
-            "spc:status": c.get("status") if c.get("status") is not None else "",
-            "spc:contentSha256": c.get("content_sha256") or "",
-        })
-        doc.wasGeneratedBy(ent, crawls[cid])
+        ent = _version_id(rec["id"], rec["version"])
+        attrs: dict[str, Any] = {"prov:type": doc.valid_qualified_name("schema:NewsArticle"),
+                                 **uri(art.get("canonical_url") or art["url"]),
+                                 "spc:articleId": rec["id"], "spc:version": rec["version"]}
+        if art.get("title"):
+            attrs["prov:label"] = art["title"]
+        if c.get("status") is not None:
+            attrs["spc:status"] = int(c["status"])
+        if c.get("content_sha256"):
+            attrs["spc:contentSha256"] = c["content_sha256"]
+        if published := parse_instant(art.get("published")):
+            attrs["spc:published"] = published
+        if ent in declared:  # the same version twice in one export: one entity
+            continue
+        once(ent, lambda i, a=attrs: doc.entity(i, a))
+        doc.wasGeneratedBy(ent, cid, time=fetched)
+        if rec.get("previous_version"):
+            prev = _version_id(rec["id"], rec["previous_version"])
+            earlier.setdefault(prev, (rec["id"], rec["previous_version"]))
+            doc.wasRevisionOf(ent, prev)
+        if art.get("publisher"):
+            doc.wasAttributedTo(ent, agent("org", art["publisher"], PROV["Organization"], art["publisher"]),
+                                other_attributes={"spc:role": "publisher"})
+        for name in art.get("authors") or []:
+            doc.wasAttributedTo(ent, agent("person", name, PROV["Person"], name),
+                                other_attributes={"spc:role": "author"})
+        for holder in dict.fromkeys(r["holder"] for r in rec.get("rights") or [] if r.get("holder")):
+            doc.wasAttributedTo(ent, agent("org", holder, PROV["Agent"], holder),
+                                other_attributes={"spc:role": "rightsHolder"})
         for p in rec["posts"]:
-            key = f"{p['platform']}-{p['post_id'] or _idless_key(p)}"
-            post = doc.entity(f"post:{_safe(key)}", {
-                "prov:location": p.get("url") or "",
-                "spc:platform": p["platform"],
-                "spc:handle": p["author"].get("handle") or "",
-                "spc:forms": ",".join(sorted({e["form"] for e in p["evidence"]})),
-            })
-            doc.wasQuotedFrom(ent, post)
+            post = once(f"post:{_safe(p['platform'] + '-' + (p['post_id'] or _idless_key(p)))}",
+                        lambda i, p=p: _declare_post(doc, i, p, uri, agent))
+            for e in p["evidence"]:
+                doc.wasQuotedFrom(ent, post, other_attributes={
+                    "spc:form": e["form"], "spc:locator": e["locator"], "spc:position": int(e["position"])})
+    for ident, (aid, version) in earlier.items():  # versions written by earlier exports
+        once(ident, lambda i, a=aid, v=version: doc.entity(i, {
+            "prov:type": doc.valid_qualified_name("schema:NewsArticle"), "spc:articleId": a, "spc:version": v}))
+    for cid, times in crawls.items():
+        doc.activity(cid, min(times) if times else None, max(times) if times else None,
+                     {"prov:type": doc.valid_qualified_name("spc:Crawl")})
+        doc.wasAssociatedWith(cid, crawler_agent)
     return doc
+
+
+def _declare_post(doc, ident: str, post: dict[str, Any], uri, agent) -> None:
+    from prov.constants import PROV
+
+    attrs: dict[str, Any] = {"prov:type": doc.valid_qualified_name("schema:SocialMediaPosting"),
+                             **uri(post.get("url")), "spc:platform": post["platform"]}
+    if post.get("post_id"):
+        attrs["spc:postId"] = post["post_id"]
+    if posted := parse_instant(post.get("posted")):
+        attrs["spc:posted"] = posted
+    doc.entity(ident, attrs)
+    handle = (post.get("author") or {}).get("handle")
+    if handle:
+        doc.wasAttributedTo(ident, agent("account", f"{post['platform']}-{handle}", PROV["Agent"], handle))
 
 
 def _idless_key(post: dict[str, Any]) -> str:
@@ -157,6 +268,10 @@ def _idless_key(post: dict[str, Any]) -> str:
 
 def _safe(s: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in s)
+
+
+def _version_id(article_id: str, version: str) -> str:
+    return f"article:{article_id.split(':', 1)[1]}-{version.split(':', 1)[1][:12]}"
 
 
 class ProvItemExporter(_WholeDocumentExporter):

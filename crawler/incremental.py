@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import re
+import weakref
 from pathlib import Path
 
 from scrapy import signals
@@ -27,7 +28,7 @@ from crawler.distributed import worker_id
 from crawler.state import StateError, open_store
 
 logger = logging.getLogger(__name__)
-_VERSION = re.compile(rb'"version": "(sha256:[0-9a-f]{32})"')
+_VERSION = re.compile(rb'"version": "(sha256:[0-9a-f]{32}(?:[0-9a-f]{32})?)"')  # full or legacy
 _JSONL = {"jsonlines", "jsonl", "jl"}
 
 
@@ -143,14 +144,19 @@ def _versions_in(paths: list[str]) -> set[bytes]:
 
 
 def write_rolling_feed(store, path: str, settings, limit: int | None = None, since: str | None = None) -> int:
-    from crawler.exporters import jsonfeed_document, jsonfeed_item
+    """The JSON Feed of the newest ``limit`` articles in the store (published on or after
+    ``since``), written atomically: ``ROLLING_FEED`` at the end of a crawl, and ``crawler feed``.
+    The store orders and filters by instant; the items are ordered again here the way the
+    exporter orders them, so every feed we write agrees."""
+    from crawler.exporters import file_url, jsonfeed_document, jsonfeed_item, newest_first
     from crawler.extensions import write_atomic
 
     limit = limit or settings.getint("ROLLING_FEED_LIMIT", 100)
-    items = [jsonfeed_item(r) for r in store.latest(limit=limit, since=since)]
+    items = newest_first([jsonfeed_item(r) for r in store.latest(limit=limit, since=since)])
     doc = jsonfeed_document(items, title=settings.get("JSONFEED_TITLE") or "Cited social posts",
                             home_page_url=settings.get("JSONFEED_HOME_PAGE_URL"),
-                            feed_url=settings.get("JSONFEED_FEED_URL"))
+                            feed_url=settings.get("JSONFEED_FEED_URL") or file_url(path),
+                            language=settings.get("JSONFEED_LANGUAGE"))
     write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
     return len(items)
 
@@ -198,6 +204,9 @@ class IncrementalPipeline(_UsesState):
         return item
 
 
+# the local file each open feed output will end up as (whole documents are written to a
+# temporary name first): the JSON Feed exporter names it as its ``feed_url``
+FEED_TARGETS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _WHOLE_DOCUMENTS = {"jsonfeed", "prov", "json", "xml", "pickle", "marshal"}
 
 
@@ -216,15 +225,18 @@ class FlushingFileFeedStorage(FileFeedStorage):
         self._tmp: str | None = None
 
     def open(self, spider):
-        import tempfile
+        from crawler.extensions import atomic_tmp
 
         dirname = Path(self.path).parent
         if dirname and not dirname.exists():
             dirname.mkdir(parents=True)
         if self.atomic:
-            fd, self._tmp = tempfile.mkstemp(dir=dirname, prefix=".tmp-", suffix=Path(self.path).name)
-            return os.fdopen(fd, "wb")
-        return Path(self.path).open(self.write_mode, buffering=0)
+            fd, self._tmp = atomic_tmp(self.path)
+            fh = os.fdopen(fd, "wb")
+        else:
+            fh = Path(self.path).open(self.write_mode, buffering=0)
+        FEED_TARGETS[fh] = str(Path(self.path).resolve())
+        return fh
 
     def store(self, file):
         if self._tmp is None:

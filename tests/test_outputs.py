@@ -13,7 +13,7 @@ def _check_jsonfeed(doc: dict) -> None:
     assert doc["version"] == "https://jsonfeed.org/version/1.1"
     assert isinstance(doc["title"], str) and doc["title"]
     for key in ("home_page_url", "feed_url"):
-        assert key not in doc or doc[key].startswith(("http://", "https://"))
+        assert doc[key].startswith(("http://", "https://", "file:///"))
     assert isinstance(doc["items"], list)
     ids = set()
     for item in doc["items"]:
@@ -31,8 +31,11 @@ def _check_jsonfeed(doc: dict) -> None:
         for key in item:
             assert key in {"id", "url", "external_url", "title", "content_html", "content_text", "summary",
                            "image", "banner_image", "date_published", "date_modified", "authors", "tags",
-                           "language", "attachments"} or key.startswith("_")
-        assert_valid(item["_provenance"])
+                           "language", "attachments", "author"} or key.startswith("_")
+        assert item["_provenance"]["about"].startswith("https://")
+        assert item["_provenance"]["version"] == item["_provenance"]["record"]["version"]
+        assert item["id"] == item["_provenance"]["record"]["id"]
+        assert_valid(item["_provenance"]["record"])
 
 
 def test_feed_exporters_and_warc_output(demo_site, tmp_path):
@@ -45,7 +48,7 @@ def test_feed_exporters_and_warc_output(demo_site, tmp_path):
     feed = json.loads((tmp_path / "feed.json").read_text())
     _check_jsonfeed(feed)
     assert len(feed["items"]) == len(records) == 12
-    dates = [i["date_published"] for i in feed["items"]]
+    dates = [datetime.fromisoformat(i["date_published"]) for i in feed["items"]]
     assert dates == sorted(dates, reverse=True)
 
     from prov.model import ProvDocument
@@ -56,7 +59,7 @@ def test_feed_exporters_and_warc_output(demo_site, tmp_path):
     assert "wasDerivedFrom" in text and "prov:Quotation" in text
     assert "wasGeneratedBy" in text and "wasAssociatedWith" in text
     quotes = [r for r in prov.get_records() if r.get_type().localpart == "Derivation"]
-    assert len(quotes) == sum(len(r["posts"]) for r in records)
+    assert len(quotes) == sum(len(p["evidence"]) for r in records for p in r["posts"])
     n_posts = len({(p["platform"], p["post_id"]) for r in records for p in r["posts"]})
     entities = [r for r in prov.get_records() if r.get_type().localpart == "Entity"]
     assert len(entities) == len(records) + n_posts

@@ -9,8 +9,10 @@ import sqlite3
 import time
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
-from crawler.state import StateError, UrlState
+from crawler.records import LEGACY_DIGEST_LENGTH, upgrade_ids
+from crawler.state import StateError, StateUriError, UrlState
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
@@ -39,9 +41,12 @@ def _now() -> str:
 
 
 class SqliteStore:
-    def __init__(self, path: str, *, lock: bool = True, lock_wait: float = 0.0):
+    def __init__(self, path: str, *, lock: bool = True, lock_wait: float = 0.0, create: bool = True):
         self.path = path
         directory = os.path.dirname(os.path.abspath(path))
+        if not create and not os.path.isfile(path):
+            raise StateUriError(f"no state store at {path} (STATE_URI=sqlite:///{path}): check the path; "
+                                "only a crawl creates a store") from None
         try:
             os.makedirs(directory, exist_ok=True)
         except OSError as exc:
@@ -50,13 +55,50 @@ class SqliteStore:
         if lock:
             self._acquire_lock(lock_wait)
         try:
-            self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            if create:
+                self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            else:  # mode=rw: fails rather than creating a file
+                self.db = sqlite3.connect(f"file:{quote(os.path.abspath(path))}?mode=rw", uri=True,
+                                          isolation_level=None, timeout=30)
+                if not self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'urls'"
+                                       ).fetchone():
+                    self.db.close()
+                    raise StateUriError(f"{path} is an SQLite file but not a crawler state store "
+                                        "(check STATE_URI)")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
+            self._upgrade_ids()
         except sqlite3.DatabaseError as exc:
             self._release_lock()
             raise StateError(f"state store {path}: {exc}") from None
+        except StateError:
+            self._release_lock()
+            raise
+
+    def _upgrade_ids(self) -> None:
+        """Stores written before ids and versions held the full SHA-256 (32 hex digits then):
+        rewrite them once, recomputed from the stored records, so the next crawl's versions
+        compare equal and nothing is emitted again as changed."""
+        if self.get_meta("ids") == "sha256-full":
+            return
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            rows = self.db.execute(
+                "SELECT url, record, pending_record FROM urls WHERE length(version) = ?"
+                " OR length(record_id) = ? OR length(pending_version) = ?",
+                (LEGACY_DIGEST_LENGTH,) * 3).fetchall()
+            for url, record, pending in rows:
+                rec = upgrade_ids(json.loads(record)) if record else None
+                pend = upgrade_ids(json.loads(pending)) if pending else None
+                self.db.execute(
+                    "UPDATE urls SET record = COALESCE(?, record), record_id = COALESCE(?, record_id),"
+                    " version = COALESCE(?, version), pending_record = COALESCE(?, pending_record),"
+                    " pending_version = COALESCE(?, pending_version) WHERE url = ?",
+                    (rec and json.dumps(rec, ensure_ascii=False), rec and rec["id"], rec and rec["version"],
+                     pend and json.dumps(pend, ensure_ascii=False), pend and pend["version"], url))
+            self.db.execute("INSERT INTO meta (key, value) VALUES ('ids', 'sha256-full')"
+                            " ON CONFLICT(key) DO UPDATE SET value = excluded.value")
 
     # -- locking: two overlapping runs must not interleave their journals ------------------
 
@@ -156,10 +198,10 @@ class SqliteStore:
     def latest(self, limit: int | None = None, since: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT record FROM urls WHERE record IS NOT NULL"
         args: list[Any] = []
-        if since:
-            sql += " AND published >= ?"
+        if since:  # instants, not strings: julianday reads the offset (a bare day is midnight UTC)
+            sql += " AND julianday(published) >= julianday(?)"
             args.append(since)
-        sql += " ORDER BY published DESC, url"
+        sql += " ORDER BY julianday(published) DESC, url"
         if limit:
             sql += " LIMIT ?"
             args.append(int(limit))
