@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from conftest import FIXTURES, extract_page, posts_by_key
 
@@ -71,6 +73,7 @@ def test_tweet_details_from_the_blockquote(official):
 
 def test_traps_are_not_citations(official):
     ids = {p["post_id"] for p in official["posts"]}
+    assert len(ids) == len(OFFICIAL)  # the control: the page's real citations are all found
     # related box, sidebar feed, reader comments, playlist, live channel
     for trap in ("1917000000000000001", "1916000000000000002", "abcdefghijk", "tidewaterlive"):
         assert trap not in ids
@@ -155,33 +158,64 @@ def test_same_post_twice_is_one_post_with_two_evidences():
     assert post["url"] == "https://x.com/a/status/1918223344556677889"
 
 
-@pytest.mark.parametrize("markup", [
-    '<a class="twitter-share-button" href="https://twitter.com/intent/tweet?text=x">Tweet</a>',
-    '<a href="https://twitter.com/SomeSite">Follow</a>',
-    '<a class="twitter-timeline" href="https://twitter.com/SomeSite?ref_src=twsrc%5Etfw">Tweets</a>',
-    '<a class="twitter-moment" href="https://twitter.com/i/moments/1234567890123">Moment</a>',
-    '<div class="fb-comments" data-href="https://ex.example/a"></div>',
-    '<div class="fb-like" data-href="https://www.facebook.com/SomePage"></div>',
-    '<blockquote class="tiktok-embed" cite="https://www.tiktok.com/@someone" data-embed-type="creator" data-unique-id="someone"></blockquote>',
-    '<a data-pin-do="embedBoard" href="https://www.pinterest.com/someone/board/"></a>',
-    '<iframe src="https://platform.twitter.com/widgets/tweet_button.html?url=https%3A%2F%2Fex.example"></iframe>',
-    '<iframe src="https://www.youtube.com/embed/videoseries?list=PL123"></iframe>',
-    '<iframe src="https://player.twitch.tv/?channel=somechannel&parent=ex.example"></iframe>',
-    '<blockquote class="snapchat-embed" data-snapchat-embed-url="https://www.snapchat.com/lens/abcdef123456/embed"></blockquote>',
-    '<a href="https://t.me/share/url?url=https%3A%2F%2Fex.example">Share</a>',
-    '<a href="https://www.instagram.com/explore/tags/storm/">#storm</a>',
-    '<a href="https://bsky.app/profile/someone.bsky.social/feed/aaa">Feed</a>',
-    '<a href="https://www.reddit.com/r/storms/">r/storms</a>',
-    '<a href="https://www.linkedin.com/in/someone/">LinkedIn</a>',
-    '<a href="https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M">Playlist</a>',
-    '<a href="https://x.com@evil.example/a/status/1918223344556677889">look-alike</a>',
-    '<a href="https://notx.com/a/status/1918223344556677889">look-alike host</a>',
-    '<style>.instagram-media iframe{width:100%}</style><script src="https://www.tiktok.com/embed.js"></script>',
+# One real citation per platform, put beside each trap as the positive control.
+CONTROLS = {
+    "twitter": "https://x.com/ctrl/status/1918999999999999991",
+    "facebook": "https://www.facebook.com/CtrlPage/posts/1234567890123499/",
+    "tiktok": "https://www.tiktok.com/@ctrl/video/7354123456789012399",
+    "pinterest": "https://www.pinterest.com/pin/99360735500167799/",
+    "youtube": "https://www.youtube.com/watch?v=CtrlVideo01",
+    "twitch": "https://clips.twitch.tv/CtrlClipSlug-abc",
+    "snapchat": "https://www.snapchat.com/spotlight/W7_EDlXWTBiXAEEniNoMPwAAYdWZ1b2RmZnd6AZaK3XBJAZaK3XAfAAAAAQ",
+    "telegram": "https://t.me/ctrlchannel/42",
+    "instagram": "https://www.instagram.com/p/CtrlPost123/",
+    "bluesky": "https://bsky.app/profile/ctrl.bsky.social/post/3lnxyzabc2k2t",
+    "reddit": "https://www.reddit.com/r/storms/comments/1kctrl1/",
+    "linkedin": "https://www.linkedin.com/feed/update/urn:li:share:7323456789012345699/",
+    "spotify": "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQD",
+}
+CONTROL_IDS = {
+    "twitter": "1918999999999999991", "facebook": "1234567890123499", "tiktok": "7354123456789012399",
+    "pinterest": "99360735500167799", "youtube": "CtrlVideo01", "twitch": "CtrlClipSlug-abc",
+    "snapchat": "W7_EDlXWTBiXAEEniNoMPwAAYdWZ1b2RmZnd6AZaK3XBJAZaK3XAfAAAAAQ", "telegram": "ctrlchannel/42",
+    "instagram": "CtrlPost123", "bluesky": "3lnxyzabc2k2t", "reddit": "1kctrl1",
+    "linkedin": "urn:li:share:7323456789012345699", "spotify": "4uLU6hMCjMI75M1A2tKUQD",
+}
+
+
+@pytest.mark.parametrize("markup,platform", [
+    ('<a class="twitter-share-button" href="https://twitter.com/intent/tweet?text=x">Tweet</a>', "twitter"),
+    ('<a href="https://twitter.com/SomeSite">Follow</a>', "twitter"),
+    ('<a class="twitter-timeline" href="https://twitter.com/SomeSite?ref_src=twsrc%5Etfw">Tweets</a>', "twitter"),
+    ('<a class="twitter-moment" href="https://twitter.com/i/moments/1234567890123">Moment</a>', "twitter"),
+    ('<div class="fb-comments" data-href="https://ex.example/a"></div>', "facebook"),
+    ('<div class="fb-like" data-href="https://www.facebook.com/SomePage"></div>', "facebook"),
+    ('<blockquote class="tiktok-embed" cite="https://www.tiktok.com/@someone" data-embed-type="creator" data-unique-id="someone"></blockquote>', "tiktok"),
+    ('<a data-pin-do="embedBoard" href="https://www.pinterest.com/someone/board/"></a>', "pinterest"),
+    ('<iframe src="https://platform.twitter.com/widgets/tweet_button.html?url=https%3A%2F%2Fex.example"></iframe>', "twitter"),
+    ('<iframe src="https://www.youtube.com/embed/videoseries?list=PL123"></iframe>', "youtube"),
+    ('<iframe src="https://player.twitch.tv/?channel=somechannel&parent=ex.example"></iframe>', "twitch"),
+    ('<blockquote class="snapchat-embed" data-snapchat-embed-url="https://www.snapchat.com/lens/abcdef123456/embed"></blockquote>', "snapchat"),
+    ('<a href="https://t.me/share/url?url=https%3A%2F%2Fex.example">Share</a>', "telegram"),
+    ('<a href="https://www.instagram.com/explore/tags/storm/">#storm</a>', "instagram"),
+    ('<a href="https://bsky.app/profile/someone.bsky.social/feed/aaa">Feed</a>', "bluesky"),
+    ('<a href="https://www.reddit.com/r/storms/">r/storms</a>', "reddit"),
+    ('<a href="https://www.linkedin.com/in/someone/">LinkedIn</a>', "linkedin"),
+    ('<a href="https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M">Playlist</a>', "spotify"),
+    ('<a href="https://x.com@evil.example/a/status/1918223344556677889">look-alike</a>', "twitter"),
+    ('<a href="https://notx.com/a/status/1918223344556677889">look-alike host</a>', "twitter"),
+    ('<style>.instagram-media iframe{width:100%}</style><script src="https://www.tiktok.com/embed.js"></script>', "tiktok"),
 ])
-def test_false_positive_traps(markup):
-    html = f"<html><body><article><p>{'Plain words of the article. ' * 4}{markup}</p></article></body></html>"
+def test_false_positive_traps(markup, platform):
+    """Each trap sits beside one real citation of the same platform, which must be found: a
+    detector that finds nothing at all cannot pass."""
+    control = CONTROLS[platform]
+    html = (f"<html><body><article><p>{'Plain words of the article. ' * 4}{markup}</p>"
+            f'<p>As the post <a href="{control}">said</a> in the morning, nothing more was planned.</p>'
+            "</article></body></html>")
     rec = extract_record(html, CrawlMeta(url="https://ex.example/a")).to_dict()
-    assert rec["posts"] == []
+    assert [(p["platform"], p["post_id"], p["evidence"][0]["form"]) for p in rec["posts"]] == [
+        (platform, CONTROL_IDS[platform], "link")]
 
 
 def test_head_metadata_is_not_a_citation():
@@ -189,9 +223,10 @@ def test_head_metadata_is_not_a_citation():
             '<meta property="article:publisher" content="https://www.facebook.com/SomeSite/posts/1234567890">'
             '<link rel="me" href="https://mastodon.example/@site/112233445566778899">'
             '<script type="application/ld+json">{"@type":"Organization","sameAs":["https://x.com/SomeSite/status/1918223344556677889"]}</script>'
-            "</head><body><p>Nothing cited here.</p></body></html>")
+            "</head><body><p>Nothing else is cited here, except the control in the body: "
+            f'<a href="{CONTROLS["twitter"]}">the post</a>.</p></body></html>')
     rec = extract_record(html, CrawlMeta(url="https://ex.example/a")).to_dict()
-    assert rec["posts"] == []
+    assert [(p["platform"], p["post_id"]) for p in rec["posts"]] == [("twitter", CONTROL_IDS["twitter"])]
 
 
 @pytest.mark.parametrize("url,platform,post_id,canonical", [
@@ -240,3 +275,73 @@ def test_posted_derived_offline_from_ids():
     assert twitter.posted_from_id("12345") is None  # pre-snowflake ids carry no time
     assert mastodon.posted_from_id("113456789012345678").startswith("2024-11")
     assert tid_time("3lnxyzabc2k2s").startswith("2025-")
+
+
+# The evidence forms of every post of every fixture page, in page order (README: "evidence form").
+# Embedly and Drupal oEmbed wrappers are CMS wrappers (`cms`); detection still calls them `iframe`
+# (crawler/extract/embeds/walker.py, owned by the extraction lead): strict xfail until it is fixed,
+# so the fix turns these into failures that ask for the mark to go.
+CMS_WRAPPER_BUG = pytest.mark.xfail(strict=True, reason="Embedly/Drupal oEmbed wrappers detected as iframe, not cms")
+LAZY_URL = "https://news.tidewater.example/2025/05/04/storm-cost/"
+FORMS = {
+    "embeds-official.html": [
+        ("twitter", "1918223344556677889", "embed"), ("instagram", "DAbCdEfGhIj", "embed"),
+        ("tiktok", "7354123456789012345", "embed"), ("youtube", "dQw4w9WgXcQ", "iframe"),
+        ("bluesky", "3lnxyzabc2k2s", "embed"), ("threads", "DBcDeFgHiJk", "embed"),
+        ("mastodon", "113456789012345678", "embed"), ("reddit", "1kabc2d", "embed"),
+        ("facebook", "1234567890123456", "embed"), ("telegram", "tideshipping/4821", "script"),
+        ("linkedin", "urn:li:share:7323456789012345678", "iframe"), ("truthsocial", "114456789012345678", "iframe"),
+        ("vimeo", "876543210", "iframe"), ("spotify", "4uLU6hMCjMI75M1A2tKUQC", "iframe"),
+        ("spotify", "7makk4oTQel546B0PZlDM5", "iframe"), ("tumblr", "745612345678901234", "embed"),
+        ("pinterest", "99360735500167749", "embed"), ("flickr", "53712345678", "embed"),
+        ("vine", "bXidIgMnIPJ", "iframe"), ("twitch", "BraveHarbourBridgeClip-AbC123xYz", "iframe"),
+        ("twitch", "2134567890", "iframe"),
+        ("snapchat", "W7_EDlXWTBiXAEEniNoMPwAAYdWZ1b2RmZnd6AZaK3XBJAZaK3XAfAAAAAQ", "embed"),
+        ("twitter", "1918001122334455667", "link"),
+    ],
+    "embeds-rendered.html": [
+        ("twitter", "1918300000000000001", "rendered"), ("twitter", "1918300000000000002", "rendered"),
+        ("instagram", "C7xYzAbCdEf", "rendered"), ("bluesky", "3lo2abcdefg2k", "rendered"),
+        ("tiktok", "7354999999999999999", "embed"), ("instagram", "C8AbCdEfGhI", "iframe"),
+        ("telegram", "hafenfunk/77", "rendered"), ("facebook", "987654321098765", "iframe"),
+        ("mastodon", "112233445566778899", "iframe"),
+    ],
+    "embeds-amp.html": [
+        ("twitter", "1918400000000000001", "amp"), ("instagram", "C9AbCdEfGhI", "amp"),
+        ("youtube", "aBcDeFgHiJk", "amp"), ("facebook", "2234567890123456", "amp"),
+        ("tiktok", "7355000000000000001", "amp"), ("reddit", "1kdef3g", "amp"), ("vimeo", "765432109", "amp"),
+        ("pinterest", "99360735500167750", "amp"), ("vimeo", "765432110", "iframe"),
+    ],
+    "embeds-lazy.html": [
+        ("youtube", "Lazy1234567", "lazy"), ("twitter", "1918500000000000001", "lazy"),
+        ("instagram", "CaBcDeFgHiJ", "lazy"), ("youtube", "Attr1234567", "lazy"), ("youtube", "DataSrc1234", "lazy"),
+        ("vimeo", "765432111", "lazy"), ("youtube", "NoScript123", "lazy"), ("tiktok", "7355000000000000009", "lazy"),
+        ("bluesky", "3lo3abcdefg2k", "lazy"), ("youtube", "LiteYt12345", "lazy"), ("youtube", "RocketLazy1", "lazy"),
+        ("twitter", "1918500000000000002", "cms"), ("instagram", "IfrAmEly123", "cms"),
+        ("youtube", "Embedly1234", "cms"), ("twitter", "1918500000000000003", "cms"), ("reddit", "1kxyz12", "cms"),
+        ("twitter", "1918500000000000004", "script"), ("twitter", "1918500000000000009", "json"),
+        ("youtube", "ZyXwVuTsRqP", "json"), ("twitter", None, "text"),
+    ],
+    "seed-embed.html": [("twitter", "1917634117335879720", "embed")],
+}
+KNOWN_WRONG = {("youtube", "Embedly1234"), ("twitter", "1918500000000000003")}
+
+
+@functools.cache
+def _fixture_posts(page: str) -> list[tuple]:
+    rec = extract_page(page, url=LAZY_URL if page == "embeds-lazy.html" else None)
+    return [(p["platform"], p["post_id"], [e["form"] for e in p["evidence"]]) for p in rec["posts"]]
+
+
+@pytest.mark.parametrize("page", sorted(FORMS))
+def test_every_fixture_post_is_found_in_page_order(page):
+    assert [(p, i) for p, i, _ in _fixture_posts(page)] == [(p, i) for p, i, _ in FORMS[page]]
+
+
+@pytest.mark.parametrize("page,platform,post_id,form", [
+    pytest.param(page, platform, post_id, form, marks=[CMS_WRAPPER_BUG] if (platform, post_id) in KNOWN_WRONG else [],
+                 id=f"{page}:{platform}:{post_id}")
+    for page, posts in FORMS.items() for platform, post_id, form in posts])
+def test_evidence_form_of_every_fixture_post(page, platform, post_id, form):
+    [forms] = [f for p, i, f in _fixture_posts(page) if (p, i) == (platform, post_id)]
+    assert forms == [form]
