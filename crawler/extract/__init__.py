@@ -14,6 +14,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from crawler import __version__
+from crawler.dates import record_date
 from crawler.extract.article import extract_article
 from crawler.extract.document import Document, ExtractError, decode_bytes, parse_html
 from crawler.extract.embeds import find_posts_in_text, posts_from, walk_page
@@ -66,6 +67,10 @@ def _crawl(meta: CrawlMeta, body: bytes | None) -> Crawl:
 
 
 def _finish(article: Article, posts, rights, crawl: Crawl) -> ProvenanceRecord:
+    # dates as RFC 3339 full-date or date-time, at the precision the page gave (crawler.dates)
+    article.published, article.modified = record_date(article.published), record_date(article.modified)
+    for post in posts:
+        post.posted = record_date(post.posted)
     record = ProvenanceRecord(id=article_id(article.canonical_url or article.url), version="",
                               article=article, posts=posts, rights=rights, crawl=crawl)
     record.version = findings_version(*record.freeze())  # converted once, reused by to_dict
