@@ -51,7 +51,13 @@ def test_textual_forms(line, holder, years, reserved):
     "© {year} Placeholder Inc", "Example® and Brand™ are trademarks", "Read our copyright guide",
 ])
 def test_not_rights_statements(line):
+    """Not a statement alone, nor on a page beside a real one (the control, which must be found)."""
     assert parse_statement(line) is None
+    html = (f"<html><body><article><p>{'Words of the story here. ' * 8}</p><p>{line}</p></article>"
+            "<footer><p>© 2025 Control Harbour Media. All rights reserved.</p></footer></body></html>")
+    rights = extract_record(html, CrawlMeta(url="https://ex.example/a")).to_dict()["rights"]
+    assert [(r["kind"], r["scope"], r["holder"], r["years"], r["reserved"]) for r in rights] == [
+        ("copyright", "page", "Control Harbour Media", [2025], "all")]
 
 
 def test_wire_restrictions_are_kept():
