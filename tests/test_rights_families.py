@@ -1,0 +1,99 @@
+"""Rights families real pages use: holder and years in any order, registration tails, picture
+and agency credits, market-data notices, and rights lines the article quotes from elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import extract_page
+
+from crawler.extract import CrawlMeta, extract_record
+from crawler.extract.rights import parse_statement
+
+
+def page_line(record: dict) -> dict | None:
+    """The page's rights line as bench/realworld.py reads it."""
+    for scope in ("page", "article"):
+        for r in record["rights"]:
+            if r["scope"] == scope and r["kind"] in ("copyright", "syndication"):
+                return r
+    return None
+
+
+@pytest.mark.parametrize("line,holder,years", [
+    ("© Copyright 2008 - 2016. The Harbour Ledger · Version 2.4", "The Harbour Ledger", [2008, 2016]),
+    ("2001 – 2022 © Nordmedia, a.s.", "Nordmedia, a.s.", [2001, 2022]),
+    ("2015-2024 © Baltic Daily. All rights reserved.", "Baltic Daily", [2015, 2024]),
+    ("© 2004–2024, Tidewater", "Tidewater", [2004, 2024]),
+    ("Tous droits réservés - Les Echos 2024", "Les Echos", [2024]),
+    ("Alle Rechte vorbehalten – Hafenblatt 2023", "Hafenblatt", [2023]),
+    ("©News Group Newspapers Limited in England No. 679215 Registered office: 1 London Bridge Street",
+     "News Group Newspapers Limited", []),
+    ("Copyright 2019-2024 Harbour Media Ltd, registered in England and Wales, company number 0123",
+     "Harbour Media Ltd", [2019, 2024]),
+    ("© 2023 Quay Press S.A.", "Quay Press S.A.", [2023]),
+])
+def test_holder_and_years_in_any_order(line, holder, years):
+    parsed = parse_statement(line)
+    assert parsed is not None
+    assert (parsed["holder"], parsed["years"]) == (holder, years)
+
+
+def test_picture_and_agency_credits_are_media_even_with_a_wire_name():
+    rec = extract_page("rights-credits.html")
+    by_holder = {r["holder"]: r for r in rec["rights"]}
+    for holder in ("Agence France-Presse", "Max Muster/dpa", "Reuters"):
+        assert (by_holder[holder]["scope"], by_holder[holder]["kind"]) == ("media", "credit"), holder
+    line = page_line(rec)
+    assert (line["holder"], line["years"]) == ("The Harbour Ledger", [2008, 2016])
+
+
+def test_a_wire_credit_alone_is_not_the_page_line():
+    """Positive control beside it: the same wire name in an end-of-body wire line is syndication."""
+    body = ("<html><body><article><div class='story-body'><p>The port reopened.</p>"
+            "<p><em>Photo: Lee Chan © 2016 Reuters</em></p>{}</div></article></body></html>")
+    rec = extract_record(body.format("").encode(), CrawlMeta(url="https://ledger.example/a"),
+                         main_text=False).to_dict()
+    assert page_line(rec) is None
+    wire = "<p>© 2016 Thomson Reuters. All rights reserved. Republication is prohibited.</p>"
+    rec = extract_record(body.format(wire).encode(), CrawlMeta(url="https://ledger.example/a"),
+                         main_text=False).to_dict()
+    assert (page_line(rec)["holder"], page_line(rec)["kind"]) == ("Thomson Reuters", "syndication")
+
+
+def test_market_data_notices_are_never_the_page_line():
+    rec = extract_page("rights-market-data.html")
+    line = page_line(rec)
+    assert (line["holder"], line["years"]) == ("Nordmedia, a.s.", [2001, 2022])
+    vendors = {r["holder"]: r for r in rec["rights"] if r["holder"] in ("Quotestream Data Inc", "Ledgerline Indexes")}
+    assert len(vendors) == 2
+    assert all((r["scope"], r["kind"]) == ("media", "credit") for r in vendors.values())
+
+
+def test_a_vendor_notice_without_the_site_line_gives_no_page_line():
+    html = ("<html><body><footer><p>Market data provided by Quotestream. © 2022 Quotestream Data Inc.</p>"
+            "</footer></body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
+    assert page_line(rec) is None
+    assert [r["holder"] for r in rec["rights"]] == ["Quotestream Data Inc"]
+
+
+def test_lines_quoted_from_another_site_are_not_the_page_line():
+    rec = extract_page("rights-quoted.html")
+    assert (page_line(rec)["holder"], page_line(rec)["years"]) == ("Tidewater", [2004, 2024])
+    assert not [r for r in rec["rights"] if "Bayside" in (r["holder"] or "")]
+    rec = extract_page("rights-quoted-nofooter.html")
+    assert rec["rights"] == []
+
+
+def test_the_same_line_unquoted_is_read():
+    """Positive control for the quote checks: outside quotation marks the line counts."""
+    html = ("<html><body><article><div class='entry-content'><p>Text.</p></div></article>"
+            "<p>A week later: Copyright 2019 Bayside Gazette Ltd</p></body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
+    assert page_line(rec)["holder"] == "Bayside Gazette Ltd"
+
+
+def test_reserved_phrase_first_and_registration_tail_on_a_page():
+    rec = extract_page("rights-registered.html")
+    lines = [(r["holder"], r["years"]) for r in rec["rights"] if r["scope"] == "page"]
+    assert lines == [("Le Quotidien du Port", [2024]), ("Harbour Print Newspapers Limited", [])]
