@@ -278,10 +278,7 @@ def test_posted_derived_offline_from_ids():
 
 
 # The evidence forms of every post of every fixture page, in page order (README: "evidence form").
-# Embedly and Drupal oEmbed wrappers are CMS wrappers (`cms`); detection still calls them `iframe`
-# (crawler/extract/embeds/walker.py, owned by the extraction lead): strict xfail until it is fixed,
-# so the fix turns these into failures that ask for the mark to go.
-CMS_WRAPPER_BUG = pytest.mark.xfail(strict=True, reason="Embedly/Drupal oEmbed wrappers detected as iframe, not cms")
+# Embedly and Drupal oEmbed wrappers are CMS wrappers (`cms`), not the platform's own iframe.
 LAZY_URL = "https://news.tidewater.example/2025/05/04/storm-cost/"
 FORMS = {
     "embeds-official.html": [
@@ -324,7 +321,6 @@ FORMS = {
     ],
     "seed-embed.html": [("twitter", "1917634117335879720", "embed")],
 }
-KNOWN_WRONG = {("youtube", "Embedly1234"), ("twitter", "1918500000000000003")}
 
 
 @functools.cache
@@ -339,7 +335,7 @@ def test_every_fixture_post_is_found_in_page_order(page):
 
 
 @pytest.mark.parametrize("page,platform,post_id,form", [
-    pytest.param(page, platform, post_id, form, marks=[CMS_WRAPPER_BUG] if (platform, post_id) in KNOWN_WRONG else [],
+    pytest.param(page, platform, post_id, form, marks=[],
                  id=f"{page}:{platform}:{post_id}")
     for page, posts in FORMS.items() for platform, post_id, form in posts])
 def test_evidence_form_of_every_fixture_post(page, platform, post_id, form):

@@ -12,6 +12,7 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from crawler.distributed import release
 from crawler.extract import CrawlMeta, ExtractError, extract_record, extract_text_record
 from crawler.extract.article import article_signal
+from crawler.extract.dates import parse_datetime
 from crawler.extract.document import Document, parse_html
 from crawler.incremental import current_state
 
@@ -39,10 +40,8 @@ def _when(value: str) -> datetime | None:
         return datetime.fromisoformat(value.strip())
     except ValueError:
         pass
-    from dateutil import parser as dateparser
-
     try:
-        return dateparser.parse(value)
+        return parse_datetime(value)
     except (ValueError, OverflowError):
         return None
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from crawler.extract.dates import parse_datetime  # zone abbreviations (EST, IST) with their offsets
+
 
 def parse_since(value: str | None) -> datetime | None:
     if not value:
         return None
-    from dateutil import parser as dateparser
-
     try:
-        dt = dateparser.parse(value)
+        dt = parse_datetime(value)
     except (ValueError, OverflowError) as exc:
         raise ValueError(f"since={value!r} is not a date ({exc}); use e.g. since=2025-05-01") from None
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
@@ -21,10 +21,8 @@ def older_than(entry_date: str | None, since: datetime | None) -> bool:
     """True when the entry is dated and its date is before ``since``."""
     if since is None or not entry_date:
         return False
-    from dateutil import parser as dateparser
-
     try:
-        dt = dateparser.parse(entry_date)
+        dt = parse_datetime(entry_date)
     except (ValueError, OverflowError):
         return False
     if isinstance(dt, date) and not isinstance(dt, datetime):

@@ -201,8 +201,11 @@ def from_card(el: HtmlElement, platform: Platform, reg: Registry = REGISTRY) -> 
             t = el_text(sub).strip().lstrip("@")
             if re.fullmatch(r"[\w.]{1,30}", t):
                 hit.handle = t
-        elif ws & {"name", "fullname", "displayname", "author"} and not hit.name and "username" not in ws:
-            hit.name = collapse_text(el_text(sub))
+        elif ws & {"name", "fullname", "displayname", "author"} and "username" not in ws and (
+                not hit.name or "name" in ws):
+            name = collapse_text(re.sub(r"@[\w.]{1,30}", " ", el_text(sub)))
+            if name and len(name) <= 80:
+                hit.name = name
         elif (sub.tag == "p" or ws & {"text", "body", "content"}) and not texts:
             t = collapse_text(el_text(sub))
             if t and len(t) > 3:

@@ -114,6 +114,12 @@ class Registry:
             return True
         return "=http" in raw and _PROXY.search(raw) is not None
 
+    def is_wrapper(self, raw: str) -> bool:
+        """A URL of a CMS or oEmbed service that wraps a post's URL (Embedly, Iframely, Drupal's
+        ``/media/oembed?url=``), not the platform's own player."""
+        u = parse_url(raw)
+        return u is not None and self.platform_for(u.host) is None
+
     def match(self, raw: str | None, *, depth: int = 0) -> PostRef | None:
         """The post a URL names, or None (not a post: profile, share intent, other site)."""
         if not raw or not self.may_name_post(raw):

@@ -293,7 +293,7 @@ class Walker:
             if ref is not None:
                 if form is None:
                     form = "rendered" if _rendered(el, cls) else (
-                        "iframe" if tag in _EMBED_TAGS else "cms")
+                        "iframe" if tag in _EMBED_TAGS and not reg.is_wrapper(raw) else "cms")
                 self.add([Hit(ref, form, handle=ref.handle, posted=_posted(ref))], el, ctx, loc)
                 return tag in _EMBED_TAGS or tag == "div"
         if tag == "textarea" and el.text and _ESCAPED_EMBED.search(html.unescape(el.text)):
@@ -317,7 +317,7 @@ class Walker:
         if not hits:
             return False
         for h in hits:
-            h.posted = h.posted or _posted(h.ref)
+            h.posted = _posted(h.ref) or h.posted  # a tweet id knows its own time
         self.add(hits, el, ctx, loc)
         return True
 
@@ -326,8 +326,11 @@ class Walker:
         embed code, a post URL in a ``data-*`` attribute, or a type attribute naming a platform."""
         if len(value) > 20 and "<" in value:
             return True
-        if name[:5] == "data-" and (value[:4] == "http" or value[:2] == "//"):
-            return self.registry.may_name_post(value)
+        if name[:5] == "data-":
+            if value[:4] == "http" or value[:2] == "//":
+                return self.registry.may_name_post(value)
+            if value[:1] in "{[":  # escaped JSON config (data-config, data-attrs)
+                return self.registry.mentions(value)
         return len(value) < 40 and is_type_attr(name) and platform_in_value(value) is not None
 
     def anchor(self, el: HtmlElement, ctx: Ctx, loc: str | None) -> bool:

@@ -1,0 +1,58 @@
+"""Markup families real pages use for posts (issue 12): one fixture page of ours per family,
+modelled on what real pages do, and the posts each must give, with their evidence forms.
+
+Each page mixes citations with the traps of its family (share counters, follow widgets, other
+stories' embeds in the same JSON blob, webmention lists ...): a page's expected list holds
+both, so a detector that finds nothing fails as surely as one that finds everything.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import extract_page
+
+PAGE = "https://ledger.example/2025/05/harbour-storm-posts"
+
+
+def _posts(name: str, url: str = PAGE) -> list[dict]:
+    return extract_page(f"families/{name}", url=url, main_text=False)["posts"]
+
+
+def _keys(posts: list[dict]) -> list[tuple[str, str | None, str]]:
+    return [(p["platform"], p["post_id"], "+".join(e["form"] for e in p["evidence"])) for p in posts]
+
+
+def test_cms_placeholders_name_a_platform_and_carry_an_id_or_url():
+    assert _keys(_posts("cms-placeholders.html")) == [
+        ("twitter", "1917634117335879720", "cms"),  # class embed-twitter + data-embed-id
+        ("instagram", "DAb3xYz12Q9", "cms"),  # data-provider + data-url with ?igsh=
+        ("tiktok", "7234567890123456789", "cms"),  # data-platform + data-id
+        ("youtube", "aB3dE5fG7hI", "cms"),  # a *_type attribute + data-video-id
+        ("twitter", "1917700000000000001", "cms"),  # escaped JSON data-config, no platform class
+        ("bluesky", "3lbcdefghij2k", "cms"),  # JSON data-attrs
+        ("youtube", "Zx9Yw8Vu7Ts", "cms"),  # a bare <oembed url=...> an editor left
+        ("twitter", "1917800000000000002", "cms"),  # a full URL where the id is expected
+        ("twitter", "1917900000000000003", "lazy"),  # the platform's oEmbed endpoint in data-src
+        ("twitter", "1918000000000000004", "cms"),  # the site's own card of a tweet
+    ]  # not: the share counter's data-id, the follow widget's id, amp-social-share's app id
+
+
+def test_a_publisher_rendered_card_gives_the_posts_text_and_author():
+    card = _posts("cms-placeholders.html")[-1]
+    assert card["author"] == {"handle": "HarbourRNLI", "name": "Harbour Lifeboat"}
+    assert card["text"] == "Crew launched at 23:40 to a yacht in difficulty off the north pier. All safe."
+    assert card["posted"].startswith("2025-05-01")
+    assert card["url"] == "https://x.com/HarbourRNLI/status/1918000000000000004"
+
+
+def test_placeholder_with_the_official_markup_keeps_a_card_link_out_of_the_links():
+    """The card's timestamp link is the card's post, not a second in-text link citation."""
+    posts = {p["post_id"]: p for p in _posts("cms-placeholders.html")}
+    assert [e["form"] for e in posts["1918000000000000004"]["evidence"]] == ["cms"]
+
+
+@pytest.mark.parametrize("name", ["cms-placeholders.html"])
+def test_family_pages_validate_and_keep_page_order(name):
+    posts = _posts(name)
+    positions = [p["evidence"][0]["position"] for p in posts]
+    assert positions == sorted(positions)
