@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from crawler.extract.dates import parse_datetime, quiet_zone_warnings
 from crawler.extract.document import ARTICLE_TYPES, Document, collapse, node_types
 from crawler.records import Article
 
@@ -132,10 +133,11 @@ def _trafilatura(doc: Document, *, with_metadata: bool, fast: bool) -> tuple[str
     from trafilatura import bare_extraction
 
     try:
-        result = bare_extraction(
-            doc.tree, url=doc.url, with_metadata=with_metadata, include_comments=False,
-            include_tables=True, output_format="python", fast=fast,
-        )
+        with quiet_zone_warnings():
+            result = bare_extraction(
+                doc.tree, url=doc.url, with_metadata=with_metadata, include_comments=False,
+                include_tables=True, output_format="python", fast=fast,
+            )
     except Exception as exc:  # trafilatura raises a variety of errors on hostile pages
         logger.debug("trafilatura failed on %s: %r", doc.url, exc)
         return None, None
@@ -149,7 +151,8 @@ def _trafilatura_metadata(doc: Document) -> Any:
     from trafilatura.metadata import extract_metadata
 
     try:
-        return extract_metadata(doc.tree, default_url=doc.url)
+        with quiet_zone_warnings():
+            return extract_metadata(doc.tree, default_url=doc.url)
     except Exception as exc:
         logger.debug("trafilatura metadata failed on %s: %r", doc.url, exc)
         return None
@@ -284,9 +287,7 @@ def iso_date(value: str | None) -> str | None:
     except ValueError:
         pass
     try:
-        from dateutil import parser as dateparser
-
-        dt = dateparser.parse(v, fuzzy=False)
+        dt = parse_datetime(v, fuzzy=False)
     except (ValueError, OverflowError, TypeError):
         return None
     if not 1900 <= dt.year <= 2200:
