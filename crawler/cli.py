@@ -304,6 +304,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         process.start()
     records = [json.loads(line) for line in (out / "records.jsonl").read_text("utf-8").splitlines() if line]
     print(summarize(records))
+    from crawler.demo import write_report
+
+    print(write_report(records, out / "report"))  # the path of its index.html
     print(f"wrote {out / 'records.jsonl'}, {out / 'feed.json'} (JSON Feed 1.1) and "
           f"{out / 'provenance.prov.json'} (W3C PROV) in {time.monotonic() - started:.1f}s")
     return 0 if records else 1
@@ -353,6 +356,9 @@ def build_parser() -> argparse.ArgumentParser:
     fd.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
                     help="setting, e.g. STATE_URI=sqlite:///path.sqlite or JSONFEED_TITLE=...")
 
+    from crawler.report.cli import add_parser as add_report_parser
+
+    add_report_parser(sub)  # crawler report: its options and run live in crawler/report/cli.py
     sub.add_parser("crawl", help="run a spider: crawl SPIDER [-a NAME=VALUE] [-o FILE[:FORMAT]] [-s NAME=VALUE]",
                    add_help=False)
     return ap
@@ -379,6 +385,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_demo(args)
     if args.command == "feed":
         return cmd_feed(args)
+    if args.command == "report":
+        return args.run(args)
     parser.print_help(sys.stderr)
     return 2
 

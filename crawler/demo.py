@@ -123,3 +123,26 @@ def summarize(records: list[dict]) -> str:
     lines.append("evidence forms: " + ", ".join(f"{k} {v}" for k, v in forms.most_common()))
     lines.append("rights holders: " + ", ".join(f"{k} ({v})" for k, v in holders.most_common()))
     return "\n".join(lines)
+
+
+def write_report(records: list[dict], out: Path) -> str:
+    """Write the demo's HTML report (what ``crawler report`` writes) into ``out``; the line to print.
+
+    The line names its ``index.html``, or says why there is none (the optional ``report``
+    extra not installed, or ``out`` holding something else): the demo's records stand anyway.
+    """
+    from crawler.report import missing_requirements
+
+    missing = missing_requirements()
+    if missing:
+        return (f"report: not written, it needs {', '.join(missing)} "
+                "(pip install 'social-provenance-crawler[report]')")
+    from crawler.report.model import normalize
+    from crawler.report.render import ReportError, build_report
+
+    try:
+        index = build_report([normalize(r) for r in records], out, source="the demo crawl",
+                             title="Tidewater Gazette: provenance report (demo)")
+    except ReportError as exc:
+        return f"report: not written: {exc}"
+    return f"report: {index}"

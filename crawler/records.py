@@ -72,6 +72,7 @@ class Article:
     description: str | None = None
     text_sha256: str | None = None
     text: str | None = None
+    page_type: str | None = None  # what the page declares: og:type or JSON-LD type, lower case
 
 
 @dataclass(slots=True)

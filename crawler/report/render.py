@@ -1,0 +1,116 @@
+"""Writing the report: Jinja2 templates (autoescaped) over the model, into one folder.
+
+Every page links to the others and to ``static/`` by relative paths, so the folder works
+opened from disk or served under any path, and it loads nothing from anywhere else (a
+Content-Security-Policy on every page says so to the browser too).
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from crawler import __version__
+from crawler.report.figures import graph_figure, platform_chart, timeline_chart
+from crawler.report.model import MARKS, Report, build_model, safe_url
+
+MARKER = ".crawler-report"  # written into every report folder: we only ever clear our own
+OWNED = ("index.html", "graph.html", "articles", "posts", "static", MARKER)
+
+
+class ReportError(Exception):
+    """The report cannot be written where asked (the message says why and what to do)."""
+
+
+def environment():
+    """Jinja2 with autoescape on for every template and undefined names as errors."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(loader=PackageLoader("crawler.report", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    env.filters["link"] = safe_url
+    env.filters["mark"] = lambda platform: MARKS.get(platform, platform[:2].upper())
+    env.filters["when"] = _when
+    env.globals["version"] = __version__
+    return env
+
+
+def _when(value: str | None) -> str:
+    """An ISO date or time as people read it: ``2025-05-18 15:00 UTC`` (the original in ``datetime``)."""
+    if not value:
+        return ""
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if len(value) <= 10:
+        return dt.date().isoformat()
+    if dt.tzinfo:
+        dt = dt.astimezone(UTC)
+        return dt.strftime("%Y-%m-%d %H:%M UTC")
+    return dt.strftime("%Y-%m-%d %H:%M")
+
+
+def _prepare(out: Path) -> None:
+    """Make ``out`` ready: new, empty, or an earlier report (whose pages are removed first)."""
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"{out} is a file; give a directory for the report")
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / MARKER).is_file():
+            raise ReportError(f"{out} is not empty and holds no earlier report; give a new or empty directory")
+        for name in OWNED:
+            path = out / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / MARKER).write_text("written by `crawler report`; the next report here replaces it\n", "utf-8")
+    except OSError as exc:
+        raise ReportError(f"cannot write the report into {out}: {exc.strerror or exc}") from None
+
+
+def _copy_static(out: Path) -> None:
+    static = out / "static"
+    static.mkdir()
+    for entry in resources.files("crawler.report").joinpath("static").iterdir():
+        if entry.name.endswith((".css", ".js")):
+            (static / entry.name).write_bytes(entry.read_bytes())
+
+
+def write_report(report: Report, out_dir: str | Path) -> Path:
+    """Write every page of ``report`` into ``out_dir``; returns the path of ``index.html``."""
+    out = Path(out_dir)
+    _prepare(out)
+    env = environment()
+    _copy_static(out)
+    common: dict[str, Any] = {"report": report}
+    (out / "articles").mkdir()
+    (out / "posts").mkdir()
+    page = env.get_template("index.html")
+    (out / "index.html").write_text(page.render(
+        common, root="", platform_chart=platform_chart(report), timeline=timeline_chart(report),
+        top=report.most_cited(20)), "utf-8")
+    (out / "graph.html").write_text(
+        env.get_template("graph.html").render(common, root="", graph=graph_figure(report)), "utf-8")
+    page = env.get_template("article.html")
+    for a in report.articles:
+        (out / "articles" / f"{a.slug}.html").write_text(page.render(common, root="../", a=a), "utf-8")
+    page = env.get_template("post.html")
+    for p in report.posts:
+        (out / "posts" / f"{p.slug}.html").write_text(page.render(common, root="../", p=p), "utf-8")
+    return out / "index.html"
+
+
+def build_report(records: list[dict[str, Any]], out_dir: str | Path, *, title: str = "Provenance report",
+                 source: str = "records", seen: dict[str, tuple[str, str]] | None = None,
+                 cited_by_index: dict[tuple, int] | None = None) -> Path:
+    """Records in, report folder out: the one call the CLI and the demo make."""
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    report = build_model(records, title=title, generated=generated, source=source, seen=seen)
+    report.cited_by_index = cited_by_index
+    return write_report(report, out_dir)

@@ -1,0 +1,63 @@
+// The article list's filters and sorting: plain JavaScript, no library. Without it the full
+// list is still in the page (newest first); with it the filter form shows and headers sort.
+(function () {
+  "use strict";
+  var table = document.getElementById("article-table");
+  var form = document.getElementById("filters");
+  if (!table || !form) { return; }
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  var shown = document.getElementById("shown");
+  var total = rows.length;
+
+  function value(name) { return form.elements[name].value.trim(); }
+
+  function apply() {
+    var q = value("q").toLowerCase(), site = value("site"), platform = value("platform"),
+        holder = value("holder"), from = value("from"), to = value("to"), n = 0;
+    rows.forEach(function (row) {
+      var d = row.dataset, ok = (!site || d.site === site) &&
+        (!platform || (" " + d.platforms + " ").indexOf(" " + platform + " ") >= 0) &&
+        (!holder || d.holder === holder) &&
+        (!from || (d.date && d.date >= from)) && (!to || (d.date && d.date <= to)) &&
+        (!q || d.title.indexOf(q) >= 0);
+      row.hidden = !ok;
+      if (ok) { n += 1; }
+    });
+    shown.textContent = n === total ? total + (total === 1 ? " article." : " articles.")
+      : n + " of " + total + " articles match.";
+  }
+
+  function sortBy(button) {
+    var th = button.parentNode, key = button.dataset.sort, numeric = button.dataset.type === "number";
+    var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+    table.querySelectorAll("th[aria-sort]").forEach(function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", dir);
+    var sign = dir === "ascending" ? 1 : -1;
+    rows.sort(function (a, b) {
+      var x = a.dataset[key] || "", y = b.dataset[key] || "";
+      var c = numeric ? Number(x) - Number(y) : x.localeCompare(y);
+      return sign * c;
+    });
+    var frag = document.createDocumentFragment();
+    rows.forEach(function (row) { frag.appendChild(row); });
+    body.appendChild(frag);
+  }
+
+  // the site column sorts by site; the title column by the lower-cased title
+  table.querySelectorAll("th button[data-sort]").forEach(function (button) {
+    button.addEventListener("click", function () { sortBy(button); });
+  });
+  form.addEventListener("input", apply);
+  form.addEventListener("change", apply);
+  form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
+  form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+
+  // index.html?site=...&platform=... (the graph's outlet links) opens the list filtered
+  var params = new URLSearchParams(window.location.search);
+  ["q", "site", "platform", "holder", "from", "to"].forEach(function (name) {
+    if (params.has(name)) { form.elements[name].value = params.get(name); }
+  });
+  form.hidden = false;
+  apply();
+}());
