@@ -41,22 +41,33 @@ def article_node(doc: Document) -> dict[str, Any] | None:
 _PAGE_TYPES = {"webpage", "itempage", "medicalwebpage", "collectionpage"}
 
 
+_STORY_TYPES = ARTICLE_TYPES - _PAGE_TYPES
+
+
+def page_type(doc: Document) -> str | None:
+    """What the page declares itself, in lower case, or None when it is silent: the first
+    JSON-LD article or collection type (``newsarticle``, ``blogposting``, ``collectionpage``),
+    else its ``og:type`` (``article``, ``website``, ``video.other``). Recorded as
+    ``article.page_type`` so users can filter; many blogs and essays say ``website``."""
+    for node in doc.jsonld:
+        types = node_types(node)
+        found = types & _STORY_TYPES or types & {"collectionpage", "itemlist"}
+        if found:
+            return min(found)
+    og = (doc.meta_first("og:type") or "").strip().lower()
+    return og or None
+
+
 def article_signal(doc: Document) -> bool | None:
     """What the page declares itself: True an article, False something else, None silent.
 
     JSON-LD article types or ``og:type`` article say yes; a collection or another ``og:type``
     (website, section fronts) says no.
     """
-    for node in doc.jsonld:
-        types = node_types(node)
-        if types & (ARTICLE_TYPES - _PAGE_TYPES):
-            return True
-        if types & {"collectionpage", "itemlist"}:
-            return False
-    og = (doc.meta_first("og:type") or "").lower()
-    if og:
-        return og == "article"
-    return None
+    declared = page_type(doc)
+    if declared is None:
+        return None
+    return declared in _STORY_TYPES
 
 
 def extract_article(doc: Document, *, with_text: bool, want_text_hash: bool = True,
@@ -94,6 +105,7 @@ def extract_article(doc: Document, *, with_text: bool, want_text_hash: bool = Tr
             doc.meta_first("description", "og:description")
             or _jsonld_str(node.get("description"))
         ),
+        page_type=page_type(doc),
     )
     if listing:
         art.title = art.title or collapse(listing.get("title"))
