@@ -6,9 +6,12 @@ import functools
 import http.server
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -112,6 +115,66 @@ def crawl(*args: str, cwd: Path, timeout: float = 180, state: str | None = None,
     for r in records:
         assert_valid(r)
     return res, records
+
+
+def listening_ports(pid: int) -> set[int]:
+    """The TCP ports process ``pid`` is listening on (Linux ``/proc``): proof that a server we
+    started owns its port, not some other process that took it first."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            link = os.readlink(fd)
+        except OSError:
+            continue
+        if link.startswith("socket:["):
+            inodes.add(link[8:-1])
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+def start_server(command_for: Callable[[int], list[str]], *, timeout: float = 60, attempts: int = 5,
+                 **popen) -> tuple[subprocess.Popen, int]:
+    """Start a server process that cannot bind port 0 itself (redis-server, scrapyd).
+
+    A free port can only be a guess (another process may take it between our probe and the
+    server's bind), so the server counts as started only once *it* listens on the port; if it
+    exits (port taken), another port is tried; if it neither listens nor exits in ``timeout``
+    seconds, the test fails saying so, never goes on against a server that is not there.
+    """
+    for _ in range(attempts):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        command = command_for(port)
+        proc = subprocess.Popen(command, **popen)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if port in listening_ports(proc.pid):
+                return proc, port
+            if proc.poll() is not None:
+                break  # lost the port to another process: try another one
+            time.sleep(0.05)
+        else:
+            proc.kill()
+            proc.wait()
+            pytest.fail(f"{command[0]} did not listen on 127.0.0.1:{port} within {timeout} s")
+    pytest.fail(f"{command[0]} exited {attempts} times without listening (last exit {proc.returncode})")
+
+
+def wait_until(condition: Callable[[], object], timeout: float, what: str, interval: float = 0.05):
+    """Poll ``condition`` until it is true; fail the test naming ``what`` on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"timed out after {timeout} s waiting for {what}")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

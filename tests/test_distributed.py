@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 import pytest
-from conftest import LOOPBACK, ROOT, assert_valid, jsonl, make_article_site
+from conftest import LOOPBACK, ROOT, assert_valid, jsonl, make_article_site, start_server, wait_until
 
 from crawler.demo import SiteServer
 
@@ -23,20 +22,9 @@ def redis_url(tmp_path):
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.fail("redis-server is not installed (.ci/run installs the Debian package redis-server)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import redis
-
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
+    proc, port = start_server(lambda port: [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                            "--appendonly", "no", "--dir", str(tmp_path)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     yield f"redis://127.0.0.1:{port}/0"
     proc.terminate()
     proc.wait(timeout=10)
@@ -99,18 +87,26 @@ def test_two_workers_share_the_frontier(big_site, redis_url, tmp_path):
 
 def test_a_killed_worker_loses_nothing(big_site, redis_url, tmp_path):
     outs = [tmp_path / "w1.jsonl", tmp_path / "w2.jsonl", tmp_path / "w3.jsonl"]
-    first = worker(big_site, redis_url, outs[0])
+    import redis
+
+    first = worker(big_site, redis_url, outs[0], "-s", "WORKER_ID=doomed")
     time.sleep(1.0)
     second = worker(big_site, redis_url, outs[1])
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if outs[0].exists() and outs[0].read_bytes().count(b"\n") >= N // 4:
-            break
-        time.sleep(0.05)
+    wait_until(lambda: first.poll() is not None or (
+        outs[0].exists() and outs[0].read_bytes().count(b"\n") >= N // 4), 120, "a quarter of the articles")
+    assert first.poll() is None, "the first worker finished before it could be killed"
     os.kill(first.pid, signal.SIGKILL)
     first.wait()
-    _, err = second.communicate(timeout=240)
-    assert second.returncode == 0, err.decode()[-2000:]
+    assert first.returncode == -signal.SIGKILL  # it was running, and died by the signal
+    # it died holding leases (its presence outlives it by REDIS_WORKER_TIMEOUT=3 s, so nobody
+    # has taken them back yet): the requeue below is what the test proves
+    owners = redis.Redis.from_url(redis_url, decode_responses=True)
+    [owners_key] = owners.keys("crawler:run:*:owners")
+    held = [v for v in owners.hvals(owners_key) if v.startswith("doomed|")]
+    assert held, "the killed worker held no lease"
+    _, err2 = second.communicate(timeout=240)
+    assert second.returncode == 0, err2.decode()[-2000:]
+    assert b"re-queued" in err2  # the survivor took the dead worker's leases back
     # the killed worker restarts later and settles what it left pending
     third = worker(big_site, redis_url, outs[2])
     _, err = third.communicate(timeout=240)
