@@ -56,3 +56,17 @@ def test_family_pages_validate_and_keep_page_order(name):
     posts = _posts(name)
     positions = [p["evidence"][0]["position"] for p in posts]
     assert positions == sorted(positions)
+
+
+def test_embeds_in_json_state_are_this_articles_only():
+    """Next.js, Arc XP, __INITIAL_STATE__ (\\u002F-escaped), Astro island props and Nuxt: the
+    article's object is known by slug, canonical path or headline; related stories, sidebar
+    items and the next story in the same blobs stay out."""
+    assert _keys(_posts("json-state.html", "https://ledger.example/2025/05/ferry-strike-ends")) == [
+        ("twitter", "1919000000000000001", "cms"),  # island props: a post URL
+        ("instagram", "DFerry12aBc", "embed"),  # island props: escaped official code
+        ("twitter", "1919000000000000002", "json"),  # __NEXT_DATA__ article found by its slug
+        ("youtube", "FerryVid123", "json"),  # __INITIAL_STATE__ story found by its headline
+        ("tiktok", "7355000000000000123", "json"),  # Arc XP raw_oembed
+        ("bluesky", "3lferryabc2k", "json"),  # Nuxt: the stretch after this page's path
+    ]  # not: related 1917000000000000009, sidebar OtherVid999, Nuxt's next story NuxtOther99

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import re
+
 from crawler.extract.document import Document
 from crawler.extract.embeds.base import Hit
 from crawler.extract.embeds.jsonstate import scan_state
@@ -40,7 +42,8 @@ def walk_page(doc: Document, signs: SignScan | None = None) -> Walker:
 
 def posts_from(walker: Walker, doc: Document, page_urls: list[str]) -> list[Post]:
     """Finish after the walk: embeds in the article's JSON state, then tweets pasted as text."""
-    scan_state(doc.scripts if doc.scripts is not None else walker.page_scripts(), page_urls, walker)
+    scan_state(doc.scripts if doc.scripts is not None else walker.page_scripts(), page_urls, walker,
+               page_titles(doc))
     found = [(f.hit, f.locator, f.context) for f in walker.found]
     # Blockquotes that no rule claimed may still be a tweet pasted as text (no markup left).
     for el, loc in walker.unmatched_quotes:
@@ -48,6 +51,20 @@ def posts_from(walker: Walker, doc: Document, page_urls: list[str]) -> list[Post
         for th in find_text_posts(text):
             found.append((th.hit, loc, th.context))
     return merge(found)
+
+
+def page_titles(doc: Document) -> list[str]:
+    """The titles this page gives itself, to know its object in a JSON state blob by."""
+    titles = [t for t in (doc.meta_first("og:title"), doc.meta_first("twitter:title")) if t]
+    title = doc.tree.findtext(".//title")
+    if title:
+        titles.append(title.strip())
+        titles.extend(part.strip() for part in re.split(r"\s[|·–—-]\s", title) if part.strip())
+    for node in doc.jsonld:
+        headline = node.get("headline")
+        if isinstance(headline, str):
+            titles.append(headline)
+    return titles
 
 
 def find_posts_in_text(text: str) -> list[Post]:

@@ -1,8 +1,11 @@
-"""Embeds that live only in the page's JSON state (Next.js, Arc XP Fusion, WordPress SPAs).
+"""Embeds that live only in the page's JSON state (Next.js, Arc XP Fusion, Nuxt, SPAs).
 
 Such blobs often hold *other* articles too (related stories, preloaded next pages): only the
-object whose URL is this page's URL counts, and inside it, sub-objects that are other pages
-of the same site are skipped.
+object that identifies itself as this page counts (its URL, path or ``@id`` is this page's,
+its ``slug`` is the URL's last segment, its id is the number in the URL, or its headline is the
+page's title), and inside it, sub-objects that are other pages of the same site are skipped.
+State that is a JavaScript expression rather than JSON (Nuxt's ``__NUXT__``) is unescaped and
+each embed in it is credited to the nearest page path written before it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,13 @@ from crawler.extract.embeds.base import Hit
 from crawler.extract.embeds.registry import REGISTRY
 
 _URL_KEYS = ("url", "canonical_url", "canonicalUrl", "canonical", "link", "permalink",
-             "website_url", "share_url", "shareUrl", "uri", "href")
+             "website_url", "share_url", "shareUrl", "uri", "href", "@id", "path", "pathname",
+             "mainEntityOfPage", "fullUrl", "webUrl")
+_TITLE_KEYS = ("headline", "title", "name", "seoTitle")
+_ID_KEYS = ("id", "_id", "articleId", "article_id", "storyId", "postId", "contentId")
+_URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>\\]+")
+_JS_ESCAPES = re.compile(r"\\u([0-9a-fA-F]{4})|\\(/|\")")
+_SITE_PATH = re.compile(r"""["'](?:https?://[^"'/]+)?(/[\w%.~-]+(?:/[\w%.~-]+)+/?)["']""")
 _ASSIGN = re.compile(r"=\s*(?=[{\[])")
 _EMBED_MARKUP = re.compile(r"<(?:blockquote|iframe|amp-|lite-youtube|div[^>]+data-)", re.I)
 _MAX_BLOB = 8_000_000
@@ -57,10 +66,16 @@ def iter_json(text: str) -> Iterator[Any]:
             yield value
 
 
+def _norm_title(t: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", t.lower()).split())
+
+
 class StateScanner:
-    def __init__(self, page_urls: list[str]):
+    def __init__(self, page_urls: list[str], titles: list[str] | tuple[str, ...] = ()):
         self.base_host = ""
         self.page_keys: set[tuple[str, str]] = set()
+        self.slugs: set[str] = set()
+        self.ids: set[str] = set()
         for u in page_urls:
             if u and u.startswith(("http://", "https://")):
                 key = _norm(u, "")
@@ -68,6 +83,31 @@ class StateScanner:
                     continue
                 self.base_host = self.base_host or key[0]
                 self.page_keys.add(key)
+                last = key[1].rsplit("/", 1)[-1].rsplit(".", 1)[0]
+                if len(last) >= 6 and not last.isdigit():
+                    self.slugs.add(last)
+                for num in re.findall(r"\d{5,}", key[1]):
+                    self.ids.add(num)
+        self.titles = {_norm_title(t) for t in titles if t and len(t) >= 12}
+
+    def identifies(self, obj: dict) -> bool | None:
+        """True: ``obj`` is this page; False: another page of this site; None: cannot tell."""
+        for k in _URL_KEYS:
+            r = self.is_page(obj.get(k))
+            if r is not None:
+                return r
+        slug = obj.get("slug")
+        if isinstance(slug, str) and slug.strip("/"):
+            return slug.strip("/").lower().rsplit("/", 1)[-1] in self.slugs
+        for k in _ID_KEYS:
+            v = obj.get(k)
+            if isinstance(v, int | str) and not isinstance(v, bool) and str(v) in self.ids:
+                return True
+        for k in _TITLE_KEYS:
+            v = obj.get(k)
+            if isinstance(v, str) and self.titles and _norm_title(v) in self.titles:
+                return True
+        return None
 
     def is_page(self, value: Any) -> bool | None:
         """True: this page; False: another page of this site; None: not a page URL."""
@@ -88,7 +128,7 @@ class StateScanner:
         if depth > 60:
             return
         if isinstance(data, dict):
-            if any(self.is_page(data.get(k)) for k in _URL_KEYS):
+            if self.identifies(data):
                 yield data
                 return
             for v in data.values():
@@ -103,7 +143,7 @@ class StateScanner:
         if depth > 60 or len(out) > _MAX_STRINGS:
             return
         if isinstance(data, dict):
-            if not top and any(self.is_page(data.get(k)) is False for k in _URL_KEYS):
+            if not top and self.identifies(data) is False:
                 return  # another article of this site nested in ours (related, next)
             for v in data.values():
                 self.strings(v, out, depth + 1, False)
@@ -114,15 +154,16 @@ class StateScanner:
             out.append(data)
 
 
-def scan_state(scripts, page_urls: list[str], walker) -> None:
+def scan_state(scripts, page_urls: list[str], walker, titles: list[str] | tuple[str, ...] = ()) -> None:
     """Add hits (form ``json``) for embeds inside this article's own JSON state.
 
-    ``scripts``: (script element, its text) pairs in page order (``Walker.page_scripts``)."""
-    scanner = StateScanner(page_urls)
+    ``scripts``: (script element, its text) pairs in page order (``Walker.page_scripts``);
+    ``titles``: the page's own titles (og:title, <title>, JSON-LD headline) to know it by."""
+    scanner = StateScanner(page_urls, titles)
     if not scanner.page_keys:
         return
     mentions = REGISTRY.mentions
-    # a blob can only hold this article if it names this page's path: a cheap filter first
+    # a blob can only hold this article if it names this page (path, slug, id or title): a cheap filter
     paths = set()
     for u in page_urls:
         try:
@@ -131,31 +172,70 @@ def scan_state(scripts, page_urls: list[str], walker) -> None:
             continue
         if len(path) > 1:
             paths.add(path)
-    needles = paths | {p.replace("/", "\\/") for p in paths}
+    needles = (paths | {p.replace("/", "\\/") for p in paths} | {p.replace("/", "\\u002F") for p in paths}
+               | scanner.slugs | scanner.ids)
     for script, text in scripts:
         if not text or len(text) < 100:
             continue
         if script.get("src") or (script.get("type") or "").lower() == "application/ld+json":
             continue
-        if not any(n in text for n in needles) or not mentions(text):
+        if not mentions(text) and "\\u002F" not in text:
+            continue
+        if not any(n in text for n in needles) and not _names_title(text, scanner):
             continue
         loc = walker.path(script) + "#json"
+        before = len(walker.found)
+        found_json = False
         seen: set[str] = set()
         for blob in iter_json(text):
             for obj in scanner.article_objects(blob):
+                found_json = True
                 values: list[str] = []
                 scanner.strings(obj, values)
                 for s in values:
-                    if len(s) < 12 or s in seen or not mentions(s):
-                        continue
-                    seen.add(s)
-                    before = len(walker.found)
-                    if _EMBED_MARKUP.search(s):
-                        walker.fragment(s, script, walker.base_ctx._replace(body=True), lazy=False)
-                    elif s.startswith(("http://", "https://")):
-                        ref = REGISTRY.match(s)
-                        if ref is not None:
-                            walker.add([Hit(ref, "json", handle=ref.handle)], script, walker.base_ctx)
-                    for f in walker.found[before:]:
-                        f.hit.form = "json"
-                        f.locator = loc
+                    _scan_string(s, seen, script, walker)
+        if not found_json and len(text) <= _MAX_BLOB:
+            for s in _own_segments(text, scanner):
+                if _EMBED_MARKUP.search(s):
+                    _scan_string(s, seen, script, walker)
+                else:
+                    for url in _URL_IN_TEXT.findall(s):
+                        _scan_string(url, seen, script, walker)
+        for f in walker.found[before:]:
+            f.hit.form = "json"
+            f.locator = loc
+
+
+def _names_title(text: str, scanner: StateScanner) -> bool:
+    if not scanner.titles:
+        return False
+    low = text.lower()
+    return any(t.split(" ", 3)[-1] in low for t in scanner.titles if t.count(" ") >= 3)
+
+
+def _scan_string(s: str, seen: set[str], script, walker) -> None:
+    if len(s) < 12 or s in seen or not REGISTRY.mentions(s):
+        return
+    seen.add(s)
+    if _EMBED_MARKUP.search(s):
+        walker.fragment(s, script, walker.base_ctx._replace(body=True), lazy=False)
+    elif s.startswith(("http://", "https://")):
+        ref = REGISTRY.match(s)
+        if ref is not None:
+            walker.add([Hit(ref, "json", handle=ref.handle)], script, walker.base_ctx)
+
+
+def _unescape_js(text: str) -> str:
+    return _JS_ESCAPES.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), text)
+
+
+def _own_segments(text: str, scanner: StateScanner) -> Iterator[str]:
+    """State that is JavaScript, not JSON: each stretch of it from one page path to the next,
+    kept when that path is this page's (records are written key first, content after)."""
+    plain = _unescape_js(text)
+    marks = [(m.start(), scanner.is_page(m.group(1))) for m in _SITE_PATH.finditer(plain)]
+    marks = [(pos, own) for pos, own in marks if own is not None]
+    for i, (pos, own) in enumerate(marks):
+        if own:
+            end = marks[i + 1][0] if i + 1 < len(marks) else len(plain)
+            yield plain[pos:end]

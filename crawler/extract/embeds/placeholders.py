@@ -131,6 +131,25 @@ def _ref_from_value(value: str, platform: Platform | None, id_like: bool, reg: R
     return None
 
 
+def markup_in_json(text: str) -> list[str]:
+    """Strings of an attribute's JSON value that hold markup (an island's escaped embed HTML)."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return []
+    out: list[str] = []
+    stack = [data]
+    while stack and len(out) < 20:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and "<" in value:
+            out.append(value)
+    return out
+
+
 def _ref_from_json(text: str, platform: Platform | None, reg: Registry) -> PostRef | None:
     try:
         data = json.loads(text)
@@ -158,8 +177,8 @@ def from_placeholder(el: HtmlElement, tag: str, cls: str | None, reg: Registry =
     platform = named_platform(el, cls)
     for name, value in el.items():
         if name in _SKIP_ATTRS or not value or (platform is None and not (
-                name.startswith("data-") or tag == "oembed")):
-            continue
+                name.startswith("data-") or tag == "oembed" or value[:1] in _JSON_START)):
+            continue  # (island components pass their props as JSON in any attribute)
         base = name[5:] if name.startswith("data-") else name
         name_words = words(base)
         if _OTHER_ID_WORDS.intersection(name_words):

@@ -25,6 +25,7 @@ from crawler.extract.embeds.placeholders import (
     from_card,
     from_placeholder,
     is_type_attr,
+    markup_in_json,
     named_platform,
     platform_in_names,
     platform_in_value,
@@ -300,7 +301,11 @@ class Walker:
             self.fragment(html.unescape(el.text), el, ctx)
             return True
         for value in payloads:
-            self.fragment(value, el, ctx)
+            if value[:1] in "{[":  # JSON props: its strings are the markup (quotes escaped in JSON)
+                for markup in markup_in_json(value):
+                    self.fragment(markup, el, ctx, lazy=ctx.lazy)
+            else:
+                self.fragment(value, el, ctx)
         if cls and "wp-block-embed__wrapper" in cls and len(el) == 0 and el.text:
             ref = reg.match(el.text.strip())
             if ref is not None:
@@ -326,11 +331,10 @@ class Walker:
         embed code, a post URL in a ``data-*`` attribute, or a type attribute naming a platform."""
         if len(value) > 20 and "<" in value:
             return True
-        if name[:5] == "data-":
-            if value[:4] == "http" or value[:2] == "//":
-                return self.registry.may_name_post(value)
-            if value[:1] in "{[":  # escaped JSON config (data-config, data-attrs)
-                return self.registry.mentions(value)
+        if value[:1] in "{[":  # escaped JSON config (data-config, data-attrs, island props)
+            return self.registry.mentions(value)
+        if name[:5] == "data-" and (value[:4] == "http" or value[:2] == "//"):
+            return self.registry.may_name_post(value)
         return len(value) < 40 and is_type_attr(name) and platform_in_value(value) is not None
 
     def anchor(self, el: HtmlElement, ctx: Ctx, loc: str | None) -> bool:
