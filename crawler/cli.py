@@ -361,6 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_parser(sub)  # crawler report: its options and run live in crawler/report/cli.py
     sub.add_parser("crawl", help="run a spider: crawl SPIDER [-a NAME=VALUE] [-o FILE[:FORMAT]] [-s NAME=VALUE]",
                    add_help=False)
+    from crawler.archive.command import add_parser as add_archive_parser
+
+    add_archive_parser(sub)  # crawler/archive/command.py: options, checks, the Dask driver
     return ap
 
 
@@ -385,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_demo(args)
     if args.command == "feed":
         return cmd_feed(args)
-    if args.command == "report":
+    if args.command in ("report", "archive"):
         return args.run(args)
     parser.print_help(sys.stderr)
     return 2

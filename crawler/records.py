@@ -93,7 +93,8 @@ class Crawl:
     crawler_version: str | None = None
     warc_record_id: str | None = None
     # where the URL was found: {"kind": "sitemap"|"feed"|"site"|"warc", "url": ..., and what the
-    # listing said about the entry: "lastmod", "title", "published", "publisher"}
+    # listing said about the entry: "lastmod", "title", "published", "publisher"; for "warc", the
+    # archive's URL and the record's "offset" in it, which find the evidence again}
     source: dict[str, Any] | None = None
 
 
