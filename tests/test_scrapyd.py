@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -12,17 +11,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT, assert_valid
+from conftest import FIXTURES, ROOT, assert_valid, start_server
 
 from crawler.demo import SiteServer
 
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _api(base: str, path: str, data: dict | None = None) -> dict:
@@ -32,24 +25,20 @@ def _api(base: str, path: str, data: dict | None = None) -> dict:
 
 
 def test_deploy_schedule_and_read_items(tmp_path):
-    port = _free_port()
+    def command(port: int) -> list[str]:
+        (tmp_path / "scrapyd.conf").write_text(
+            f"[scrapyd]\nbind_address = 127.0.0.1\nhttp_port = {port}\neggs_dir = {tmp_path}/eggs\n"
+            f"logs_dir = {tmp_path}/logs\nitems_dir = {tmp_path}/items\ndbs_dir = {tmp_path}/dbs\n"
+            "max_proc = 1\npoll_interval = 0.5\n")
+        return [str(BIN / "scrapyd")]
+
+    server, port = start_server(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    (tmp_path / "scrapyd.conf").write_text(
-        f"[scrapyd]\nbind_address = 127.0.0.1\nhttp_port = {port}\neggs_dir = {tmp_path}/eggs\n"
-        f"logs_dir = {tmp_path}/logs\nitems_dir = {tmp_path}/items\ndbs_dir = {tmp_path}/dbs\n"
-        "max_proc = 1\npoll_interval = 0.5\n")
-    server = subprocess.Popen([str(BIN / "scrapyd")], cwd=tmp_path, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
-            try:
-                assert _api(base, "daemonstatus.json")["status"] == "ok"
-                break
-            except OSError:
-                time.sleep(0.2)
+        assert _api(base, "daemonstatus.json")["status"] == "ok"
         project = tmp_path / "project"
         shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(
-            ".git", ".venv", "venv", "build", "*.egg-info", "demo-output", ".state", "__pycache__", ".pytest_cache"))
+            ".git", ".venv", "venv", "build", "*.egg-info", "demo-output", ".state", "__pycache__", ".pytest_cache", "mutants"))
         cfg = (project / "scrapy.cfg").read_text()
         (project / "scrapy.cfg").write_text(cfg.replace("url = http://127.0.0.1:6800/", f"url = {base}/"))
         res = subprocess.run([str(BIN / "scrapyd-deploy")], cwd=project, capture_output=True, timeout=180)
