@@ -70,3 +70,32 @@ def test_embeds_in_json_state_are_this_articles_only():
         ("tiktok", "7355000000000000123", "json"),  # Arc XP raw_oembed
         ("bluesky", "3lferryabc2k", "json"),  # Nuxt: the stretch after this page's path
     ]  # not: related 1917000000000000009, sidebar OtherVid999, Nuxt's next story NuxtOther99
+
+
+def test_consent_gates_fact_checks_and_links():
+    posts = _posts("consent-and-links.html", "https://ledger.example/2025/05/fact-check-barrier-photo")
+    assert _keys(posts) == [
+        ("twitter", "1919100000000000001", "lazy"),  # escaped code in a <textarea>
+        ("instagram", "DBarrier9xY", "lazy"),  # <script type="text/plain">
+        ("twitter", "1919100000000000005", "lazy"),  # base64 in <script type="text/template">
+        ("tiktok", "7355100000000000007", "lazy"),  # URL-encoded code in a data-* attribute
+        ("youtube", "Barrier1234", "lazy"),  # escaped code in <script type="text/x-cookie-consented">
+        ("twitter", "1919100000000000009", "link"),  # an archive.ph copy names the original post
+        ("instagram", "DBarrier2zQ", "link"),  # link text "Link", carousel and share parameters
+        ("twitter", "1919100000000000002", "link"),  # a bare URL as the link text, ?s=20&t=
+        ("pinterest", "99360735500167800", "link"),  # the share sheet's /pin/<id>/sent/ URL, "here"
+        ("twitter", "1919100000000000003", "link"),  # "Via Twitter: @user" picture credit
+        ("facebook", "10161234567890123", "link"),  # ClaimReview itemReviewed.firstAppearance
+        ("tiktok", "7355100000000000042", "link"),  # ClaimReview appearance, a web.archive.org copy
+    ]
+    by_id = {p["post_id"]: p for p in posts}
+    assert by_id["1919100000000000005"]["author"] == {"handle": "FloodWatchHL", "name": "Flood Watch"}
+    assert by_id["10161234567890123"]["evidence"][0]["locator"] == "jsonld:ClaimReview/itemReviewed"
+
+
+def test_what_is_not_a_citation():
+    """Webmentions and reactions, a promo box, the article's own Reddit/HN thread, a retweet
+    button, a live rail of tweet cards and the next story's template are not citations; the
+    essay's two in-text links (inside a wrapper whose class says "comment") are."""
+    posts = _posts("not-citations.html", "https://tidenotes.example/essays/second-barrier")
+    assert _keys(posts) == [("twitter", "1919200000000000001", "link"), ("youtube", "Review12345", "link")]

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract.document import Document
+from crawler.extract.document import Document, node_types
 from crawler.extract.embeds.base import Hit
 from crawler.extract.embeds.jsonstate import scan_state
 from crawler.extract.embeds.registry import REGISTRY
-from crawler.extract.embeds.walker import Walker
+from crawler.extract.embeds.walker import Found, Walker
 from crawler.extract.rights import SignScan
 from crawler.extract.textcite import find_text_posts
 from crawler.records import Author, Evidence, Post
@@ -44,6 +44,7 @@ def posts_from(walker: Walker, doc: Document, page_urls: list[str]) -> list[Post
     """Finish after the walk: embeds in the article's JSON state, then tweets pasted as text."""
     scan_state(doc.scripts if doc.scripts is not None else walker.page_scripts(), page_urls, walker,
                page_titles(doc))
+    reviewed_posts(doc, walker)
     found = [(f.hit, f.locator, f.context) for f in walker.found]
     # Blockquotes that no rule claimed may still be a tweet pasted as text (no markup left).
     for el, loc in walker.unmatched_quotes:
@@ -51,6 +52,31 @@ def posts_from(walker: Walker, doc: Document, page_urls: list[str]) -> list[Post
         for th in find_text_posts(text):
             found.append((th.hit, loc, th.context))
     return merge(found)
+
+
+_APPEARANCE_KEYS = ("firstAppearance", "appearance", "url", "sameAs")
+
+
+def reviewed_posts(doc: Document, walker: Walker) -> None:
+    """A fact check cites the post it reviews: a ``ClaimReview``'s ``itemReviewed`` names where
+    the claim appeared (``appearance``, ``firstAppearance``, its ``url``), form ``link``."""
+    for node in doc.jsonld:
+        if "claimreview" not in node_types(node):
+            continue
+        item = doc.resolve(node.get("itemReviewed"))
+        stack = [item]
+        while stack:
+            value = doc.resolve(stack.pop())
+            if isinstance(value, list):
+                stack.extend(reversed(value))
+            elif isinstance(value, dict):
+                stack.extend(reversed([value[k] for k in _APPEARANCE_KEYS if k in value]))
+            elif isinstance(value, str):
+                ref = REGISTRY.match(value)
+                if ref is not None:
+                    walker.found.append(Found(Hit(ref, "link", handle=ref.handle), "jsonld:ClaimReview/itemReviewed",
+                                              node.get("claimReviewed") if isinstance(node.get("claimReviewed"), str)
+                                              else None))
 
 
 def page_titles(doc: Document) -> list[str]:

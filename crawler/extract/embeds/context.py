@@ -29,8 +29,10 @@ _CHROME_ROLES = {"banner", "navigation", "contentinfo", "complementary", "search
 _ALWAYS_CHROME = re.compile(
     r"related|newsletter|outbrain|taboola|recommend|trending|most-?popular|most-?read|"
     r"disqus|read-?more|more-?stories|teaser|promo|webmentions?|\bh-cite\b|\bu-(?:in-reply-to|like-of|"
-    r"repost-of|bookmark-of|mention-of|comment)\b|\bp-comment\b|\b(?:likes|reposts|reactions|mentions)\b",
+    r"repost-of|bookmark-of|mention-of|comment)\b|\bp-comment\b|\b(?:likes|reposts|reactions|mentions)\b|"
+    r"\bnext-?(?:article|story|post)s?\b|\bup-?next\b",  # the next story, preloaded or as a template
     re.I)
+
 # "comment" is a section only where it is the head of the name (comments, comment-list,
 # CommentsItem-body); "commentOnSelection" or "comment-count" name a feature or a counter.
 _COMMENT = re.compile(r"comment", re.I)

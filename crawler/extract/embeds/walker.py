@@ -8,11 +8,12 @@ it is a citation of the article (site chrome is not) and records where it stood.
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -64,7 +65,12 @@ _RULE_ATTRS = set(REGISTRY.by_attr)
 
 _SENTENCES = re.compile(r"(?<=[.!?…])\s+")
 _ESCAPED_EMBED = re.compile(r"<(?:blockquote|iframe)\b", re.I)
-_TEXT_SCRIPT_TYPES = ("text/plain", "text/html", "text/template", "text/x-")
+# Script types a browser runs or reads as data; any other type parks markup for later
+# (consent managers name theirs freely: text/plain, text/x-cookie-consented, text/template ...)
+_CODE_SCRIPT_TYPES = frozenset(("", "text/javascript", "application/javascript", "module", "text/ecmascript",
+                                "application/ecmascript", "application/json", "application/ld+json",
+                                "text/babel", "text/jsx", "importmap", "speculationrules"))
+_BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]{40,}$")
 
 
 def last_sentence(text: str | None) -> str | None:
@@ -283,6 +289,10 @@ class Walker:
                     urls.append((rank, attr, value))
             elif attr == "srcdoc" or (len(value) > 20 and "<" in value and _ESCAPED_EMBED.search(value)):
                 payloads.append(value)
+            elif value[:3] in ("%3C", "%3c"):  # URL-encoded embed code (consent wrappers)
+                decoded = unquote(value)
+                if _ESCAPED_EMBED.search(decoded):
+                    payloads.append(decoded)
         for _, attr, raw in sorted(urls):
             form = _URL_FORMS[attr]
             if raw.startswith("/") and not raw.startswith("//") and "url=" in raw and self.page_url:
@@ -329,7 +339,7 @@ class Walker:
     def _attr_may_embed(self, name: str, value: str) -> bool:
         """Whether an attribute other than the rules' own may make its element an embed: escaped
         embed code, a post URL in a ``data-*`` attribute, or a type attribute naming a platform."""
-        if len(value) > 20 and "<" in value:
+        if len(value) > 20 and ("<" in value or value[:3] in ("%3C", "%3c")):
             return True
         if value[:1] in "{[":  # escaped JSON config (data-config, data-attrs, island props)
             return self.registry.mentions(value)
@@ -377,11 +387,11 @@ class Walker:
         if not text:
             return
         typ = (el.get("type") or "").lower().strip()
-        if typ.startswith(_TEXT_SCRIPT_TYPES) and "&lt;" in text:
-            text = html.unescape(text)
-        if typ.startswith(_TEXT_SCRIPT_TYPES) and _ESCAPED_EMBED.search(text):
-            self.fragment(text, el, ctx)
-            return
+        if typ not in _CODE_SCRIPT_TYPES:
+            parked = _unpark(text)
+            if parked is not None:
+                self.fragment(parked, el, ctx)
+                return
         if "createTweet" in text:
             self.add(twitter.from_script(text), el, ctx)
 
@@ -425,6 +435,22 @@ def _rendered(el: HtmlElement, cls: str | None) -> bool:
     """The DOM a platform script left behind (snapshots, archives, headless browsers)."""
     return ("rendered" in (cls or "") or el.get("data-bluesky-id") is not None
             or (el.get("id") or el.get("name") or "").startswith(_RENDERED_IDS))
+
+
+def _unpark(text: str) -> str | None:
+    """Embed code a consent manager parked in a script: as is, HTML-escaped or base64."""
+    if "&lt;" in text:
+        text = html.unescape(text)
+    if _ESCAPED_EMBED.search(text):
+        return text
+    if len(text) < 200_000 and _BASE64.match(text):
+        try:
+            decoded = base64.b64decode("".join(text.split()), validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if _ESCAPED_EMBED.search(decoded):
+            return decoded
+    return None
 
 
 def _posted(ref: PostRef) -> str | None:
