@@ -140,6 +140,7 @@ class RecordSpider(scrapy.Spider):
 
     def _article(self, response: Response):
         doc = None
+        declared_other = False
         if isinstance(response, HtmlResponse):
             try:
                 doc = Document(tree=self.page_tree(response), url=response.url)
@@ -147,13 +148,21 @@ class RecordSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("pages/failed")
                 self.logger.warning("no record for %s: %s", response.url, exc)
                 return
-            if article_signal(doc) is False:
-                self.crawler.stats.inc_value("pages/not_articles")
-                self.logger.info("skipped %s: the page declares it is not an article", response.url)
+            declared_other = article_signal(doc) is False  # og:type website, a collection...
+            if declared_other and self.crawler.settings.getbool("ARTICLES_ONLY"):
+                self._not_article(response, "and ARTICLES_ONLY is set")
                 return
         record = self.record(response, doc)
+        if record is not None and declared_other and not record["posts"]:
+            # many blogs and essays say og:type website: only a page that cites nothing is dropped
+            self._not_article(response, "and cites no post")
+            return
         if record is not None:
             yield record
+
+    def _not_article(self, response: Response, why: str) -> None:
+        self.crawler.stats.inc_value("pages/not_articles")
+        self.logger.info("skipped %s: the page declares it is not an article %s", response.url, why)
 
     def leased(self, response: Response, results):
         """Pass a callback's results on and end the request's distributed lease when they are
