@@ -47,6 +47,7 @@ LOG_LEVEL = "INFO"
 EXTRACT_TEXT = False
 MAIN_TEXT = True
 PRECISE_TEXT = False  # let trafilatura cross-check with readability and jusText (about 2x slower)
+ARTICLES_ONLY = False  # drop listed pages that declare another type (og:type website) even when they cite posts
 CRAWL_ID = None
 VALIDATE_RECORDS = True
 
