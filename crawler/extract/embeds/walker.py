@@ -8,11 +8,8 @@ it is a citation of the article (site chrome is not) and records where it stood.
 
 from __future__ import annotations
 
-import base64
 import html
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import unquote, urljoin
 
 from lxml import etree
@@ -20,15 +17,27 @@ from lxml.html import HtmlElement
 
 from crawler.extract.document import merge_walked, parse_fragment, text_of
 from crawler.extract.embeds import twitter
-from crawler.extract.embeds.base import Hit, PostRef
+from crawler.extract.embeds.base import Hit
 from crawler.extract.embeds.context import CHILD_CTX, CHROME_TAGS, Ctx, child_ctx, is_discussion_link, is_prose
+from crawler.extract.embeds.markup import (
+    CODE_SCRIPT_TYPES,
+    EMBED_TAGS,
+    ESCAPED_EMBED,
+    URL_FORMS,
+    URL_RANK,
+    class_may_embed,
+    last_sentence,
+    posted,
+    rendered,
+    sentence_around,
+    unpark,
+)
 from crawler.extract.embeds.placeholders import (
     from_card,
     from_placeholder,
     is_type_attr,
     markup_in_json,
     named_platform,
-    platform_in_names,
     platform_in_value,
 )
 from crawler.extract.embeds.registry import REGISTRY, Registry
@@ -42,53 +51,15 @@ class Found:
     context: str | None
 
 
-# Attributes that carry an embed's URL, and the evidence form each implies.
-_URL_ATTRS = (
-    ("src", None), ("data-src", "lazy"), ("data-lazy-src", "lazy"), ("data-original", "lazy"),
-    ("data-cookie-consent-src", "lazy"), ("data-consent-src", "lazy"), ("data-cmp-src", "lazy"),
-    ("data-url", "cms"), ("data-href", "cms"), ("data-embed-url", "cms"),
-    ("data-embedded-url", "cms"), ("data-video-url", "cms"), ("data-oembed-url", "cms"),
-    ("data", None),
-)
-_URL_RANK = {attr: rank for rank, (attr, _) in enumerate(_URL_ATTRS)}
-_URL_FORMS = dict(_URL_ATTRS)
-_EMBED_TAGS = {"iframe", "embed", "object", "amp-iframe", "amp-embedly-card", "video", "source"}
 _SKIP_TAGS = {"style", "head", "title", "svg", "math", "select", "option", "button"}
 _BLOCKS = {"p", "li", "h2", "h3", "h4", "dd", "td"}
 _CONTEXT_TAGS = CHROME_TAGS | {"article", "noscript", "template"}  # change the context bare
 _BARE_CANDIDATES = {"blockquote", "textarea", "oembed"}  # may matter without any attribute
 
 # What the walk's attribute pass lets through to the rules (registry keys are added below the class).
-_CANDIDATE_TAGS = set(REGISTRY.by_tag) | _EMBED_TAGS | {"a", "blockquote", "textarea"}
-_CANDIDATE_ATTRS = set(REGISTRY.by_attr) | set(_URL_RANK) | {"srcdoc"}
+_CANDIDATE_TAGS = set(REGISTRY.by_tag) | EMBED_TAGS | {"a", "blockquote", "textarea"}
+_CANDIDATE_ATTRS = set(REGISTRY.by_attr) | set(URL_RANK) | {"srcdoc"}
 _RULE_ATTRS = set(REGISTRY.by_attr)
-
-_SENTENCES = re.compile(r"(?<=[.!?…])\s+")
-_ESCAPED_EMBED = re.compile(r"<(?:blockquote|iframe)\b", re.I)
-# Script types a browser runs or reads as data; any other type parks markup for later
-# (consent managers name theirs freely: text/plain, text/x-cookie-consented, text/template ...)
-_CODE_SCRIPT_TYPES = frozenset(("", "text/javascript", "application/javascript", "module", "text/ecmascript",
-                                "application/ecmascript", "application/json", "application/ld+json",
-                                "text/babel", "text/jsx", "importmap", "speculationrules"))
-_BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]{40,}$")
-
-
-def last_sentence(text: str | None) -> str | None:
-    if not text:
-        return None
-    parts = [p for p in _SENTENCES.split(text.strip()) if p]
-    return parts[-1][:400] if parts else None
-
-
-def sentence_around(block_text: str, needle: str) -> str | None:
-    if not block_text:
-        return None
-    if needle:
-        for s in _SENTENCES.split(block_text):
-            if needle in s:
-                return s[:400]
-    return block_text[:400]
-
 
 class Walker:
     """Walks one tree once; ``found`` collects hits in page order."""
@@ -147,7 +118,7 @@ class Walker:
         quick, any_sign, blank = QUICK_SIGN.search, ANY_SIGN.search, str.isspace
         skip_tags, bare, cand_tags, cand_attrs, rule_attrs = (
             _SKIP_TAGS, _BARE_CANDIDATES, _CANDIDATE_TAGS, _CANDIDATE_ATTRS, _RULE_ATTRS)
-        context_tags, block_tags, class_may_embed = _CONTEXT_TAGS, _BLOCKS, _class_may_embed
+        context_tags, block_tags, class_embeds = _CONTEXT_TAGS, _BLOCKS, class_may_embed
         attr_may_embed = self._attr_may_embed
         ctx_cache, ctx_get = CHILD_CTX, CHILD_CTX.get  # (a dict: cheaper than lru_cache's wrapper)
         if len(ctx_cache) > 50_000:
@@ -223,9 +194,9 @@ class Walker:
                     licenses.append((order, el))  # a licence link candidate, for rights
                 if tag == "a":  # links: only a platform URL, an embed class or a rule's attribute
                     candidate = rule_attr or bool(href and may_name_post(href)) or bool(
-                        cls and class_may_embed(cls))
+                        cls and class_embeds(cls))
                 elif cls and not candidate:
-                    candidate = class_may_embed(cls)
+                    candidate = class_embeds(cls)
             else:
                 candidate = tag in bare
             if candidate and not ctx[0]:
@@ -283,18 +254,18 @@ class Walker:
         urls: list[tuple[int, str, str]] = []
         payloads: list[str] = []
         for attr, value in el.attrib.items():  # one pass over the attributes it actually has
-            rank = _URL_RANK.get(attr)
+            rank = URL_RANK.get(attr)
             if rank is not None:
                 if value:
                     urls.append((rank, attr, value))
-            elif attr == "srcdoc" or (len(value) > 20 and "<" in value and _ESCAPED_EMBED.search(value)):
+            elif attr == "srcdoc" or (len(value) > 20 and "<" in value and ESCAPED_EMBED.search(value)):
                 payloads.append(value)
             elif value[:3] in ("%3C", "%3c"):  # URL-encoded embed code (consent wrappers)
                 decoded = unquote(value)
-                if _ESCAPED_EMBED.search(decoded):
+                if ESCAPED_EMBED.search(decoded):
                     payloads.append(decoded)
         for _, attr, raw in sorted(urls):
-            form = _URL_FORMS[attr]
+            form = URL_FORMS[attr]
             if raw.startswith("/") and not raw.startswith("//") and "url=" in raw and self.page_url:
                 try:
                     raw = urljoin(self.page_url, raw)  # Drupal's /media/oembed?url=...
@@ -303,11 +274,11 @@ class Walker:
             ref = reg.match(raw)
             if ref is not None:
                 if form is None:
-                    form = "rendered" if _rendered(el, cls) else (
-                        "iframe" if tag in _EMBED_TAGS and not reg.is_wrapper(raw) else "cms")
-                self.add([Hit(ref, form, handle=ref.handle, posted=_posted(ref))], el, ctx, loc)
-                return tag in _EMBED_TAGS or tag == "div"
-        if tag == "textarea" and el.text and _ESCAPED_EMBED.search(html.unescape(el.text)):
+                    form = "rendered" if rendered(el, cls) else (
+                        "iframe" if tag in EMBED_TAGS and not reg.is_wrapper(raw) else "cms")
+                self.add([Hit(ref, form, handle=ref.handle, posted=posted(ref))], el, ctx, loc)
+                return tag in EMBED_TAGS or tag == "div"
+        if tag == "textarea" and el.text and ESCAPED_EMBED.search(html.unescape(el.text)):
             self.fragment(html.unescape(el.text), el, ctx)
             return True
         for value in payloads:
@@ -319,7 +290,7 @@ class Walker:
         if cls and "wp-block-embed__wrapper" in cls and len(el) == 0 and el.text:
             ref = reg.match(el.text.strip())
             if ref is not None:
-                self.add([Hit(ref, "cms", handle=ref.handle, posted=_posted(ref))], el, ctx, loc)
+                self.add([Hit(ref, "cms", handle=ref.handle, posted=posted(ref))], el, ctx, loc)
                 return True
         return self.cms(el, tag, cls, ctx, loc)
 
@@ -332,7 +303,7 @@ class Walker:
         if not hits:
             return False
         for h in hits:
-            h.posted = _posted(h.ref) or h.posted  # a tweet id knows its own time
+            h.posted = posted(h.ref) or h.posted  # a tweet id knows its own time
         self.add(hits, el, ctx, loc)
         return True
 
@@ -354,7 +325,7 @@ class Walker:
             return False
         cls = el.get("class") or ""
         if "embedly-card" in cls or el.get("data-iframely-url") is not None:
-            self.add([Hit(ref, "cms", handle=ref.handle, posted=_posted(ref))], el, ctx, loc)
+            self.add([Hit(ref, "cms", handle=ref.handle, posted=posted(ref))], el, ctx, loc)
             return True
         if "lazy-load-youtube" in cls or "lyt-playbtn" in cls or "lty-playbtn" in cls:
             self.add([Hit(ref, "lazy", handle=ref.handle)], el, ctx, loc)
@@ -370,7 +341,7 @@ class Walker:
             return True  # a share bar or byline link, not a citation in the text
         if is_discussion_link(anchor_text, block_text):
             return True  # the article's own thread elsewhere ("Discuss on Reddit"), or a share action
-        self.add([Hit(ref, "link", handle=ref.handle, posted=_posted(ref))], el, ctx, loc,
+        self.add([Hit(ref, "link", handle=ref.handle, posted=posted(ref))], el, ctx, loc,
                  context=sentence_around(block_text, anchor_text))
         return True
 
@@ -387,8 +358,8 @@ class Walker:
         if not text:
             return
         typ = (el.get("type") or "").lower().strip()
-        if typ not in _CODE_SCRIPT_TYPES:
-            parked = _unpark(text)
+        if typ not in CODE_SCRIPT_TYPES:
+            parked = unpark(text)
             if parked is not None:
                 self.fragment(parked, el, ctx)
                 return
@@ -422,38 +393,3 @@ class Walker:
         self.walk(frag, ctx._replace(lazy=lazy), loc_prefix=self.path(host) + "#fragment")
 
 
-@lru_cache(maxsize=8192)
-def _class_may_embed(cls: str) -> bool:
-    return ("wp-block-embed__wrapper" in cls or any(tok in REGISTRY.by_class for tok in cls.split())
-            or platform_in_names(cls) is not None)
-
-
-_RENDERED_IDS = ("twitter-widget", "instagram-embed", "telegram-post-", "__tt_embed")
-
-
-def _rendered(el: HtmlElement, cls: str | None) -> bool:
-    """The DOM a platform script left behind (snapshots, archives, headless browsers)."""
-    return ("rendered" in (cls or "") or el.get("data-bluesky-id") is not None
-            or (el.get("id") or el.get("name") or "").startswith(_RENDERED_IDS))
-
-
-def _unpark(text: str) -> str | None:
-    """Embed code a consent manager parked in a script: as is, HTML-escaped or base64."""
-    if "&lt;" in text:
-        text = html.unescape(text)
-    if _ESCAPED_EMBED.search(text):
-        return text
-    if len(text) < 200_000 and _BASE64.match(text):
-        try:
-            decoded = base64.b64decode("".join(text.split()), validate=True).decode("utf-8")
-        except (ValueError, UnicodeDecodeError):
-            return None
-        if _ESCAPED_EMBED.search(decoded):
-            return decoded
-    return None
-
-
-def _posted(ref: PostRef) -> str | None:
-    if ref.post_id and ref.platform == "twitter" and ref.post_id.isdigit():
-        return twitter.posted_from_id(ref.post_id)
-    return None

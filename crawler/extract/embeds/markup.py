@@ -1,0 +1,94 @@
+"""What an element's markup says on its own: which attributes carry an embed's URL and the
+evidence form each implies, whether a script parks embed code, the sentence around a link.
+
+Small pure helpers of the walk (``walker.py``), kept apart so the walk reads as a walk.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from functools import lru_cache
+
+from lxml.html import HtmlElement
+
+from crawler.extract.embeds import twitter
+from crawler.extract.embeds.base import PostRef
+from crawler.extract.embeds.placeholders import platform_in_names
+from crawler.extract.embeds.registry import REGISTRY
+
+# Attributes that carry an embed's URL, and the evidence form each implies.
+URL_ATTRS = (
+    ("src", None), ("data-src", "lazy"), ("data-lazy-src", "lazy"), ("data-original", "lazy"),
+    ("data-cookie-consent-src", "lazy"), ("data-consent-src", "lazy"), ("data-cmp-src", "lazy"),
+    ("data-url", "cms"), ("data-href", "cms"), ("data-embed-url", "cms"),
+    ("data-embedded-url", "cms"), ("data-video-url", "cms"), ("data-oembed-url", "cms"),
+    ("data", None),
+)
+URL_RANK = {attr: rank for rank, (attr, _) in enumerate(URL_ATTRS)}
+URL_FORMS = dict(URL_ATTRS)
+EMBED_TAGS = {"iframe", "embed", "object", "amp-iframe", "amp-embedly-card", "video", "source"}
+_SENTENCES = re.compile(r"(?<=[.!?…])\s+")
+ESCAPED_EMBED = re.compile(r"<(?:blockquote|iframe)\b", re.I)
+# Script types a browser runs or reads as data; any other type parks markup for later
+# (consent managers name theirs freely: text/plain, text/x-cookie-consented, text/template ...)
+CODE_SCRIPT_TYPES = frozenset(("", "text/javascript", "application/javascript", "module", "text/ecmascript",
+                                "application/ecmascript", "application/json", "application/ld+json",
+                                "text/babel", "text/jsx", "importmap", "speculationrules"))
+_BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]{40,}$")
+
+
+def last_sentence(text: str | None) -> str | None:
+    if not text:
+        return None
+    parts = [p for p in _SENTENCES.split(text.strip()) if p]
+    return parts[-1][:400] if parts else None
+
+
+def sentence_around(block_text: str, needle: str) -> str | None:
+    if not block_text:
+        return None
+    if needle:
+        for s in _SENTENCES.split(block_text):
+            if needle in s:
+                return s[:400]
+    return block_text[:400]
+
+
+
+@lru_cache(maxsize=8192)
+def class_may_embed(cls: str) -> bool:
+    return ("wp-block-embed__wrapper" in cls or any(tok in REGISTRY.by_class for tok in cls.split())
+            or platform_in_names(cls) is not None)
+
+
+_RENDERED_IDS = ("twitter-widget", "instagram-embed", "telegram-post-", "__tt_embed")
+
+
+def rendered(el: HtmlElement, cls: str | None) -> bool:
+    """The DOM a platform script left behind (snapshots, archives, headless browsers)."""
+    return ("rendered" in (cls or "") or el.get("data-bluesky-id") is not None
+            or (el.get("id") or el.get("name") or "").startswith(_RENDERED_IDS))
+
+
+def unpark(text: str) -> str | None:
+    """Embed code a consent manager parked in a script: as is, HTML-escaped or base64."""
+    if "&lt;" in text:
+        text = html.unescape(text)
+    if ESCAPED_EMBED.search(text):
+        return text
+    if len(text) < 200_000 and _BASE64.match(text):
+        try:
+            decoded = base64.b64decode("".join(text.split()), validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if ESCAPED_EMBED.search(decoded):
+            return decoded
+    return None
+
+
+def posted(ref: PostRef) -> str | None:
+    if ref.post_id and ref.platform == "twitter" and ref.post_id.isdigit():
+        return twitter.posted_from_id(ref.post_id)
+    return None
