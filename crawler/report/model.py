@@ -36,7 +36,7 @@ def safe_url(url: Any) -> str | None:
     if not isinstance(url, str):
         return None
     url = url.strip(" ")
-    if not url.lower().startswith(("http://", "https://")) or re.search(r"[\x00-\x20\x7f]", url):
+    if not url.lower().startswith(("http://", "https://")) or re.search(r"[\x00-\x1f\x7f]", url):
         return None
     try:
         if not urlsplit(url).hostname:
@@ -69,8 +69,9 @@ def _day(value: str | None) -> str | None:
 
 
 def _slug(prefix: str, *parts: Any) -> str:
+    """A file name: a readable prefix (letters and digits only: no path from a page) and a hash."""
     digest = hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
-    return f"{prefix}-{digest}"
+    return f"{re.sub(r'[^a-z0-9]', '', prefix.lower())[:20] or 'p'}-{digest}"
 
 
 _ARTICLE = ("canonical_url", "title", "published", "modified", "publisher", "language", "description",
