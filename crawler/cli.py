@@ -10,11 +10,24 @@ import argparse
 import gzip
 import json
 import os
+import re
 import sys
 import zlib
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from crawler import __version__
+from crawler.preflight import (
+    EXIT_CANNOT_RUN,
+    EXIT_OK,
+    EXIT_USAGE,
+    CrawlUsageError,
+    check_crawl,
+    output_problem,
+    parse_crawl_args,
+    settings_problem,
+    with_default_format,
+)
 
 SETTINGS_MODULE = "crawler.settings"
 
@@ -95,19 +108,23 @@ def cmd_extract(args: argparse.Namespace) -> int:
     failed = 0
     for inp in args.inputs:
         try:
+            scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://", inp)
+            if scheme and scheme.group(1).lower() not in ("http", "https", "file"):
+                raise OSError(f"unsupported URL scheme {scheme.group(1)!r}: give an http(s) URL, a file or -")
+            inp_path = unquote(urlsplit(inp).path) if scheme else inp  # file:///path
             if inp in fetched or inp.startswith(("http://", "https://")):
                 result = fetched.get(inp, "no response")
                 if isinstance(result, str):
                     raise OSError(result)
                 record = result
             else:
-                data = _read_input(inp, args.max_bytes)
+                data = _read_input(inp_path, args.max_bytes)
                 if inp == "-":
                     url = args.url or "file:///dev/stdin"
                 else:
-                    url = args.url or Path(inp).resolve().as_uri()
+                    url = args.url or Path(inp_path).resolve().as_uri()
                 meta = CrawlMeta(url=url, spider=None)
-                if _is_text_input(inp):
+                if _is_text_input(inp_path):
                     from crawler.extract.document import decode_bytes
 
                     rec = extract_text_record(decode_bytes(data), meta, with_text=args.text, body=data)
@@ -127,94 +144,42 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-# ---- crawl --------------------------------------------------------------------------------
-
-
-def _with_default_format(target: str) -> str:
-    """``-o out.jsonl`` and ``-o out.txt`` write JSON Lines unless a ``:FORMAT`` is given."""
-    known = (".json", ".jsonl", ".jl", ".jsonlines", ".xml", ".csv", ".pickle", ".marshal")
-    if target.startswith(("stdout:", "-")):
-        return target
-    head, sep, fmt = target.rpartition(":")
-    if sep and fmt and "/" not in fmt and "\\" not in fmt and len(fmt) < 20:
-        return target
-    if target.lower().endswith(known) and not target.lower().endswith(".json"):
-        return target
-    return target + ":jsonlines"
-
-
-def _cmdline_settings(args: list[str]) -> dict[str, str]:
-    out = {}
-    for i, a in enumerate(args):
-        value = None
-        if a in ("-s", "--set") and i + 1 < len(args):
-            value = args[i + 1]
-        elif a.startswith("--set="):
-            value = a.removeprefix("--set=")
-        if value and "=" in value:
-            name, _, v = value.partition("=")
-            out[name] = v
-    return out
-
-
-def _state_preflight(args: list[str]) -> str | None:
-    """A clear message, before Scrapy starts, when the state store is locked or unusable."""
-    from scrapy.utils.project import get_project_settings
-
-    from crawler.state import StateError, open_store
-
-    settings = get_project_settings()
-    settings.setdict(_cmdline_settings(args), priority="cmdline")
-    if not settings.getbool("STATE_ENABLED", True):
-        return None
-    if settings.get("REDIS_URL") and str(settings.get("STATE_URI", "")).startswith("sqlite:") and \
-            "STATE_URI" not in _cmdline_settings(args):
-        return None  # shared Redis state (RedisAddon): workers share it, there is no run lock
-    try:
-        open_store(settings.get("STATE_URI"), lock_wait=settings.getfloat("STATE_LOCK_WAIT", 0.0)).close()
-    except StateError as exc:
-        return str(exc)
-    return None
-
-
-def _settings_problem(args: list[str]) -> str | None:
-    """Settings that would otherwise fail deep inside Scrapy with a traceback."""
-    from scrapy.utils.project import get_project_settings
-
-    from crawler.ssrf import parse_allowed
-
-    settings = get_project_settings()
-    settings.setdict(_cmdline_settings(args), priority="cmdline")
-    try:
-        parse_allowed(settings.get("ALLOWED_PRIVATE_NETWORKS"))
-    except ValueError as exc:
-        return str(exc)
-    return _state_preflight(args)
-
+# ---- crawl ------------------------------------------------------------------------------
 
 def cmd_crawl(argv: list[str]) -> int:
     from scrapy.cmdline import execute
 
+    from crawler import extensions
+
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
     args = list(argv)
-    has_output = False
     for i, a in enumerate(args):
         if a in ("-o", "-O", "--output", "--overwrite-output") and i + 1 < len(args):
-            args[i + 1] = _with_default_format(args[i + 1])
-            has_output = True
-        elif a.startswith(("-o", "-O")) and len(a) > 2:
-            has_output = True
-    if not has_output:
+            args[i + 1] = with_default_format(args[i + 1])
+    try:
+        settings, names, spargs = parse_crawl_args(args)
+        check_crawl(settings, names, spargs)
+    except CrawlUsageError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    if not settings.getdict("FEEDS"):  # no -o, no -s FEEDS=...: records go to standard output
         args += ["-o", "-:jsonlines"]
-    problem = _settings_problem(args)
+    problem = settings_problem(settings)
     if problem:
-        _err(problem)
-        return 1
+        _err(problem[1])
+        return problem[0]
+    extensions.LAST_RUN = None
     try:
         execute(["scrapy", "crawl", *args])
     except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 1
-    return 0
+        code = exc.code if isinstance(exc.code, int) else EXIT_CANNOT_RUN
+    else:
+        code = EXIT_OK
+    run = extensions.LAST_RUN
+    if code == EXIT_OK and run and run["exit_code"]:
+        _err(f"crawl: {run['why']} (exit {run['exit_code']})")
+        return run["exit_code"]
+    return code
 
 
 # ---- feed ---------------------------------------------------------------------------------
@@ -226,7 +191,7 @@ def cmd_feed(args: argparse.Namespace) -> int:
     from crawler import settings as project_settings
     from crawler.extract.article import iso_date
     from crawler.incremental import write_rolling_feed
-    from crawler.state import StateError, open_store
+    from crawler.state import StateError, StateUriError, open_store
 
     settings = Settings()
     settings.setmodule(project_settings, priority="project")
@@ -242,13 +207,17 @@ def cmd_feed(args: argparse.Namespace) -> int:
         if since is None:
             _err(f"feed: --since {args.since!r} is not a date (e.g. 2025-05-01)")
             return 2
-    if args.limit is not None and args.limit < 1:
-        _err("feed: --limit must be at least 1")
+    problem = output_problem(args.output, "feed.json")
+    if problem:
+        _err(f"feed: -o {problem}")
         return 2
-    try:
-        store = open_store(settings.get("STATE_URI"), lock=False)
+    try:  # a reader: never creates a store (a wrong STATE_URI must not publish an empty feed)
+        store = open_store(settings.get("STATE_URI"), lock=False, create=False)
+    except StateUriError as exc:
+        _err(f"feed: {exc}")
+        return 2
     except StateError as exc:
-        _err(str(exc))
+        _err(f"feed: {exc}")
         return 1
     try:
         n = write_rolling_feed(store, args.output, settings, limit=args.limit, since=since)
@@ -274,8 +243,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
         site = find_site(args.site)
     except FileNotFoundError as exc:
         _err(str(exc))
-        return 1
+        return 2
     out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        _err(f"demo: -o {out} is a file; give a folder for the demo's outputs")
+        return 2
+    problem = output_problem(str(out / "records.jsonl"))
+    if problem:
+        _err(f"demo: -o {problem}")
+        return 2
+    bad = [item for item in args.set or [] if "=" not in item]
+    if bad:
+        _err(f"demo: -s {bad[0]!r}: expected NAME=VALUE")
+        return 2
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
     started = time.monotonic()
@@ -315,6 +295,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # ---- main ---------------------------------------------------------------------------------
 
 
+def _positive_int(value: str) -> int:
+    """argparse type: a whole number above 0 (argparse turns the error into exit 2)."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not above 0")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="crawler",
@@ -335,7 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="skip main-text extraction (faster; text_sha256 is null)")
     ex.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
                     help="Scrapy setting for URL inputs (repeatable)")
-    ex.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024, metavar="N",
+    ex.add_argument("--max-bytes", type=_positive_int, default=20 * 1024 * 1024, metavar="N",
                     help="refuse inputs larger than N bytes, after decompression (default 20 MiB, "
                          "like DOWNLOAD_MAXSIZE for crawls)")
 
@@ -351,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Write a JSON Feed 1.1 of the latest record versions in the state store, "
                                     "newest first (atomically: temporary file, then rename).")
     fd.add_argument("-o", "--output", required=True, help="the JSON Feed file to write")
-    fd.add_argument("--limit", type=int, help="at most N items (default: ROLLING_FEED_LIMIT, 100)")
+    fd.add_argument("--limit", type=_positive_int, help="at most N items (default: ROLLING_FEED_LIMIT, 100)")
     fd.add_argument("--since", help="only articles published on or after DATE")
     fd.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
                     help="setting, e.g. STATE_URI=sqlite:///path.sqlite or JSONFEED_TITLE=...")
@@ -370,7 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "crawl":
-        if len(argv) == 1 or argv[1] in ("-h", "--help"):
+        if len(argv) > 1 and argv[1] in ("-h", "--help"):
             os.environ.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
             from scrapy.cmdline import execute
 
@@ -378,8 +369,8 @@ def main(argv: list[str] | None = None) -> int:
                 execute(["scrapy", "crawl", "-h"])
             except SystemExit:
                 pass
-            return 2 if len(argv) == 1 else 0
-        return cmd_crawl(argv[1:])
+            return 0
+        return cmd_crawl(argv[1:])  # without a spider: one line listing them, exit 2
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "extract":

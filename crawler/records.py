@@ -131,8 +131,9 @@ class ProvenanceRecord:
 
 
 def article_id(canonical_url: str) -> str:
-    """Stable id of an article: a hash of its canonical URL."""
-    return "sha256:" + hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:32]
+    """Stable id of an article: the SHA-256 of its canonical URL, all 64 hex digits (what the
+    ``sha256:`` prefix promises; records before 0.2 held the first 32, see ``upgrade_ids``)."""
+    return "sha256:" + hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()
 
 
 def findings_version(article: dict[str, Any], posts: list[dict], rights: list[dict]) -> str:
@@ -158,7 +159,39 @@ def findings_version(article: dict[str, Any], posts: list[dict], rights: list[di
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+    return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+LEGACY_DIGEST_LENGTH = len("sha256:") + 32  # ids and versions written before full digests
+
+
+def is_legacy_digest(value: str | None) -> bool:
+    """True for a ``sha256:`` value holding only the first 32 hex digits (before 0.2)."""
+    return bool(value) and value.startswith("sha256:") and len(value) == LEGACY_DIGEST_LENGTH
+
+
+def upgrade_ids(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with a full-digest ``id`` and ``version`` when it holds truncated ones.
+
+    Both are recomputed from the record itself (the canonical URL; the findings) and kept only
+    when they extend the stored truncation, so an upgraded store compares equal with what the
+    next crawl computes. ``previous_version`` keeps its 32 digits: the findings it hashed are
+    gone (the schema accepts that one legacy form there).
+    """
+    out = dict(record)
+    art = record.get("article") or {}
+    if is_legacy_digest(record.get("id")):
+        full = article_id(art.get("canonical_url") or art.get("url") or "")
+        if full.startswith(record["id"]):
+            out["id"] = full
+    if is_legacy_digest(record.get("version")):
+        try:
+            full = findings_version(art, record.get("posts") or [], record.get("rights") or [])
+        except (KeyError, TypeError):
+            full = ""
+        if full.startswith(record["version"]):
+            out["version"] = full
+    return out
 
 
 @cache

@@ -51,6 +51,9 @@ ARTICLES_ONLY = False  # drop listed pages that declare another type (og:type we
 CRAWL_ID = None
 VALIDATE_RECORDS = True
 
+# `scrapy check`: our spiders' callbacks carry contracts; @sample serves them a data: URL
+SPIDER_CONTRACTS = {"crawler.spiders.contracts.SampleContract": 10}
+
 FEED_EXPORTERS = {
     "jsonfeed": "crawler.exporters.JsonFeedItemExporter",
     "prov": "crawler.exporters.ProvItemExporter",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
@@ -15,22 +17,6 @@ from crawler.extract.article import article_signal
 from crawler.extract.dates import parse_datetime
 from crawler.extract.document import Document, parse_html
 from crawler.incremental import current_state
-
-
-def extract_from_bytes(spider: scrapy.Spider, body: bytes, meta: CrawlMeta) -> dict:
-    """A record from raw bytes (archives): HTML, or plain text when the type says so."""
-    settings = spider.crawler.settings
-    if "text/plain" in (meta.header("content-type") or ""):
-        from crawler.extract.document import decode_bytes
-
-        rec = extract_text_record(decode_bytes(body, meta.header("content-type")), meta,
-                                  with_text=settings.getbool("EXTRACT_TEXT"), body=body)
-    else:
-        rec = extract_record(body, meta, with_text=settings.getbool("EXTRACT_TEXT"),
-                             main_text=settings.getbool("MAIN_TEXT", True),
-                             precise_text=settings.getbool("PRECISE_TEXT", False))
-    spider.crawler.stats.inc_value("pages/extracted")
-    return rec.to_dict()
 
 
 def _when(value: str) -> datetime | None:
@@ -79,12 +65,44 @@ def response_meta(response: Response, spider: scrapy.Spider) -> CrawlMeta:
     )
 
 
+def http_url(value: str) -> bool:
+    """An absolute http(s) URL with a host: what a spider can start from."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 class RecordSpider(scrapy.Spider):
-    """Base spider: ``record(response)`` yields one record dict or nothing."""
+    """Base spider: ``record(response)`` yields one record dict or nothing.
+
+    Spiders accept being built without arguments (``scrapy check``, ``scrapy parse URL
+    --spider=NAME`` do that): a missing required argument is noted in ``missing_arguments``,
+    which ``crawler crawl`` reports before starting (exit 2) and ``start`` logs. A malformed
+    argument raises ``ValueError`` at once.
+    """
+
+    # what the crawl starts from, for the run's outcome (crawler.extensions.crawl_outcome)
+    start_documents = "pages"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.crawl_id = None
+        self.missing_arguments: str | None = None
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        if os.environ.get("SCRAPY_CHECK"):  # `scrapy check`: sample pages must not enter the state
+            settings.set("STATE_ENABLED", False, priority="spider")
+
+    def can_start(self) -> bool:
+        """False (and one error line) when a required argument is missing."""
+        if self.missing_arguments:
+            self.logger.error("%s", self.missing_arguments)
+            return False
+        return self.seeding()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):

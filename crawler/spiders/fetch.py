@@ -1,6 +1,8 @@
 """``fetch``: the spider behind ``crawler extract URL``: fetches given URLs, keeps results.
 
-Not meant for ``crawler crawl`` (it needs a results dict to fill); use ``articles`` there.
+Not meant for ``crawler crawl`` (it needs a results dict to fill); use ``articles`` there. It
+has no class-level ``name``, so Scrapy's spider loader does not list it (``scrapy list``) nor
+let ``scrapy crawl fetch`` start it; each instance is named ``fetch``.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from crawler.spiders.base import RecordSpider
 
 
 class FetchSpider(RecordSpider):
-    name = "fetch"
     custom_settings = {"ITEM_PIPELINES": {}, "STATE_ENABLED": False}
+    start_documents = None  # `crawler extract` reports each URL itself
 
     def __init__(self, urls: list[str] | None = None, results: dict | None = None, *args, **kwargs):
+        kwargs.setdefault("name", "fetch")
         super().__init__(*args, **kwargs)
         self.urls = list(urls or [])
         self.results = results if results is not None else {}

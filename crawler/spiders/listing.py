@@ -5,7 +5,7 @@ from __future__ import annotations
 import scrapy
 
 from crawler.distributed import release
-from crawler.spiders.base import RecordSpider
+from crawler.spiders.base import RecordSpider, http_url
 from crawler.spiders.since import parse_since
 
 
@@ -13,17 +13,21 @@ class ListingSpider(RecordSpider):
     """``-a url=URL[,URL]`` listing documents, ``-a since=DATE``; listings are always re-read."""
 
     url_help = "URL"
+    start_documents = "listings"
 
     def __init__(self, url: str | None = None, since: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         urls = [u.strip() for u in (url or "").split(",") if u.strip()]
-        if not urls or not all(u.startswith(("http://", "https://")) for u in urls):
-            raise ValueError(f"{self.name}: give -a url={self.url_help}")
+        if not urls:
+            self.missing_arguments = f"{self.name}: give -a url={self.url_help}"
+        bad = [u for u in urls if not http_url(u)]
+        if bad:
+            raise ValueError(f"{self.name}: give -a url={self.url_help} ({bad[0]!r} is not an http(s) URL)")
         self.urls = urls
         self.since = parse_since(since)
 
     async def start(self):
-        if not self.seeding():
+        if not self.can_start():
             return
         for request in self.start_listings():
             yield request

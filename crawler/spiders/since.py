@@ -12,8 +12,8 @@ def parse_since(value: str | None) -> datetime | None:
         return None
     try:
         dt = parse_datetime(value)
-    except (ValueError, OverflowError) as exc:
-        raise ValueError(f"since={value!r} is not a date ({exc}); use e.g. since=2025-05-01") from None
+    except (ValueError, OverflowError):
+        raise ValueError(f"since={value!r} is not a date; use e.g. since=2025-05-01") from None
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 

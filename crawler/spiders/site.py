@@ -18,7 +18,7 @@ from scrapy.linkextractors import LinkExtractor
 
 from crawler.extract.document import Document
 from crawler.sources.pages import is_article_page
-from crawler.spiders.base import RecordSpider
+from crawler.spiders.base import RecordSpider, http_url
 
 
 def looks_like_article(tree, url: str) -> bool:
@@ -32,8 +32,10 @@ class SiteSpider(RecordSpider):
     def __init__(self, url: str | None = None, allow: str | None = None, deny: str | None = None,
                  depth: str | int = 3, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not url or not url.startswith(("http://", "https://")):
-            raise ValueError("site: give -a url=START_PAGE")
+        if not url:
+            self.missing_arguments = "site: give -a url=START_PAGE"
+        elif not http_url(url):
+            raise ValueError(f"site: url={url!r} is not an http(s) URL; give -a url=START_PAGE")
         try:
             self.max_depth = int(depth)
         except ValueError:
@@ -45,21 +47,29 @@ class SiteSpider(RecordSpider):
                 except re.error as exc:
                     raise ValueError(f"site: {name}={rx!r} is not a valid regular expression ({exc})") from None
         self.url = url
-        host = urlsplit(url).hostname or ""
-        self.allowed_domains = [host]
-        self.host = host
+        self.host = urlsplit(url).hostname if url else None  # None: follow none (no start page)
+        if self.host:
+            self.allowed_domains = [self.host]
         # no allow_domains: LinkExtractor compares it with host:port, which fails with a port
         self.links = LinkExtractor(allow=allow or (), deny=deny or (), unique=True)
 
     async def start(self):
-        if not self.seeding():
+        if not self.can_start():
             return
-        yield scrapy.Request(self.url, callback=self.parse, dont_filter=True, meta={"site_depth": 0})
+        yield scrapy.Request(self.url, callback=self.parse, errback=self.fetch_failed, dont_filter=True,
+                             meta={"site_depth": 0})
 
     def start_requests(self):  # Scrapy < 2.13
-        yield scrapy.Request(self.url, callback=self.parse, dont_filter=True, meta={"site_depth": 0})
+        yield scrapy.Request(self.url, callback=self.parse, errback=self.fetch_failed, dont_filter=True,
+                             meta={"site_depth": 0})
 
     def parse(self, response):
+        """Follows links inside the site; emits the page when it is an article.
+
+        @sample article
+        @returns items 1 1
+        @scrapes id version article posts rights crawl
+        """
         return self.leased(response, self._parse(response))
 
     def page_tree(self, response):
@@ -76,7 +86,7 @@ class SiteSpider(RecordSpider):
                 yield response.follow(link, callback=self.parse, errback=self.fetch_failed,
                                       meta={"site_depth": depth + 1})
         if looks_like_article(response.selector.root, response.url):
-            response.meta["source"] = {"kind": "site", "url": self.url}
+            response.meta["source"] = {"kind": "site", "url": self.url or response.url}
             record = self.record(response)
             if record is not None:
                 yield record

@@ -32,6 +32,12 @@ class SitemapSpider(ListingSpider):
                 yield self.listing(url, self.parse_sitemap)
 
     def parse_robots(self, response):
+        """The sitemaps a robots.txt names (else /sitemap.xml).
+
+        @sample robots
+        @returns requests 1 1
+        @returns items 0 0
+        """
         return self.leased(response, self._robots(response))
 
     def _robots(self, response):
@@ -43,6 +49,12 @@ class SitemapSpider(ListingSpider):
             yield self.listing(u, self.parse_sitemap)
 
     def parse_sitemap(self, response):
+        """A request for every listed article (sub-sitemaps for an index).
+
+        @sample sitemap
+        @returns requests 2 2
+        @returns items 0 0
+        """
         return self.leased(response, self._sitemap(response))
 
     def _sitemap(self, response):

@@ -2,28 +2,42 @@
 
     crawler crawl warc -a path=news.warc.gz            # several: comma-separated, or a glob
 
-No network request is made: each HTML response record becomes a provenance record whose
-``crawl`` comes from the archive (WARC-Target-URI, WARC-Date, WARC-Record-ID, HTTP status).
+No network request is made: each archived article (an HTML or text response, status 200, that
+is an article by the ``site`` spider's rule) becomes a provenance record whose ``crawl`` comes
+from the archive (WARC-Target-URI, WARC-Date, WARC-Record-ID, HTTP status); repeated captures
+of one URL make one record per version.
 """
 
 from __future__ import annotations
 
 import glob
+import hashlib
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from crawler.extract import ExtractError
+from crawler.extract import CrawlMeta, ExtractError, extract_record, extract_text_record
+from crawler.extract.document import Document, decode_bytes, parse_html
+from crawler.sources.pages import ARTICLE_URL, is_article_page
 from crawler.sources.warcs import WarcError, iter_html_records
-from crawler.spiders.base import RecordSpider, extract_from_bytes
+from crawler.spiders.base import RecordSpider
 
 
 class WarcSpider(RecordSpider):
+    """Archived captures get the rules of a live crawl that has no listing to vouch for its
+    pages (the ``site`` spider's): robots.txt, error and redirect captures, and pages that are
+    not articles (section fronts, tag pages) make no record, and a URL captured several times
+    makes one record per version, not one per capture."""
+
     name = "warc"
     custom_settings = {"ROBOTSTXT_OBEY": False}
+    start_documents = "archives"
 
     def __init__(self, path: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.files: list[str] = []
         if not path:
-            raise ValueError("warc: give -a path=FILE (several comma-separated, or a glob)")
+            self.missing_arguments = "warc: give -a path=FILE (several comma-separated, or a glob)"
+            return
         files: list[str] = []
         for part in (p.strip() for p in path.split(",") if p.strip()):
             matched = sorted(glob.glob(part)) if any(c in part for c in "*?[") else [part]
@@ -32,10 +46,12 @@ class WarcSpider(RecordSpider):
             files += matched
         missing = [f for f in files if not Path(f).is_file()]
         if missing:
-            raise ValueError(f"warc: {missing[0]}: no such file")
+            raise ValueError(f"warc: {missing[0]}: " + ("not a file" if Path(missing[0]).exists() else "no such file"))
         self.files = files
 
     async def start(self):
+        if not self.can_start():
+            return
         for item in self._records():
             yield item
 
@@ -44,16 +60,60 @@ class WarcSpider(RecordSpider):
 
     def _records(self):
         stats = self.crawler.stats
+        emitted: set[tuple[str, str]] = set()
         for f in self.files:
             try:
                 for body, meta in iter_html_records(f):
                     meta.spider, meta.crawl_id = self.name, self.crawl_id
                     stats.inc_value("warc/html_records")
                     try:
-                        yield extract_from_bytes(self, body, meta)
+                        record = self.archived_record(body, meta)
                     except ExtractError as exc:
                         stats.inc_value("pages/failed")
                         self.logger.warning("no record for %s in %s: %s", meta.url, f, exc)
+                        continue
+                    if record is None:
+                        continue
+                    key = (record["crawl"]["url"], record["version"])
+                    if key in emitted:
+                        stats.inc_value("pages/duplicates")
+                        self.logger.debug("skipped %s in %s: same version captured again", meta.url, f)
+                        continue
+                    emitted.add(key)
+                    yield record
             except WarcError as exc:
                 stats.inc_value("listings/failed")
                 self.logger.error("archive %s: %s", f, exc)
+            else:
+                stats.inc_value("listings/read")
+
+    def archived_record(self, body: bytes, meta: CrawlMeta) -> dict | None:
+        """The record of one archived HTML or text response, or None when a live crawl would
+        make none of it."""
+        stats, settings = self.crawler.stats, self.crawler.settings
+        path = urlsplit(meta.url).path
+        if path.endswith("/robots.txt") or path.endswith(("/ads.txt", "/humans.txt", "/security.txt")):
+            stats.inc_value("pages/not_articles")
+            return None
+        if meta.status is not None and meta.status != 200:
+            stats.inc_value("warc/skipped_status")
+            return None
+        ctype = meta.header("content-type") or ""
+        if "text/plain" in ctype:
+            if not ARTICLE_URL.search(path):  # text declares nothing: the URL rule alone
+                stats.inc_value("pages/not_articles")
+                return None
+            rec = extract_text_record(decode_bytes(body, ctype), meta,
+                                      with_text=settings.getbool("EXTRACT_TEXT"), body=body)
+        else:
+            tree = parse_html(decode_bytes(body, ctype))
+            doc = Document(tree=tree, url=meta.final_url or meta.url)
+            if not is_article_page(doc):
+                stats.inc_value("pages/not_articles")
+                return None
+            rec = extract_record(tree, meta, with_text=settings.getbool("EXTRACT_TEXT"),
+                                 main_text=settings.getbool("MAIN_TEXT", True),
+                                 precise_text=settings.getbool("PRECISE_TEXT", False), document=doc)
+            rec.crawl.content_sha256 = hashlib.sha256(body).hexdigest()
+        stats.inc_value("pages/extracted")
+        return rec.to_dict()

@@ -20,6 +20,11 @@ class StateError(RuntimeError):
     """The store cannot be used (bad URI, locked by another run, unreadable)."""
 
 
+class StateUriError(StateError):
+    """``STATE_URI`` names no store: a scheme we do not know, or (for a reading command) a
+    store that does not exist. Bad input: the CLI exits 2."""
+
+
 @dataclass
 class UrlState:
     url: str
@@ -51,15 +56,18 @@ class StateStore(Protocol):
 
 
 def open_store(uri: str | None, *, lock: bool = True, lock_wait: float = 0.0, worker: str | None = None,
-               alive_seconds: float = 120.0) -> StateStore:
+               alive_seconds: float = 120.0, create: bool = True) -> StateStore:
+    """The store at ``uri``. ``create=False`` is for commands that only read it (``crawler
+    feed``): a store that is not there is an error (``StateUriError``), never a new empty
+    one, so a mistyped ``STATE_URI`` cannot publish an empty feed."""
     uri = uri or "sqlite:///.state/crawler.sqlite"
     if uri.startswith("sqlite:///"):
         from crawler.state.sqlite import SqliteStore
 
-        return SqliteStore(uri.removeprefix("sqlite:///"), lock=lock, lock_wait=lock_wait)
+        return SqliteStore(uri.removeprefix("sqlite:///"), lock=lock, lock_wait=lock_wait, create=create)
     if uri.startswith(("redis://", "rediss://", "unix://")):
         from crawler.state.redis import RedisStore
 
         # shared by workers by design: no run lock, but a presence key per worker
-        return RedisStore(uri, worker=worker, alive_seconds=alive_seconds)
-    raise StateError(f"STATE_URI={uri!r}: use sqlite:///PATH or redis://HOST:PORT/DB")
+        return RedisStore(uri, worker=worker, alive_seconds=alive_seconds, create=create)
+    raise StateUriError(f"STATE_URI={uri!r}: use sqlite:///PATH or redis://HOST:PORT/DB")

@@ -17,7 +17,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from crawler.state import StateError, UrlState
+from crawler.records import is_legacy_digest, upgrade_ids
+from crawler.state import StateError, StateUriError, UrlState
 
 _FIELDS = ("url", "canonical_url", "etag", "last_modified", "content_sha256", "record_id", "version",
            "first_seen", "last_seen")
@@ -74,7 +75,7 @@ def _score(published: str | None) -> float:
 
 class RedisStore:
     def __init__(self, uri: str, prefix: str = "crawler:state", worker: str | None = None,
-                 alive_seconds: float = 120.0):
+                 alive_seconds: float = 120.0, create: bool = True):
         import redis
 
         self.prefix = prefix
@@ -85,7 +86,39 @@ class RedisStore:
         except (redis.RedisError, ValueError) as exc:
             raise StateError(f"state store {uri}: {exc}") from None
         self.presence = Presence(self.r, self.worker, alive_seconds)
-        self.presence.beat(force=True)
+        if not create:  # a reader: no presence key, and no store made where a crawl made none
+            if not self.r.exists(self._k("meta")):
+                self.r.close()
+                raise StateUriError(f"no state store at {uri} (no {self._k('meta')} key): check the "
+                                    "host and database number; only a crawl creates a store")
+            self.presence.beat = lambda force=False: None
+            self.presence.leave = lambda: None
+        else:
+            self.presence.beat(force=True)
+        self._upgrade_ids()
+
+    def _upgrade_ids(self) -> None:
+        """Stores written before ids and versions held the full SHA-256 (see the SQLite store)."""
+        if self.r.hget(self._k("meta"), "ids") == "sha256-full":
+            return
+        for key in self.r.scan_iter(match=self._k("url", "*"), count=500):
+            values = self.r.hmget(key, "record", "pending_record")
+            update = {}
+            for field, prefix in (("record", ""), ("pending_record", "pending_")):
+                text = values[0] if field == "record" else values[1]
+                if not text:
+                    continue
+                rec = json.loads(text)
+                if not (is_legacy_digest(rec.get("id")) or is_legacy_digest(rec.get("version"))):
+                    continue
+                rec = upgrade_ids(rec)
+                update[field] = json.dumps(rec, ensure_ascii=False)
+                update[prefix + "version"] = rec["version"]
+                if field == "record":
+                    update["record_id"] = rec["id"]
+            if update:
+                self.r.hset(key, mapping=update)
+        self.r.hset(self._k("meta"), "ids", "sha256-full")
 
     def heartbeat(self) -> None:
         self.presence.beat()
