@@ -99,3 +99,17 @@ def test_what_is_not_a_citation():
     essay's two in-text links (inside a wrapper whose class says "comment") are."""
     posts = _posts("not-citations.html", "https://tidenotes.example/essays/second-barrier")
     assert _keys(posts) == [("twitter", "1919200000000000001", "link"), ("youtube", "Review12345", "link")]
+
+
+def test_newsletter_embeds_carry_their_post_in_json_attributes():
+    """Newsletter platforms keep the post in a JSON ``data-attrs`` (author and text included),
+    a video id beside a platform-named wrapper, and footnotes whose markup sits in an attribute."""
+    posts = _posts("newsletter.html", "https://tideweekly.example/p/tide-weekly-42")
+    assert _keys(posts) == [
+        ("twitter", "1919300000000000001", "cms"),
+        ("youtube", "Brief12345x", "cms"),
+        ("threads", "DFootNote1a", "link"),
+    ]  # not: the "Follow Tide Weekly" profile link
+    tweet = posts[0]
+    assert tweet["author"] == {"handle": "HarbourCouncil", "name": "Harbour Council"}
+    assert tweet["text"] == "The second barrier passes 7 to 2."

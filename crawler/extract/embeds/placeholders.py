@@ -33,7 +33,7 @@ _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _EMBED_WORDS = frozenset((
     "embed", "embeds", "embedded", "oembed", "social", "card", "post", "tweet", "widget", "placeholder",
     "media", "quote", "blockquote", "consent", "blocker", "block", "figure", "container", "wrapper",
-    "component", "status", "video", "reel", "snippet", "insert", "rich", "item", "content", "player",
+    "component", "status", "video", "reel", "snippet", "insert", "rich", "item", "content", "player", "wrap",
 ))
 _NOT_EMBED_WORDS = frozenset((
     "share", "sharing", "follow", "follows", "like", "likes", "count", "counter", "button", "btn", "icon",
@@ -189,8 +189,45 @@ def from_placeholder(el: HtmlElement, tag: str, cls: str | None, reg: Registry =
             continue
         if platform is not None and ref.platform != platform.name and not value.strip().startswith(_URLISH):
             continue
-        return [Hit(ref, "cms", handle=ref.handle)]
+        hit = Hit(ref, "cms", handle=ref.handle)
+        if value[:1] in _JSON_START:
+            _fill_from_json(hit, value)
+        return [hit]
     return None
+
+
+# what a CMS copies of the post into its placeholder's JSON (Substack's data-attrs and the like)
+_HANDLE_KEYS = ("username", "screen_name", "screenName", "handle", "author_handle", "authorHandle")
+_NAME_KEYS = ("name", "author_name", "authorName", "display_name", "displayName")
+_TEXT_KEYS = ("full_text", "fullText", "text", "caption", "body")
+_DATE_KEYS = ("date", "created_at", "createdAt", "timestamp", "datetime")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def _fill_from_json(hit: Hit, text: str) -> None:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return
+    if not isinstance(data, dict):
+        return
+
+    def first(keys: tuple[str, ...]) -> str | None:
+        for k in keys:
+            v = data.get(k)
+            if isinstance(v, str) and v.strip():
+                return v.strip()
+        return None
+
+    handle = first(_HANDLE_KEYS)
+    if handle and re.fullmatch(r"@?[\w.]{1,30}", handle):
+        hit.handle = hit.handle or handle.lstrip("@")
+    hit.name = first(_NAME_KEYS)
+    body = first(_TEXT_KEYS)
+    hit.text = collapse_text(body) if body and "<" not in body else None
+    date = first(_DATE_KEYS)
+    if date and _ISO_DATE.match(date):
+        hit.posted = date
 
 
 def from_card(el: HtmlElement, platform: Platform, reg: Registry = REGISTRY) -> list[Hit] | None:

@@ -253,6 +253,7 @@ class Walker:
             self.unmatched_quotes.append((el, loc or self.path(el)))
         urls: list[tuple[int, str, str]] = []
         payloads: list[str] = []
+        links: list[str] = []
         for attr, value in el.attrib.items():  # one pass over the attributes it actually has
             rank = URL_RANK.get(attr)
             if rank is not None:
@@ -260,6 +261,8 @@ class Walker:
                     urls.append((rank, attr, value))
             elif attr == "srcdoc" or (len(value) > 20 and "<" in value and ESCAPED_EMBED.search(value)):
                 payloads.append(value)
+            elif len(value) > 20 and "<a " in value and reg.mentions(value):
+                links.append(value)  # a footnote or tooltip holding a linked citation
             elif value[:3] in ("%3C", "%3c"):  # URL-encoded embed code (consent wrappers)
                 decoded = unquote(value)
                 if ESCAPED_EMBED.search(decoded):
@@ -281,6 +284,8 @@ class Walker:
         if tag == "textarea" and el.text and ESCAPED_EMBED.search(html.unescape(el.text)):
             self.fragment(html.unescape(el.text), el, ctx)
             return True
+        for value in links:
+            self.fragment(value, el, ctx, lazy=ctx.lazy)  # its links are read as the text's links
         for value in payloads:
             if value[:1] in "{[":  # JSON props: its strings are the markup (quotes escaped in JSON)
                 for markup in markup_in_json(value):
