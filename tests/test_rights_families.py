@@ -97,3 +97,31 @@ def test_reserved_phrase_first_and_registration_tail_on_a_page():
     rec = extract_page("rights-registered.html")
     lines = [(r["holder"], r["years"]) for r in rec["rights"] if r["scope"] == "page"]
     assert lines == [("Le Quotidien du Port", [2024]), ("Harbour Print Newspapers Limited", [])]
+
+
+def test_an_unsigned_holder_in_a_footer_element_named_copyright():
+    """The © and year come from CSS or JavaScript: the footer's copyright element still names the
+    holder. The image credit in an element of the same name inside the article is not it."""
+    rec = extract_page("rights-unsigned-footer.html")
+    line = page_line(rec)
+    assert (line["holder"], line["years"]) == ("Morning Network - City Desk", [])
+
+
+@pytest.mark.parametrize("footer", [
+    "<footer><div class='copyright'><a href='/terms'>Terms</a> <a href='/privacy'>Privacy</a></div></footer>",
+    "<footer><div class='copyright'>Copyright</div></footer>",
+    "<article><div class='entry-content'><p>Text.</p><span class='copyright'>Picture: River Studio</span>"
+    "</div></article>",
+])
+def test_no_unsigned_holder_from_links_titles_or_the_article(footer):
+    html = f"<html><body>{footer}</body></html>"
+    rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
+    assert page_line(rec) is None
+
+
+def test_a_signed_line_wins_over_the_unsigned_element():
+    html = ("<html><body><footer><div class='copyright'><span>Morning Network</span></div>"
+            "<p>© 2025 Morning Network Inc.</p></footer></body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
+    assert (page_line(rec)["holder"], page_line(rec)["years"]) == ("Morning Network Inc", [2025])
+    assert [r["holder"] for r in rec["rights"]] == ["Morning Network Inc"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract.document import Document
+from crawler.extract.document import Document, collapse
 from crawler.extract.rights.machine import jsonld_rights, license_links, meta_rights
 from crawler.extract.rights.signs import ANY_SIGN, SignScan, placement, text_candidates
 from crawler.extract.rights.statement import entry, parse_statement
@@ -112,8 +112,35 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     # dated or reserved footer lines first; undated ones last-first (credits precede the footer)
     footer = [e for e in footer if e.years or e.reserved] + [
         e for e in reversed(footer) if not (e.years or e.reserved)]
-    ordered = footer + page_other + meta + link_page + article + jsonld_article + links + media + jsonld_media
+    unsigned = [] if (footer or page_other or meta or article or jsonld_article) else _unsigned_line(doc)
+    ordered = (footer + page_other + meta + unsigned + link_page + article + jsonld_article + links + media
+               + jsonld_media)
     return _dedupe(ordered)
+
+
+_COPYRIGHT_NAMED = "//*[contains(@class, 'opyright') or contains(@id, 'opyright')]"
+
+
+def _unsigned_line(doc: Document) -> list[Rights]:
+    """The holder a site-wide element named "copyright" shows without a sign (CSS ``::before``
+    or JavaScript writes the © and the year): its first short text that is not a link.
+
+    Asked only of pages where no signed line was found, so the extra look-up (in C) is rare.
+    """
+    for el in doc.tree.xpath(_COPYRIGHT_NAMED):
+        if el.tag in ("a", "link", "meta", "script", "style") or placement(el)[0] != "page":
+            continue
+        for node in el.iter():
+            if node is not el and (not isinstance(node.tag, str) or node.tag in ("a", "script", "style", "button")):
+                continue
+            text = collapse(node.text)
+            if not text or len(text) > 80 or len(text.split()) > 8 or not re.search(r"[^\W\d_]{2}", text):
+                continue
+            if parse_statement(text) is not None or re.match(r"(?i)copyright\b|[/|·•]", text):
+                break  # a signed or titled element: not an unsigned holder
+            return [Rights(statement=text, holder=text.strip(" ,;:·•|-–—"), years=[], kind="copyright",
+                           reserved=None, restrictions=[], license_url=None, source="text", scope="page")]
+    return []
 
 
 def _dedupe(entries: list[Rights]) -> list[Rights]:
