@@ -44,6 +44,7 @@ class Capture:
     _record: object = None
     _finish: Callable[[], str | None] | None = None
     checked: bool = False
+    faulty: bool = False
 
     @property
     def is_html(self) -> bool:
@@ -55,7 +56,7 @@ class Capture:
             fault = self._finish()
         except _READ_ERRORS as exc:
             raise archive_fault(exc, self.offset) from None
-        self.checked = True
+        self.checked, self.faulty = True, bool(fault)
         if fault:
             raise LyingRecord(self.offset, fault)
         return data
@@ -74,12 +75,14 @@ def iter_captures(fh: IO[bytes]) -> Iterator[Capture | LyingRecord]:
     """HTTP response captures in archive order. A lying record whose body was not read comes as
     a ``LyingRecord`` (yielded, not raised) and the iteration goes on; an unreadable archive
     raises ``ArchiveFault`` with the offset."""
-    it = ArchiveIterator(fh, arc2warc=True)
-    it.INC_RECORD = ""  # warcio prints its own warning for a bad length: we report it instead
-    offset = it.offset
+    it = _Iterator(fh, arc2warc=True)
+    offset, last_bad = it.offset, False
     try:
         for rec in it:
             offset = it.offset
+            uri = rec.rec_headers.get_header("WARC-Target-URI")
+            if uri is not None and ":" not in uri:  # what warcio's lenient ARC parser makes of text
+                raise ArchiveFault(offset, f"not a WARC or ARC record (its URL would be {uri[:60]!r})")
             finish = partial(_finish, it, rec, it.err_count)
             capture = _capture(rec, offset, finish)
             if capture is not None:
@@ -88,8 +91,37 @@ def iter_captures(fh: IO[bytes]) -> Iterator[Capture | LyingRecord]:
                 fault = finish()
                 if fault:
                     yield LyingRecord(offset, fault)
+                last_bad = bool(fault)
+            else:
+                last_bad = capture.faulty
     except _READ_ERRORS as exc:
         raise archive_fault(exc, max(it.offset, offset)) from None
+    if it.truncated:  # in the last record read when that one came out short, else in the next
+        raise ArchiveFault(offset if last_bad else it.offset, "the gzip data ends inside a record (a truncated file)")
+
+
+class _Iterator(ArchiveIterator):
+    """warcio's iterator, told to notice two faults it passes over in silence."""
+
+    INC_RECORD = ""  # warcio prints its own warning for a bad length: we report it instead
+    truncated = False
+
+    def close(self):
+        """A gzip member cut short ends warcio's iteration as if the file had ended there."""
+        d = self.reader.decompressor if self.reader is not None else None
+        if d is not None and not getattr(d, "eof", True):
+            self.truncated = True
+        super().close()
+
+    def _consume_blanklines(self):
+        """After a record whose Content-Length lies (uncompressed), skip to the next line that
+        starts a WARC record instead of taking the rest of the record for the next header."""
+        errors = self.err_count
+        line, empty_size = super()._consume_blanklines()
+        if self.err_count > errors and not self.reader.decompressor:
+            while line and not line.startswith(b"WARC/"):
+                line = self.reader.readline()
+        return line, empty_size
 
 
 _READ_ERRORS = (ArchiveLoadFailed, zlib.error, EOFError, ValueError)

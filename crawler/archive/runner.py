@@ -71,7 +71,8 @@ def run_job(inputs: list[str], folder: str, merged: str | None, opts: Options, *
     finally:
         lock.close()
     progress.stop()
-    problems = [i for i in inputs if entries[i]["status"] in ("bad", "failed")]
+    remove_temporaries(out)  # what workers killed during this run left
+    problems = [i for i in inputs if entries[i]["status"] in ("bad", "failed") or entries[i].get("faults")]
     total = sum(entries[i].get("records", 0) for i in inputs)
     if merged is not None:
         n = merge_jsonl(out, manifest, inputs, Path(merged))

@@ -51,6 +51,7 @@ def _iso(d: datetime | None) -> str | None:
 class Counts:
     responses: int = 0  # HTTP response records
     not_html: int = 0
+    not_ok: int = 0  # HTTP status other than 200
     out_of_scope: int = 0  # --site, --since/--until
     not_articles: int = 0
     filtered: int = 0  # --lang, --citing
@@ -88,7 +89,7 @@ def process_input(input_url: str, out_dir: str, opts: Options) -> dict[str, Any]
     started = time.monotonic()
     counts = Counts()
     name = partition_name(input_url, opts.fmt)
-    tmp = os.path.join(out_dir, f".tmp-{uuid.uuid4().hex[:8]}-{name}")
+    tmp = os.path.join(out_dir, f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}-{name}")  # pid: whose it is
     status, error = "done", None
     progress = _Progress(input_url)
     try:
@@ -98,7 +99,8 @@ def process_input(input_url: str, out_dir: str, opts: Options) -> dict[str, Any]
                     write(record)
             except ArchiveFault as exc:
                 status, error = "bad", {"offset": exc.offset, "message": exc.message}
-                counts.fault(exc.offset, exc.message)
+                if not any(f["offset"] == exc.offset for f in counts.faults):  # a cut record: once
+                    counts.fault(exc.offset, exc.message)
         os.replace(tmp, os.path.join(out_dir, name))
     except OSError as exc:  # not found, unreachable, permission: worth another try on a rerun
         status, error = "failed", {"offset": None, "message": f"{exc.__class__.__name__}: {exc}"}
@@ -123,6 +125,9 @@ def _records(fh: IO[bytes], input_url: str, opts: Options, counts: Counts, progr
         progress.maybe_send(counts)
         if not capture.is_html:
             counts.not_html += 1
+            continue
+        if capture.status is not None and capture.status != 200:  # redirects, errors: as the warc spider
+            counts.not_ok += 1
             continue
         if not _in_scope(capture, opts):
             counts.out_of_scope += 1
