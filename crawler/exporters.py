@@ -171,7 +171,7 @@ def prov_document(records: list[dict[str, Any]]):
     doc = ProvDocument()
     doc.add_namespace("spc", SPC_NS)
     doc.add_namespace("schema", "https://schema.org/")
-    for prefix in ("article", "post", "crawl", "account", "org", "person"):
+    for prefix in ("article", "post", "crawl", "account", "party", "person"):
         doc.add_namespace(prefix, f"urn:social-provenance-crawler:{prefix}:")
     declared: set[str] = set()
 
@@ -185,7 +185,8 @@ def prov_document(records: list[dict[str, Any]]):
         return {"prov:location": Literal(value, XSD_ANYURI)} if value else {}
 
     def agent(prefix: str, key: str, ptype, label: str) -> str:
-        return once(f"{prefix}:{_safe(key)}", lambda i: doc.agent(i, {"prov:type": ptype, "prov:label": label}))
+        attrs = {"prov:type": ptype, "prov:label": label} if ptype is not None else {"prov:label": label}
+        return once(f"{prefix}:{_safe(key)}", lambda i: doc.agent(i, attrs))
 
     crawler_agent = once("spc:crawler", lambda i: doc.agent(i, {"prov:type": PROV["SoftwareAgent"],
                                                                   "spc:version": __version__}))
@@ -221,13 +222,13 @@ def prov_document(records: list[dict[str, Any]]):
             earlier.setdefault(prev, (rec["id"], rec["previous_version"]))
             doc.wasRevisionOf(ent, prev)
         if art.get("publisher"):
-            doc.wasAttributedTo(ent, agent("org", art["publisher"], PROV["Organization"], art["publisher"]),
+            doc.wasAttributedTo(ent, agent("party", art["publisher"], PROV["Organization"], art["publisher"]),
                                 other_attributes={"spc:role": "publisher"})
         for name in art.get("authors") or []:
             doc.wasAttributedTo(ent, agent("person", name, PROV["Person"], name),
                                 other_attributes={"spc:role": "author"})
         for holder in dict.fromkeys(r["holder"] for r in rec.get("rights") or [] if r.get("holder")):
-            doc.wasAttributedTo(ent, agent("org", holder, PROV["Agent"], holder),
+            doc.wasAttributedTo(ent, agent("party", holder, None, holder),
                                 other_attributes={"spc:role": "rightsHolder"})
         for p in rec["posts"]:
             post = once(f"post:{_safe(p['platform'] + '-' + (p['post_id'] or _idless_key(p)))}",
@@ -246,8 +247,6 @@ def prov_document(records: list[dict[str, Any]]):
 
 
 def _declare_post(doc, ident: str, post: dict[str, Any], uri, agent) -> None:
-    from prov.constants import PROV
-
     attrs: dict[str, Any] = {"prov:type": doc.valid_qualified_name("schema:SocialMediaPosting"),
                              **uri(post.get("url")), "spc:platform": post["platform"]}
     if post.get("post_id"):
@@ -257,7 +256,8 @@ def _declare_post(doc, ident: str, post: dict[str, Any], uri, agent) -> None:
     doc.entity(ident, attrs)
     handle = (post.get("author") or {}).get("handle")
     if handle:
-        doc.wasAttributedTo(ident, agent("account", f"{post['platform']}-{handle}", PROV["Agent"], handle))
+        doc.wasAttributedTo(ident, agent("account", f"{post['platform']}-{handle}",
+                                           doc.valid_qualified_name("spc:Account"), handle))
 
 
 def _idless_key(post: dict[str, Any]) -> str:

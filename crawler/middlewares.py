@@ -7,6 +7,8 @@ import time
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 
+from crawler.warc import WarcWriterMiddleware  # noqa: F401 - named in DOWNLOADER_MIDDLEWARES
+
 
 class ContactUserAgentMiddleware:
     """Append ``CONTACT`` to the User-Agent so site owners can reach the operator.
@@ -27,53 +29,6 @@ class ContactUserAgentMiddleware:
         if self.user_agent:
             request.headers.setdefault(b"User-Agent", self.user_agent)
         return None
-
-
-class WarcWriterMiddleware:
-    """``WARC_OUTPUT=FILE``: every fetched response (and its request) goes to a WARC file.
-
-    Each record's ``crawl.warc_record_id`` then names the response record, so "this page cited
-    this post at this time" can be checked later from the archive. Placed next to the
-    downloader, it sees the bytes as served (before decompression) and every redirect hop.
-    """
-
-    def __init__(self, path: str):
-        from warcio.warcwriter import WARCWriter
-
-        self.path = path
-        self._fh = open(path, "ab")  # noqa: SIM115 - closed on spider_closed
-        self.writer = WARCWriter(self._fh, gzip=path.endswith(".gz"))
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        from scrapy import signals
-        from scrapy.exceptions import NotConfigured
-
-        path = crawler.settings.get("WARC_OUTPUT")
-        if not path:
-            raise NotConfigured
-        mw = cls(path)
-        crawler.signals.connect(mw.close, signal=signals.spider_closed)
-        return mw
-
-    def process_response(self, request, response, spider=None):
-        from io import BytesIO
-
-        from warcio.statusandheaders import StatusAndHeaders
-
-        headers = [(k.decode("latin-1"), v.decode("latin-1"))
-                   for k, vs in response.headers.items() for v in vs]
-        http_headers = StatusAndHeaders(f"{response.status} -", headers, protocol="HTTP/1.1")
-        record = self.writer.create_warc_record(response.url, "response", payload=BytesIO(response.body),
-                                                http_headers=http_headers)
-        self.writer.write_record(record)
-        self._fh.flush()
-        request.meta["warc_record_id"] = record.rec_headers.get_header("WARC-Record-ID")
-        return response
-
-    def close(self, spider=None):
-        if not self._fh.closed:
-            self._fh.close()
 
 
 class RetryAfterMiddleware(RetryMiddleware):

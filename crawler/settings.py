@@ -117,3 +117,5 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.WarcWriterMiddleware": 950,
 }
 WARC_OUTPUT = None
+# Scrapy's HTTP/1.1 handler; with WARC_OUTPUT it also keeps the exchanges' raw bytes (crawler/warc.py)
+DOWNLOAD_HANDLERS = {"http": "crawler.warc.RecordingDownloadHandler", "https": "crawler.warc.RecordingDownloadHandler"}
