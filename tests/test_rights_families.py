@@ -125,3 +125,18 @@ def test_a_signed_line_wins_over_the_unsigned_element():
     rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
     assert (page_line(rec)["holder"], page_line(rec)["years"]) == ("Morning Network Inc", [2025])
     assert [r["holder"] for r in rec["rights"]] == ["Morning Network Inc"]
+
+
+@pytest.mark.parametrize("footer,site_name", [
+    # the data notice follows the site's line and does not name its holder (no site name known)
+    ("<p>© 2025 Harbour Ledger LLC. All Rights Reserved. A division of Quay Group. Data is a real-time "
+     "snapshot. Data is delayed at least 15 minutes.</p>", None),
+    # a notice first, then the site's own line: the holder is the site (og:site_name)
+    ("<p>Quotes delayed at least 15 minutes. © 2025 Harbour Ledger LLC. All rights reserved.</p>",
+     "Harbour Ledger"),
+])
+def test_the_site_line_next_to_a_data_notice_stays_the_page_line(footer, site_name):
+    head = f"<meta property='og:site_name' content='{site_name}'>" if site_name else ""
+    html = f"<html><head>{head}</head><body><footer>{footer}</footer></body></html>"
+    rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
+    assert (page_line(rec)["holder"], page_line(rec)["years"]) == ("Harbour Ledger LLC", [2025])

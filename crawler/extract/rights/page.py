@@ -9,6 +9,7 @@ JSON-LD Article fields) and media credits (``media``: captions, ImageObject fiel
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from crawler.extract.document import Document, collapse
 from crawler.extract.rights.machine import jsonld_rights, license_links, meta_rights
@@ -39,6 +40,7 @@ _DATA_NOTICE = re.compile(
     r"\bdelayed\s+(?:by\s+)?(?:at\s+least\s+)?\d+\s*min", re.I)
 _SEPARATOR = re.compile(r"\s[|·•]\s|(?<=[.!?])\s")
 _BAR = re.compile(r"\s[|·•]\s")
+_WORD = re.compile(r"[^\W_]+")
 
 
 def _kind(statement: str, scope: str) -> str:
@@ -57,17 +59,36 @@ def _in_quotes(head: str) -> bool:
             or head.count('"') % 2 == 1)
 
 
-def _context(text: str, statement: str) -> tuple[str, str]:
+def _context(text: str, statement: str) -> tuple[str, str, str]:
     """What stands before the statement in its own segment (up to a sentence end or a
-    ``|``/``·`` separator: where "Photo:" would make it a credit), and the text around it up to
-    such a separator, sentences included (where a market-data notice would be)."""
+    ``|``/``·`` separator: where "Photo:" would make it a credit), and the text before and after
+    it up to a ``|``/``·`` separator, sentences included (where a market-data notice would be)."""
     i = text.find(statement)
     if i < 0:
-        return "", statement
+        return "", "", ""
     head = text[max(0, i - 200):i]
     tail = text[i + len(statement):i + len(statement) + 200]
-    around = _BAR.split(head)[-1] + " " + statement + " " + _BAR.split(tail, maxsplit=1)[0]
-    return _SEPARATOR.split(head)[-1], around
+    return _SEPARATOR.split(head)[-1], _BAR.split(head)[-1], _BAR.split(tail, maxsplit=1)[0]
+
+
+def _site_words(doc: Document) -> set[str]:
+    """Words naming the site itself (og:site_name, application-name, the host's labels): a line
+    whose holder is the site is its own line, whatever notice stands next to it."""
+    names = " ".join([*doc.meta.get("og:site_name", ()), *doc.meta.get("application-name", ())])
+    host = urlsplit(doc.url).hostname or ""
+    words = set(_WORD.findall(names.lower())) | set(host.lower().split(".")[:-1])
+    return {w for w in words if len(w) > 2 and w not in ("www", "the", "news", "com")}
+
+
+def _vendor_notice(parsed: dict, head: str, tail: str, site: set[str]) -> bool:
+    """A data vendor's line: the statement names market data, or follows such a notice, or is
+    followed by one that names its holder; never a line whose holder is the site."""
+    holder_words = set(_WORD.findall((parsed["holder"] or "").lower()))
+    if holder_words & site:
+        return False
+    if _DATA_NOTICE.search(parsed["statement"]) or _DATA_NOTICE.search(head):
+        return True
+    return bool(_DATA_NOTICE.search(tail)) and any(w in tail.lower() for w in holder_words if len(w) > 2)
 
 
 def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
@@ -76,6 +97,7 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     page_other: list[Rights] = []
     article: list[Rights] = []
     media: list[Rights] = []
+    site: set[str] | None = None
     for el, text in text_candidates(doc, scan):
         scope, in_footer = placement(el)
         if scope == "quote":
@@ -87,8 +109,10 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
         i = text.find(statement)
         if i > 0 and _in_quotes(text[:i]):
             continue  # "its footer read “© 2019 Other Site”": a quotation, not a line of this page
-        before, around = _context(text, statement)
-        if _DATA_NOTICE.search(around):
+        before, head, tail = _context(text, statement)
+        if site is None:
+            site = _site_words(doc)
+        if _vendor_notice(parsed, head, tail, site):
             media.append(entry(parsed, "credit", "text", "media"))  # a data vendor's notice
             continue
         if _MEDIA_CREDIT.search(before) or _MEDIA_CREDIT.search(statement):
