@@ -43,8 +43,9 @@ def test_three_runs_new_unchanged_changed(site_copy, tmp_path):
     res, run2 = crawl("sitemap", "-a", url, *no_lastmod, "-s", f"STATS_FILE={stats}", cwd=tmp_path, state=state)
     assert res.returncode == 0 and run2 == []
     s2 = json.loads(stats.read_text())
-    # 8 articles are in both sitemaps: each listing entry is requested, conditionally
-    assert s2["detail"]["state/unchanged_304"] == s2["detail"]["state/conditional_requests"] == ARTICLES + 8
+    # 8 articles are in both sitemaps: each article is requested once, conditionally
+    assert s2["detail"]["state/unchanged_304"] == s2["detail"]["state/conditional_requests"] == ARTICLES
+    assert s2["detail"]["listings/entries_repeated"] == 8
     article_paths = {p for p in site_copy.conditional if p.startswith("/2025/")}
     assert len(article_paths) == ARTICLES  # every article request was conditional
     assert not any(p.endswith((".xml", ".txt")) for p in site_copy.conditional)  # listings re-read

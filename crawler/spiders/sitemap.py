@@ -18,8 +18,16 @@ from crawler.spiders.since import older_than
 
 
 class SitemapSpider(ListingSpider):
+    """Each article URL is requested once per run, whichever of its sitemaps is read first:
+    article requests bypass the duplicate filter when state is on (the store decides what is
+    new), so the spider remembers what it already requested."""
+
     name = "sitemap"
     url_help = "URL of a sitemap, a robots.txt or a site root"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requested: set[str] = set()
 
     def start_listings(self):
         for url in self.urls:
@@ -76,7 +84,11 @@ class SitemapSpider(ListingSpider):
             if older_than(entry.news.get("published") or entry.lastmod, self.since):
                 self.crawler.stats.inc_value("listings/entries_too_old")
                 continue
+            if entry.loc in self.requested:  # listed again (a news sitemap inside the full one)
+                self.crawler.stats.inc_value("listings/entries_repeated")
+                continue
             source = {"kind": "sitemap", "url": response.url, "lastmod": entry.lastmod, **entry.news}
             request = self.article_request(entry.loc, source)
             if request is not None:
+                self.requested.add(entry.loc)
                 yield request
