@@ -43,7 +43,7 @@ class Chart:
 def platform_chart(report: Report) -> Chart:
     """Horizontal bars: distinct posts per platform, most first."""
     counts = report.platforms.most_common()
-    row, label_w, width = 22, 112, 560
+    row, label_w, width = 26, 150, 560  # room for the labels at the phone font size too (report.css)
     chart = Chart(width=width, height=max(row * len(counts) + 8, 30), columns=["posts"])
     top = max((n for _, n in counts), default=1)
     plot_w = width - label_w - 48
@@ -51,8 +51,8 @@ def platform_chart(report: Report) -> Chart:
         y = 4 + i * row
         w = max(plot_w * n / top, 1.5)
         chart.bars.append(Bar(label_w, y + 3, w, row - 8, report.colour(platform), f"{platform}: {n} posts"))
-        chart.labels.append((label_w - 8, y + row / 2 + 4, "end", platform))
-        chart.labels.append((label_w + w + 6, y + row / 2 + 4, "start", str(n)))
+        chart.labels.append((label_w - 8, y + row / 2 + 5, "end", platform))
+        chart.labels.append((label_w + w + 6, y + row / 2 + 5, "start", str(n)))
         chart.rows.append((platform, [n]))
     return chart
 
@@ -82,7 +82,7 @@ def _buckets(first: str, last: str, unit: str) -> list[str]:
 def timeline_chart(report: Report) -> Chart:
     """Stacked columns: posts cited per day (per week or month over long spans), by platform."""
     first, last = report.span
-    width, height, left, bottom, top_pad = 640, 240, 40, 34, 10
+    width, height, left, bottom, top_pad = 640, 250, 50, 40, 12
     chart = Chart(width=width, height=height)
     if not first or not last:
         return chart
@@ -121,7 +121,7 @@ def timeline_chart(report: Report) -> Chart:
     ends = {0: "start", len(buckets) - 1: "end"}
     for i in sorted({0, len(buckets) // 2, len(buckets) - 1}):
         x = left + i * col if i == 0 else left + (i + 1) * col if i == len(buckets) - 1 else left + (i + 0.5) * col
-        chart.labels.append((x, height - bottom + 18, ends.get(i, "middle"), buckets[i]))
+        chart.labels.append((x, height - bottom + 22, ends.get(i, "middle"), buckets[i]))
     chart.legend = [(report.colour(p), p) for p in platforms]
     return chart
 
