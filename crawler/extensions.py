@@ -31,6 +31,8 @@ def crawl_outcome(stats, start_documents: str | None) -> tuple[int, str | None]:
     URLs or start page themselves). A page that was unchanged (304, same findings) or skipped
     as not an article was read fine: only failures count against the run."""
     get = stats.get_value
+    if start_documents == "joined":  # a worker that joined a distributed run: the first read the start
+        start_documents = None
     ok = sum(get(k, 0) for k in ("pages/extracted", "pages/not_articles", "pages/skipped_not_html",
                                  "state/unchanged_304", "pages/duplicates"))
     failed = get("pages/failed", 0)
@@ -44,6 +46,8 @@ def crawl_outcome(stats, start_documents: str | None) -> tuple[int, str | None]:
         return 0, None
     if start_documents == "pages" and not ok and (failed or not get("response_received_count", 0)):
         return EXIT_NOTHING_READ, f"no page could be fetched ({failed} failed)"
+    if start_documents is None and failed and not ok:
+        return EXIT_ALL_PAGES_FAILED, f"every page failed ({failed} failed)"
     return 0, None
 
 
@@ -117,7 +121,10 @@ class ProgressLine:
         c = _counts(self.crawler.stats)
         seconds = time.monotonic() - self.started
         stats = self.crawler.stats
-        code, why = crawl_outcome(stats, getattr(spider, "start_documents", None))
+        kind = getattr(spider, "start_documents", None)
+        if kind and not getattr(spider, "seeds_run", True):
+            kind = "joined"
+        code, why = crawl_outcome(stats, kind)
         state = None
         if getattr(self.crawler, "state_store", None) is not None:
             state = _since_last_run(getattr(self, "previous_run", None), stats)

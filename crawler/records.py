@@ -132,7 +132,7 @@ class ProvenanceRecord:
 
 def article_id(canonical_url: str) -> str:
     """Stable id of an article: the SHA-256 of its canonical URL, all 64 hex digits (what the
-    ``sha256:`` prefix promises; records before 0.2 held the first 32, see ``upgrade_ids``)."""
+    ``sha256:`` prefix promises; earlier versions kept the first 32, see ``upgrade_ids``)."""
     return "sha256:" + hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()
 
 
@@ -166,7 +166,7 @@ LEGACY_DIGEST_LENGTH = len("sha256:") + 32  # ids and versions written before fu
 
 
 def is_legacy_digest(value: str | None) -> bool:
-    """True for a ``sha256:`` value holding only the first 32 hex digits (before 0.2)."""
+    """True for a ``sha256:`` value holding only the first 32 hex digits (earlier versions)."""
     return bool(value) and value.startswith("sha256:") and len(value) == LEGACY_DIGEST_LENGTH
 
 

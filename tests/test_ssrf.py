@@ -71,7 +71,7 @@ def _crawl(url, tmp_path, *settings):
 def test_loopback_is_refused_by_default(servers, tmp_path):
     target = servers("127.0.0.1")
     res = _crawl(f"{target.base}/a.html", tmp_path)
-    assert res.returncode == 0
+    assert res.returncode == 3  # nothing could be fetched: a failed crawl, not a quiet success
     assert target.hits == []  # not even robots.txt
     assert jsonl(res.stdout) == []
     assert f"refused {target.base}/a.html: 127.0.0.1 is a loopback address".encode() in res.stderr
