@@ -31,6 +31,10 @@ def page_line(record: dict) -> dict | None:
     ("Copyright 2019-2024 Harbour Media Ltd, registered in England and Wales, company number 0123",
      "Harbour Media Ltd", [2019, 2024]),
     ("© 2023 Quay Press S.A.", "Quay Press S.A.", [2023]),
+    ("All contents © 2025 Harbour Post or other copyright holders.", "Harbour Post", [2025]),
+    ("© 2025 Quay Media Group and its licensors. All rights reserved.", "Quay Media Group", [2025]),
+    ("Copyright © 2025 Harbour Post, a Quay Media company.", "Harbour Post", [2025]),
+    ("© 2025 Smith and Partners LLP", "Smith and Partners LLP", [2025]),  # "and" inside a name stays
 ])
 def test_holder_and_years_in_any_order(line, holder, years):
     parsed = parse_statement(line)

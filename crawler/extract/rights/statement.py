@@ -41,6 +41,10 @@ _YEAR_BEFORE = re.compile(rf"{RANGE}[\s,]*$", re.I)  # "2001 – 2022 © Holder"
 # Wales", "company number 0123", "Registered office: ...").
 _CUT = re.compile(rf"\.(?:\s|$)|\s[|·•]\s?|\s[-–—]\s|{RESERVED_ALL.pattern}|{RESERVED_SOME.pattern}|"
                   r"\bis a registered\b|,\s*(?:a division|a subsidiary|part of)|\s{3,}|\n|"
+                  r",\s*an?\s(?:[\w&.'-]+\s){1,4}?(?:company|brand)\b|"
+                  r"\s(?:or|and|and/or)\s(?:(?:its|their)\s(?:licensors|affiliates|suppliers|partners|"
+                  r"contributors|respective)|(?:other|respective|third[- ]party)\s(?:copyright\s)?"
+                  r"(?:holders|owners|contributors|authors|rights))\b|"
                   r",?\s(?:registered|incorporated)\s(?:in|at|office|under|with|no)\b|"
                   r"\sin (?:England|Scotland|Wales|Northern Ireland|Ireland)\b|\sregistered office\b|"
                   r",?\s(?:company|registration|reg\.|firm|vat)\s?(?:no\b|number|nr\b|reg)|\sNo\.\s?\d", re.I)
