@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
+import random
 import resource
 import subprocess
 import sys
@@ -29,10 +29,13 @@ def _jsonld(payload: str) -> bytes:
             f'<body><article><p>{"Words of the story. " * 30}</p></article></body></html>').encode()
 
 
+# Seeded, so a failure replays: the same "random" bytes on every run and machine.
+_RANDOM = random.Random(17)
+
 HOSTILE = {
     "empty.html": b"",
-    "random.html": os.urandom(200_000),
-    "random-text.html": bytes(b % 94 + 32 for b in os.urandom(300_000)),
+    "random.html": _RANDOM.randbytes(200_000),
+    "random-text.html": bytes(b % 94 + 32 for b in _RANDOM.randbytes(300_000)),
     "deep.html": b"<html><body>" + b"<div>" * 100_000 + b"deep" + b"</div>" * 100_000 + b"</body></html>",
     "big-attribute.html": b'<html><body><div data-x="' + b"a<b" * 1_700_000 + b'">x</div><p>text</p></body></html>',
     "lying-charset.html": '<html><head><meta charset="utf-16"></head><body><p>café © 2025 Café Ltd</p></body></html>'.encode("latin-1"),
@@ -44,26 +47,67 @@ HOSTILE = {
                                  '"copyrightYear": "abcd", "license": 7, "url": ["a", 1]}'),
     "jsonld-huge-graph.html": _jsonld(json.dumps({"@graph": [{"@type": "Thing", "name": str(i)} for i in range(20_000)]})),
     "fake.pdf.html": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj",
-    "image.html": b"\x89PNG\r\n\x1a\n" + os.urandom(5000),
+    "image.html": b"\x89PNG\r\n\x1a\n" + _RANDOM.randbytes(5000),
     "many-embeds.html": b"<html><body><article>" + b"".join(
         b'<blockquote class="twitter-tweet"><a href="https://twitter.com/a/status/%d">x</a></blockquote>' % (10**18 + i)
         for i in range(20_000)) + b"</article></body></html>",
 }
 
 
+def _no_posts_no_rights(rec) -> bool:
+    return rec["posts"] == [] and rec["rights"] == []
+
+
+# What each hostile file gives, as docs/reliability.md states it: the exact error line, or a
+# record and the facts that show the page was really read (not merely "something valid").
+OUTCOMES = {
+    "empty.html": "empty document",
+    "fake.pdf.html": "not HTML or text: looks like a PDF document",
+    "image.html": "not HTML or text: looks like a PNG image",
+    "random.html": _no_posts_no_rights,
+    "random-text.html": _no_posts_no_rights,
+    "deep.html": _no_posts_no_rights,
+    "big-attribute.html": lambda rec: bool(rec["article"]["text_sha256"]) and _no_posts_no_rights(rec),
+    "lying-charset.html": lambda rec: [(r["holder"], r["years"]) for r in rec["rights"]] == [("Café Ltd", [2025])],
+    "invalid-utf8.html": lambda rec: [(r["holder"], r["years"]) for r in rec["rights"]] == [("Holder", [2025])],
+    "jsonld-invalid.html": lambda rec: bool(rec["article"]["text_sha256"]) and rec["article"]["title"] is None,
+    "jsonld-nested.html": lambda rec: bool(rec["article"]["text_sha256"]) and rec["article"]["title"] is None,
+    # the bad fields are ignored, the good one ("publisher": "P") kept
+    "jsonld-types.html": lambda rec: (rec["article"]["title"], rec["article"]["authors"], rec["article"]["publisher"],
+                                      rec["article"]["published"], rec["rights"]) == (None, [], "P", None, []),
+    "jsonld-huge-graph.html": lambda rec: bool(rec["article"]["text_sha256"]) and rec["article"]["title"] is None,
+    "many-embeds.html": lambda rec: [p["post_id"] for p in rec["posts"]] == [str(10**18 + i) for i in range(20_000)],
+}
+
+
+def test_every_hostile_file_has_a_pinned_outcome():
+    assert set(OUTCOMES) == set(HOSTILE)
+
+
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_file_gives_a_record_or_one_clear_line(tmp_path, name):
+def test_hostile_file_gives_its_record_or_its_one_clear_line(tmp_path, name):
     path = tmp_path / name
     path.write_bytes(HOSTILE[name])
     res = _extract(path)
     err = res.stderr.decode("utf-8", "replace")
     assert "Traceback" not in err, err[-3000:]
-    if res.returncode == 0:
-        [line] = res.stdout.decode().splitlines()
-        assert_valid(json.loads(line))
+    expected = OUTCOMES[name]
+    if isinstance(expected, str):
+        assert res.returncode == 1 and res.stdout == b""
+        assert err.strip().splitlines() == [f"crawler: {path}: {expected}"], err
     else:
-        assert res.returncode == 1
-        assert len(err.strip().splitlines()) == 1 and name in err, err
+        assert res.returncode == 0, err[-2000:]
+        [line] = res.stdout.decode().splitlines()
+        record = assert_valid(json.loads(line))
+        assert expected(record), record["article"] | {"rights": record["rights"]}
+
+
+@pytest.mark.xfail(strict=True, reason="article.published invented from a JSON-LD Thing named '1995' "
+                                       "(crawler/extract/, reported to the extraction lead)")
+def test_a_graph_of_things_gives_no_publication_date(tmp_path):
+    (tmp_path / "g.html").write_bytes(HOSTILE["jsonld-huge-graph.html"])
+    res = _extract(tmp_path / "g.html", "--no-main-text")
+    assert json.loads(res.stdout)["article"]["published"] is None
 
 
 def test_binary_inputs_are_named_as_such(tmp_path):
@@ -103,5 +147,10 @@ def test_hostile_pages_through_a_spider(tmp_path):
     assert "Traceback" not in log, log[-3000:]
     stats = json.loads((tmp_path / "s.json").read_text())
     # every page gave a valid record or was counted (not HTML, or no record with a reason)
-    accounted = len(records) + stats["not_html"] + stats["detail"].get("pages/failed", 0)
-    assert accounted == len(HOSTILE), (len(records), stats)
+    # the files that give a record as a file give it as a page too, and the empty page none.
+    # KNOWN GAP (reported to the spiders' owner): the PDF and PNG bytes served as text/html are
+    # made into records, where `crawler extract` refuses them and docs/reliability.md says
+    # spiders skip binaries; this pins today's outcome so a change is seen.
+    assert sorted(r["crawl"]["url"].rsplit("/", 1)[1] for r in records) == sorted(
+        [name for name, outcome in OUTCOMES.items() if callable(outcome)] + ["fake.pdf.html", "image.html"]), stats
+    assert stats["records"] == 13 and stats["posts"] == 20_000, stats
