@@ -1,0 +1,117 @@
+"""Small in-process checks of the extraction core's helpers, written to kill mutants that the
+page-level tests let live (docs/testing.md, "Mutation testing")."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract.embeds.base import (
+    Platform,
+    collapse_text,
+    iso_from_ms,
+    parse_date_text,
+    parse_url,
+    tid_time,
+)
+from crawler.extract.embeds.registry import REGISTRY, Registry
+
+
+@pytest.mark.parametrize("text,date", [
+    ("April 30, 2025", "2025-04-30"), ("Apr. 3 2025", "2025-04-03"), ("sept 9, 2024", "2024-09-09"),
+    ("25. September 2018", "2018-09-25"), ("3 de mayo de 2025", "2025-05-03"), ("1er", None),
+    ("12 mars 2024", "2024-03-12"), ("7 maart 2023", "2023-03-07"), ("2 março 2022", "2022-03-02"),
+    ("2018年9月28日", "2018-09-28"), ("2018년 9월 28일", "2018-09-28"), ("posted 2025-05-02T10:00", "2025-05-02"),
+    ("February 30, 2025", None), ("Smarch 3, 2025", None), ("2025-13-01", None), ("", None), (None, None),
+    # an unknown month name in the first form does not stop the next form from matching
+    ("Foo 3, 2025 or 4 May 2025", "2025-05-04"),
+    # an impossible ISO date does not stop the next form
+    ("2025-02-31 then May 2, 2025", "2025-05-02"),
+    ("  MAY 2, 2025  ", "2025-05-02"),
+])
+def test_parse_date_text(text, date):
+    assert parse_date_text(text) == date
+
+
+def test_iso_from_ms_bounds():
+    assert iso_from_ms(1746180000000) == "2025-05-02T10:00:00Z"
+    assert iso_from_ms(1136073600000) == "2006-01-01T00:00:00Z"  # first year kept
+    assert iso_from_ms(1136073599000) is None  # 2005: before any platform we read
+    assert iso_from_ms(4133980799000) == "2100-12-31T23:59:59Z"
+    assert iso_from_ms(4133980800000) is None  # 2101
+    assert iso_from_ms(10**20) is None  # overflow is None, not an exception
+
+
+def test_tid_time():
+    assert tid_time("3lnxyzabc2k2s") == "2025-04-29T19:24:04Z"  # 13 base32-sortable digits, >> 10: µs
+    assert tid_time("3lnxyzabc2k2") is None  # 12 characters
+    assert tid_time("3lnxyzabc2k2s1") is None  # 14 characters
+    assert tid_time("klnxyzabc2k2s") is None  # first character above j: the top bit would be set
+    assert tid_time("3lnxyzabc2k21") is None  # 1 is not in the alphabet
+
+
+def test_collapse_text_removes_bidi_isolates():
+    assert collapse_text("\u2066@Port\u2069  said\n\tthis ") == "@Port said this"
+    assert collapse_text("") is None and collapse_text(None) is None
+
+
+@pytest.mark.parametrize("raw,host", [
+    ("https://www.twitter.com/a", "twitter.com"), ("//m.youtube.com/watch?v=x", "youtube.com"),
+    ("  https://mobile.twitter.com/a ", "twitter.com"), ("https://TWITTER.com./a", "twitter.com"),
+    ("https://m.co/a", "m.co"), ("https://www.co/a", "www.co"),  # a prefix only when a domain remains
+    ("http://old.reddit.com/r/x", "reddit.com"), ("https://web.facebook.com/x", "facebook.com"),
+])
+def test_parse_url_strips_only_prefixes_of_real_domains(raw, host):
+    u = parse_url(raw)
+    assert u is not None and u.host == host and u.scheme in ("http", "https")
+
+
+@pytest.mark.parametrize("raw", [None, "", "ftp://twitter.com/a", "javascript:alert(1)", "twitter.com/a/status/1",
+                                 "https://x.com@evil.example/a", "https:///path-only", "http://[/x"])
+def test_parse_url_refuses(raw):
+    assert parse_url(raw) is None
+
+
+def test_url_parts():
+    u = parse_url("https://www.youtube.com/watch?v=abc&t=&x=1#frag")
+    assert (u.path, u.query, u.fragment) == ("/watch", "v=abc&t=&x=1", "frag")
+    assert u.params == {"v": "abc", "t": "", "x": "1"}
+    assert parse_url("https://youtube.com").path == "/"
+    assert u.host_is("youtube.com") and u.host_is("example.org", "youtube.com")
+    assert not parse_url("https://notyoutube.com/").host_is("youtube.com")
+    assert parse_url("https://a.b.youtube.com/").host_is("youtube.com")
+
+
+@pytest.mark.parametrize("raw,maybe", [
+    ("https://X.com/a/status/1", True), ("//twitter.com/a", True), ("  https://www.youtube.com/x", True),
+    ("https://user@twitter.com:443/a", True), ("https://fedi.example/@a/113456789012345678", True),
+    ("https://fedi.example/@a/1134567890", False),  # not a snowflake-length id
+    ("https://e.example/?url=ftp%3A%2F%2Fx.com", False),  # a proxy parameter, but not an http URL
+    ("https://cdn.iframe.ly/api/iframe?url=https://x.com/a", True), ("https://e.example/?src=http://a", True),
+    ("https://e.example/?other=http://a", False), ("ftp://twitter.com/a", False), ("https://nothing.example/x", False),
+])
+def test_may_name_post(raw, maybe):
+    assert REGISTRY.may_name_post(raw) is maybe
+    assert REGISTRY.may_name_post(raw) is maybe  # the cached answer is the same
+
+
+def test_registry_lookups():
+    assert REGISTRY.platform_for("mobile.x.com").name == "twitter"
+    assert REGISTRY.platform_for("x.com").name == "twitter"
+    assert REGISTRY.platform_for("com") is None and REGISTRY.platform_for("example.org") is None
+    assert REGISTRY.by_name["twitter"].name == "twitter"
+    assert REGISTRY.mentions("see twitter.com/a") and REGISTRY.mentions("https://t.me/a/1")
+    assert not REGISTRY.mentions("plain words, nothing else")
+    assert set(REGISTRY.by_host) >= {"twitter.com", "x.com", "web.archive.org"}
+    assert {p.name for p in REGISTRY.any_host} == {p.name for p in REGISTRY.platforms if p.any_host}
+
+
+def test_registry_refuses_a_rule_registered_twice():
+    def no_url(u):
+        return None
+
+    a = Platform(name="a", parse_url=no_url, hosts=("a.example",), classes={"embed-a": lambda el: []})
+    b = Platform(name="b", parse_url=no_url, hosts=("b.example",), classes={"embed-a": lambda el: []})
+    with pytest.raises(ValueError, match="b: rule 'embed-a' already registered"):
+        Registry([a, b])
+    first = Registry([a, Platform(name="c", parse_url=no_url, hosts=("a.example",))])
+    assert first.by_host["a.example"].name == "a"  # the first platform to claim a host keeps it
