@@ -144,3 +144,13 @@ def test_the_site_line_next_to_a_data_notice_stays_the_page_line(footer, site_na
     html = f"<html><head>{head}</head><body><footer>{footer}</footer></body></html>"
     rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
     assert (page_line(rec)["holder"], page_line(rec)["years"]) == ("Harbour Ledger LLC", [2025])
+
+
+def test_elements_named_credit_or_copyright_by_a_picture_are_credits():
+    """A credit-named element, or a copyright-named one beside an image or in the article, holds a
+    picture's credit; a footer named "footer-credits" still holds the site's line."""
+    rec = extract_page("rights-named-credits.html")
+    scopes = {r["holder"]: r["scope"] for r in rec["rights"]}
+    assert scopes == {"Max Muster": "media", "AFP": "media", "Erika Beispiel": "media",
+                      "Hafenblatt Verlag": "page"}
+    assert (page_line(rec)["holder"], page_line(rec)["years"]) == ("Hafenblatt Verlag", [2010, 2024])

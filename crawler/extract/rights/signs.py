@@ -34,7 +34,8 @@ ANY_SIGN = re.compile(rf"{SYM}|\(c\)\s*{YEAR}|\bcopyright\b|\bcopr\.|{RESERVED_A
 # "reserv"), which lets the regex engine skip ahead: three times faster than the plain words.
 QUICK_SIGN = re.compile(r"©|ⓒ|Ⓒ|&copy;|&#|\\u00a9|\([cC]\)|pyright|PYRIGHT|opr\.|OPR\.|®|serv|SERV|behalt|BEHALT|"
                         r"orbehoud|محفوظة|無断|版权|版權|무단")
-_FOOTER_NAMES = re.compile(r"footer|copyright|colophon|legal|bottom|site-info|siteinfo", re.I)
+_SITE_FOOTER_NAMES = re.compile(r"footer|colophon|legal|bottom|site-info|siteinfo", re.I)
+_COPYRIGHT_NAME = re.compile(r"copyright", re.I).search
 _MEDIA_NAMES = re.compile(r"caption|credit|figcaption|photo-?info|image-?source|bildquelle", re.I)
 _SKIP = {"script", "style", "head", "title", "template", "svg", "noscript", "select", "option"}
 _BLOCKS = {"p", "div", "li", "footer", "section", "small", "address", "td", "span", "dd", "figcaption",
@@ -45,26 +46,49 @@ _QUOTES = {"blockquote", "q"}
 # ---- where a line stands ------------------------------------------------------------------
 
 
+def _names(el: HtmlElement) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
+
+
+def _beside_picture(el: HtmlElement) -> bool:
+    """A picture in the element or beside it: the element is that picture's credit."""
+    parent = el.getparent()
+    return next((parent if parent is not None else el).iter("img", "picture", "video"), None) is not None
+
+
 def placement(el: HtmlElement) -> tuple[str, bool]:
-    """(scope, in_footer) from the element's ancestors.
+    """(scope, in_footer) from the element and its ancestors.
 
     The scope is ``quote`` inside a ``<blockquote>`` or ``<q>``: a line the article quotes from
-    another site or post is neither the page's nor this article's.
+    another site or post is neither the page's nor this article's. An element merely named
+    "copyright" is the site's line only outside the article and away from pictures: inside the
+    article or beside an image it is a picture's credit ("© 2024 NAME" under a lead image).
     """
     in_body = False
     if el.tag in _QUOTES:
         return "quote", False
+    own = _names(el)
+    if not _SITE_FOOTER_NAMES.search(own) and (_MEDIA_NAMES.search(own) or "copyrightHolder" in own):
+        return "media", False  # <span class="credit">© 2025 AFP</span>
+    named: HtmlElement | None = el if _COPYRIGHT_NAME(own) else None
     for a in el.iterancestors():
         tag = a.tag if isinstance(a.tag, str) else ""
         if tag in _QUOTES:
             return "quote", False
-        names = f"{a.get('class') or ''} {a.get('id') or ''} {a.get('itemprop') or ''}"
+        names = _names(a)
+        # "footer-credits", "site-info": the site's footer, although the name says credit
+        if tag == "footer" or (a.get("role") or "") == "contentinfo" or _SITE_FOOTER_NAMES.search(names):
+            return "page", True
         if tag in ("figcaption", "figure") or _MEDIA_NAMES.search(names) or "copyrightHolder" in names:
             return "media", False
-        if tag == "footer" or (a.get("role") or "") == "contentinfo" or _FOOTER_NAMES.search(names):
-            return "page", True
+        if named is None and _COPYRIGHT_NAME(names):
+            named = a
         if is_article_body(a, tag, names):
             in_body = True
+    if named is not None:
+        if in_body or _beside_picture(named):
+            return "media", False
+        return "page", True
     return ("article" if in_body else "page"), False
 
 
