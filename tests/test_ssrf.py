@@ -81,7 +81,7 @@ def test_allowed_range_admits_only_that_range_and_redirects_are_checked(servers,
     inside = servers("127.0.0.3")
     bouncer = servers("127.0.0.2", redirect_to=f"{inside.base}/secret.html")
     res = _crawl(f"{bouncer.base}/a.html", tmp_path, "-s", "ALLOWED_PRIVATE_NETWORKS=127.0.0.2/32")
-    assert res.returncode == 0
+    assert res.returncode == 3  # the one page failed (its redirect was refused): nothing fetched
     assert "/a.html" in bouncer.hits
     assert inside.hits == []  # the redirect hop was refused
     assert b"127.0.0.3 is a loopback address" in res.stderr
