@@ -113,3 +113,67 @@ def test_newsletter_embeds_carry_their_post_in_json_attributes():
     tweet = posts[0]
     assert tweet["author"] == {"handle": "HarbourCouncil", "name": "Harbour Council"}
     assert tweet["text"] == "The second barrier passes 7 to 2."
+
+
+_TWEET = ('<blockquote class="twitter-tweet"><p>Barrier up.</p>&mdash; Port Authority (@PortAuthorityTW) '
+          '<a href="https://twitter.com/PortAuthorityTW/status/1919400000000000001">May 4, 2025</a></blockquote>')
+_PARA = "<p>The barrier was raised at dawn, two hours before the high tide reached the harbour wall.</p>"
+
+
+def _page_with(article_open: str, article_close: str, inner: str = _TWEET) -> list[tuple]:
+    from crawler.extract import CrawlMeta, extract_record
+
+    html = (f"<!doctype html><html><head><title>Barrier</title></head><body><header><nav><a href='/'>Home</a>"
+            f"</nav></header><main>{article_open}{_PARA}{inner}{_PARA}{article_close}</main>"
+            f"<aside class='sidebar'><a href='https://twitter.com/Other/status/1919400000000000009'>x</a></aside>"
+            f"</body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/2025/05/barrier"), main_text=False)
+    return [(p.platform, p.post_id) for p in rec.posts]
+
+
+@pytest.mark.parametrize("article_open,article_close", [
+    ('<article class="post type-post category-trending tag-newsletter tag-related-news">', "</article>"),  # WordPress
+    ('<article class="node node--type-article node--promoted node--view-mode-full">', "</article>"),  # Drupal
+    ('<div class="entry-wrap category-trending tag-related-news"><div class="entry-content">', "</div></div>"),
+    ('<article class="post tag-trending">', "</article>"),  # Ghost
+    ('<article class="typography newsletter-post post"><div class="body markup">', "</div></article>"),
+    ('<div class="content-body entry-content inline-promos" itemprop="articleBody">', "</div>"),
+    ('<div class="article-body read-more-collapsed">', "</div>"),
+    ('<article class="commentary"><div class="commentary-body">', "</div></article>"),
+    ('<div class="newsletter-content"><div id="content-blocks">', "</div></div>"),
+])
+def test_article_containers_whose_classes_carry_chrome_words_are_still_the_article(article_open, article_close):
+    """Taxonomy classes (category-*, tag-*, node--promoted) and body containers whose names hold a
+    chrome word ("newsletter-post", "inline-promos") must not hide the article's posts."""
+    assert _page_with(article_open, article_close) == [("twitter", "1919400000000000001")]
+
+
+@pytest.mark.parametrize("wrapper", [
+    '<div class="related-stories">{}</div>', '<section class="newsletter-signup">{}</section>',
+    '<div class="promo-box">{}</div>', '<article class="card related">{}</article>',
+    '<div class="comments-area">{}</div>', '<div class="next-article">{}</div>',
+])
+def test_chrome_sections_inside_the_article_stay_out(wrapper):
+    inner = wrapper.format(_TWEET.replace("1919400000000000001", "1919400000000000002"))
+    assert _page_with('<article class="post">', "</article>", _TWEET + inner) == [("twitter", "1919400000000000001")]
+
+
+@pytest.mark.parametrize("url,expected", [
+    ("https://redd.it/1kbarr1", ("reddit", "1kbarr1")),
+    ("https://flic.kr/p/2kAbCdE", ("flickr", "50926304958")),  # base58 of the photo id
+    ("https://www.instagram.com/stories/tidewatcher/3312345678901234567/", ("instagram", "3312345678901234567")),
+    ("https://web.archive.org/web/20250504000000id_/http://twitter.com/Port/status/1919400000000000003",
+     ("twitter", "1919400000000000003")),
+])
+def test_short_and_archived_post_urls_in_links(url, expected):
+    inner = f'<p>As <a href="{url}">this post</a> shows, the water stayed below the wall all night.</p>'
+    assert _page_with('<article class="post">', "</article>", inner) == [expected]
+
+
+def test_official_code_inside_a_platform_named_wrapper_stays_official():
+    inner = f'<div class="twitter-wrapper embed-twitter">{_TWEET}</div>'
+    from crawler.extract import CrawlMeta, extract_record
+
+    html = f"<html><body><article>{_PARA}{inner}</article></body></html>"
+    rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
+    assert [(p.post_id, [e.form for e in p.evidence]) for p in rec.posts] == [("1919400000000000001", ["embed"])]

@@ -24,18 +24,27 @@ class Ctx(NamedTuple):
 
 CHROME_TAGS = {"header", "nav", "footer", "aside", "menu"}
 _CHROME_ROLES = {"banner", "navigation", "contentinfo", "complementary", "search"}
-# Sections whose links are never the article's citations. Webmention and IndieWeb reaction
-# markup (h-cite, u-in-reply-to, u-like-of ...) lists other people's posts *about* the page.
+# Sections whose links are never the article's citations, matched per class/id token (a token
+# that names an embed, "teaser-embed", is an embed slot whatever else it says). Webmention and
+# IndieWeb markup (h-cite, u-in-reply-to, u-like-of ...) lists other people's posts *about* the
+# page. "newsletter" and "read-more" are chrome as a signup box or a list of links, not where a
+# newsletter platform names its content ("newsletter-content") or a collapsed body ("read-more-collapsed").
 _ALWAYS_CHROME = re.compile(
-    r"related|newsletter|outbrain|taboola|recommend|trending|most-?popular|most-?read|"
-    r"disqus|read-?more|more-?stories|teaser|promo|webmentions?|\bh-cite\b|\bu-(?:in-reply-to|like-of|"
-    r"repost-of|bookmark-of|mention-of|comment)\b|\bp-comment\b|\b(?:likes|reposts|reactions|mentions)\b|"
-    r"\bnext-?(?:article|story|post)s?\b|\bup-?next\b",  # the next story, preloaded or as a template
+    r"related|outbrain|taboola|recommend|trending|most-?popular|most-?read|disqus|more-?stories|teaser|promo|"
+    r"webmentions?|^h-cite$|^u-(?:in-reply-to|like-of|repost-of|bookmark-of|mention-of|comment)$|^p-comment$|"
+    r"^next-?(?:article|story|post)s?\b|^up-?next\b|"  # the next story, preloaded or as a template
+    r"^newsletters?(?:$|[-_](?:signup|sign-up|subscribe|subscription|form|cta|box|promo|widget|banner|module|"
+    r"block|callout|inline|optin|opt-in))|^read-?more(?:$|[-_](?:links?|list|stories|articles|box))",
     re.I)
+
+
+def _chrome_tokens(names: str) -> bool:
+    return any(_ALWAYS_CHROME.search(t) for t in names.split() if "embed" not in t.lower())
+
 
 # "comment" is a section only where it is the head of the name (comments, comment-list,
 # CommentsItem-body); "commentOnSelection" or "comment-count" name a feature or a counter.
-_COMMENT = re.compile(r"comment", re.I)
+_COMMENT = re.compile(r"comment(?!ary|ator)", re.I)  # (commentary, commentator: opinion)
 _COMMENT_FEATURE = re.compile(r"comments?[-_ ]?(?:on|to|count|counter|button|btn|icon|link|bubble|cta|number|"
                               r"toggle|trigger|badge)", re.I)
 _OUTSIDE_CHROME = re.compile(r"sidebar|footer|masthead|navbar|\bnav\b|\bmenu\b|site-header|"
@@ -43,6 +52,20 @@ _OUTSIDE_CHROME = re.compile(r"sidebar|footer|masthead|navbar|\bnav\b|\bmenu\b|s
 _SOFT = re.compile(r"shar(?:e|ing)|social|follow|byline|author|breadcrumb|subscribe|\btags?\b", re.I)
 # page-level elements: their class names describe the page ("template-newsletter"), not a part of it
 _PAGE_TAGS = {"html", "body"}
+
+# Class tokens that describe the content's metadata, not a part of the page: WordPress's and
+# Ghost's post_class() (category-trending, tag-newsletter), Drupal's node--promoted ...
+_TAXONOMY = ("category-", "tag-", "tags-", "node--", "node-promoted", "format-", "post-format", "status-",
+             "type-", "section-", "topic-", "has-")
+# On the article's own container, only a token that *is* a section name makes it chrome
+# (<article class="card related">); "newsletter-post", "inline-promos", "commentary" do not.
+_SECTION_NAMES = frozenset((
+    "related", "comments", "comment", "newsletter", "promo", "promos", "teaser", "recommended", "trending",
+    "outbrain", "taboola", "disqus", "webmentions", "mentions", "reactions", "likes", "reposts",
+    "related-posts", "related-articles", "related-stories", "more-stories", "read-more", "most-popular",
+    "most-read", "h-cite", "u-in-reply-to", "u-like-of", "u-repost-of", "u-mention-of", "u-comment", "p-comment",
+    "next-article", "next-story", "next-post", "up-next",
+))
 
 CHILD_CTX: dict[tuple, Ctx] = {}  # child_ctx results: pages repeat the same markup
 
@@ -61,10 +84,18 @@ def child_ctx(ctx: Ctx, tag: str, cls: str | None, idv: str | None, role: str | 
     if tag in ("noscript", "template"):
         lazy = True
     names = f"{cls or ''} {idv or ''}".strip()
+    if names and any(t.lower().startswith(_TAXONOMY) for t in names.split()):
+        names = " ".join(t for t in names.split() if not t.lower().startswith(_TAXONOMY))
     page_level = tag in _PAGE_TAGS
-    if names and not page_level and (_ALWAYS_CHROME.search(names) or _comment_section(names)):
-        return Ctx(2, soft, body, lazy)
-    if tag == "article" or (itemprop or "").lower() == "articlebody" or (names and body_names(names)):
+    is_body = tag == "article" or (itemprop or "").lower() == "articlebody" or bool(names and body_names(names))
+    if names and not page_level:
+        if is_body:
+            chrome_section = any(t.lower() in _SECTION_NAMES for t in names.split())
+        else:
+            chrome_section = _chrome_tokens(names) or _comment_section(names)
+        if chrome_section:
+            return Ctx(2, soft, body, lazy)
+    if is_body:
         if chrome == 1:  # an article inside a badly closed sidebar: content again
             chrome = 0
         body, soft = True, False
@@ -97,3 +128,26 @@ def is_discussion_link(anchor_text: str, block_text: str) -> bool:
     if anchor_text and len(anchor_text) < 80 and _DISCUSSION.search(anchor_text):
         return True
     return bool(block_text) and len(block_text) < 120 and _DISCUSSION.search(block_text) is not None
+
+
+# Headings of the lists a blog prints under a post: other people's reactions to it.
+_REACTION_HEADINGS = re.compile(
+    r"^\W*(?:\d+\s+)?(?:likes?|reposts?|retweets?|boosts?|mentions?|webmentions?|reactions?|bookmarks?|"
+    r"responses?|replies|shares)\W*(?:\(\d+\))?\W*$", re.I)
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def under_reaction_heading(el) -> bool:
+    """Whether a link sits in a block (up to three levels up) whose heading names reactions."""
+    node = el.getparent()
+    for _ in range(3):
+        if node is None:
+            return False
+        for child in node:
+            if child.tag in _HEADINGS:
+                text = child.text_content()
+                if len(text) < 40 and _REACTION_HEADINGS.match(text.strip()):
+                    return True
+                break
+        node = node.getparent()
+    return False

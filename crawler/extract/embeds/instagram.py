@@ -19,6 +19,7 @@ from crawler.extract.embeds.base import (
 NAME = "instagram"
 HOSTS = ("instagram.com", "instagr.am")
 _PATH = re.compile(r"^/(?:[\w.]{1,30}/)?(?P<kind>p|reel|reels|tv)/(?P<code>[A-Za-z0-9_-]{5,40})(?:/|$)")
+_STORY = re.compile(r"^/stories/(?P<user>[\w.]{1,30})/(?P<id>\d{10,25})(?:/|$)")
 _KINDS = {"p": "post", "reel": "reel", "reels": "reel", "tv": "video"}
 _ATTRIBUTION = re.compile(r"(?P<name>[^()]*?(?:\([^@)][^)]*\)[^()]*?)*)\s*\(\s*@(?P<handle>[\w.]{1,30})\s*\)")
 _LEAD = re.compile(
@@ -37,9 +38,13 @@ def ref(code: str, kind: str = "post", handle: str | None = None) -> PostRef:
 
 def parse(u: Url) -> PostRef | None:
     m = _PATH.match(u.path)
-    if not m:
-        return None
-    return ref(m.group("code"), _KINDS[m.group("kind")])
+    if m:
+        return ref(m.group("code"), _KINDS[m.group("kind")])
+    m = _STORY.match(u.path)  # a story: its numeric id, under its author's name
+    if m:
+        user, sid = m.group("user"), m.group("id")
+        return PostRef(NAME, sid, f"https://www.instagram.com/stories/{user}/{sid}/", "story", user)
+    return None
 
 
 def _from_blockquote(el: HtmlElement) -> list[Hit] | None:

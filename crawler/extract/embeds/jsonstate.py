@@ -24,6 +24,7 @@ _URL_KEYS = ("url", "canonical_url", "canonicalUrl", "canonical", "link", "perma
              "mainEntityOfPage", "fullUrl", "webUrl")
 _TITLE_KEYS = ("headline", "title", "name", "seoTitle")
 _ID_KEYS = ("id", "_id", "articleId", "article_id", "storyId", "postId", "contentId")
+_IDENTIFYING_KEYS = frozenset(_URL_KEYS + _TITLE_KEYS + _ID_KEYS + ("slug",))
 _URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>\\]+")
 _JS_ESCAPES = re.compile(r"\\u([0-9a-fA-F]{4})|\\(/|\")")
 _SITE_PATH = re.compile(r"""["'](?:https?://[^"'/]+)?(/[\w%.~-]+(?:/[\w%.~-]+)+/?)["']""")
@@ -89,13 +90,23 @@ class StateScanner:
                 for num in re.findall(r"\d{5,}", key[1]):
                     self.ids.add(num)
         self.titles = {_norm_title(t) for t in titles if t and len(t) >= 12}
+        # the first four words of each title, when plain enough to appear verbatim in JSON
+        self.title_probes = set()
+        for t in titles:
+            head = " ".join((t or "").lower().split()[:4])
+            if len(head) >= 16 and re.fullmatch(r"[a-z0-9 ,.:'-]+", head):
+                self.title_probes.add(head)
 
     def identifies(self, obj: dict) -> bool | None:
         """True: ``obj`` is this page; False: another page of this site; None: cannot tell."""
+        keys = _IDENTIFYING_KEYS.intersection(obj)
+        if not keys:
+            return None  # most objects of a blob (images, styles, counters) name no page
         for k in _URL_KEYS:
-            r = self.is_page(obj.get(k))
-            if r is not None:
-                return r
+            if k in keys:
+                r = self.is_page(obj[k])
+                if r is not None:
+                    return r
         slug = obj.get("slug")
         if isinstance(slug, str) and slug.strip("/"):
             return slug.strip("/").lower().rsplit("/", 1)[-1] in self.slugs
@@ -179,9 +190,9 @@ def scan_state(scripts, page_urls: list[str], walker, titles: list[str] | tuple[
             continue
         if script.get("src") or (script.get("type") or "").lower() == "application/ld+json":
             continue
-        if not mentions(text) and "\\u002F" not in text:
-            continue
         if not any(n in text for n in needles) and not _names_title(text, scanner):
+            continue
+        if not mentions(text) and "\\u002F" not in text:
             continue
         loc = walker.path(script) + "#json"
         before = len(walker.found)
@@ -207,10 +218,13 @@ def scan_state(scripts, page_urls: list[str], walker, titles: list[str] | tuple[
 
 
 def _names_title(text: str, scanner: StateScanner) -> bool:
-    if not scanner.titles:
-        return False
-    low = text.lower()
-    return any(t.split(" ", 3)[-1] in low for t in scanner.titles if t.count(" ") >= 3)
+    """Does the script hold the page's headline? (its first words, as JSON would write them)"""
+    low = None
+    for t in scanner.title_probes:
+        low = low if low is not None else text.lower()
+        if t in low:
+            return True
+    return False
 
 
 def _scan_string(s: str, seen: set[str], script, walker) -> None:

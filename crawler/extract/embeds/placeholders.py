@@ -77,6 +77,7 @@ def platform_in_names(names: str) -> Platform | None:
     return None
 
 
+@lru_cache(maxsize=2048)
 def is_type_attr(name: str) -> bool:
     base = name[5:] if name.startswith("data-") else name
     return base.replace("-", "").replace("_", "") in _TYPE_NAMES or base.endswith(_TYPE_SUFFIXES)
@@ -234,6 +235,8 @@ def from_card(el: HtmlElement, platform: Platform, reg: Registry = REGISTRY) -> 
     """A post the site rendered itself: an element named for the platform holding exactly one
     post link of it (a timeline or a feed of several is not one card) plus the post's text."""
     refs: dict[str, tuple[PostRef, HtmlElement]] = {}
+    for _ in el.iterdescendants("blockquote", "iframe", "script", "noscript", "template", "textarea"):
+        return None  # a wrapper around official or parked code: the walk reads that code itself
     for a in el.iter("a"):
         href = a.get("href")
         r = reg.match(href) if href else None

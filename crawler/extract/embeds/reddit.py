@@ -9,13 +9,20 @@ from lxml.html import HtmlElement
 from crawler.extract.embeds.base import Hit, Platform, PostRef, Url, collapse_text, el_text, parse_url
 
 NAME = "reddit"
-HOSTS = ("reddit.com", "redditmedia.com")
+HOSTS = ("reddit.com", "redditmedia.com", "redd.it")
+_SHORT = re.compile(r"^/(?P<id>[a-z0-9]{4,10})/?$")
 _POST = re.compile(
     r"^/r/(?P<sub>\w{2,30})/comments/(?P<id>[a-z0-9]{4,10})(?:/[^/]*)?(?:/(?:comment/)?(?P<cid>[a-z0-9]{4,10}))?/?$"
 )
 
 
 def parse(u: Url) -> PostRef | None:
+    if u.host == "redd.it":  # redd.it/<id>: the thread's short link
+        m = _SHORT.match(u.path)
+        if not m:
+            return None
+        pid = m.group("id")
+        return PostRef(NAME, pid, f"https://www.reddit.com/comments/{pid}/", "post")
     m = _POST.match(u.path)
     if not m:
         m2 = re.match(r"^/comments/(?P<id>[a-z0-9]{4,10})", u.path)

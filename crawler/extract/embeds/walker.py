@@ -18,7 +18,15 @@ from lxml.html import HtmlElement
 from crawler.extract.document import merge_walked, parse_fragment, text_of
 from crawler.extract.embeds import twitter
 from crawler.extract.embeds.base import Hit
-from crawler.extract.embeds.context import CHILD_CTX, CHROME_TAGS, Ctx, child_ctx, is_discussion_link, is_prose
+from crawler.extract.embeds.context import (
+    CHILD_CTX,
+    CHROME_TAGS,
+    Ctx,
+    child_ctx,
+    is_discussion_link,
+    is_prose,
+    under_reaction_heading,
+)
 from crawler.extract.embeds.markup import (
     CODE_SCRIPT_TYPES,
     EMBED_TAGS,
@@ -321,7 +329,7 @@ class Walker:
             return self.registry.mentions(value)
         if name[:5] == "data-" and (value[:4] == "http" or value[:2] == "//"):
             return self.registry.may_name_post(value)
-        return len(value) < 40 and is_type_attr(name) and platform_in_value(value) is not None
+        return len(value) < 40 and is_type_attr(name) and platform_in_value(value) is not None  # (both cached)
 
     def anchor(self, el: HtmlElement, ctx: Ctx, loc: str | None) -> bool:
         href = el.get("href")
@@ -346,6 +354,8 @@ class Walker:
             return True  # a share bar or byline link, not a citation in the text
         if is_discussion_link(anchor_text, block_text):
             return True  # the article's own thread elsewhere ("Discuss on Reddit"), or a share action
+        if not is_prose(block_text, anchor_text) and under_reaction_heading(el):
+            return True  # a "Likes" / "Reposts" / "Mentions" list under the article
         self.add([Hit(ref, "link", handle=ref.handle, posted=posted(ref))], el, ctx, loc,
                  context=sentence_around(block_text, anchor_text))
         return True
