@@ -11,9 +11,10 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, LOOPBACK, ROOT, assert_valid, crawl, jsonl, make_article_site, run_cli
+from conftest import FIXTURES, LOOPBACK, ROOT, assert_valid, crawl, jsonl, make_article_site, run_cli, wait_until
 
 from crawler.demo import SiteServer
 
@@ -237,3 +238,96 @@ def test_lastmod_comparison_reads_iso_and_other_date_forms():
     assert not not_newer("2025-05-02T12:00:00+02:00", "2025-05-02T09:00:00Z")  # 10:00 UTC is newer
     assert not_newer("Thu, 01 May 2025 08:00:00 GMT", seen)  # RFC 2822 in a feed: dateutil
     assert not not_newer("not a date", seen) and not not_newer(None, seen) and not not_newer("2025-05-01", None)
+
+
+def _fsize_limit(limit: int):
+    def apply():
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def test_a_feed_write_that_fails_midway_leaves_the_previous_feed_intact(site_copy, tmp_path):
+    """The OS refuses the write after 64 KiB (RLIMIT_FSIZE): a real failure in the middle of the
+    document. The published feed must still be the previous whole one, and no temporary file left."""
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    res, records = crawl("sitemap", "-a", f"url={site_copy.base}/", cwd=tmp_path, state=state)
+    assert len(records) == ARTICLES
+    public = tmp_path / "public"
+    public.mkdir()
+    feed = public / "feed.json"
+    old = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "previous run", "items": []})
+    feed.write_text(old)
+    command = [sys.executable, "-m", "crawler", "feed", "-s", f"STATE_URI={state}", "-o", str(feed)]
+    failed = subprocess.run(command, cwd=tmp_path, capture_output=True, timeout=120, preexec_fn=_fsize_limit(65536))
+    assert failed.returncode != 0 and b"File too large" in failed.stderr, failed.stderr.decode()[-2000:]
+    assert feed.read_text() == old
+    assert [p.name for p in public.iterdir()] == ["feed.json"]  # the half-written temporary file is gone
+    ok = subprocess.run(command, cwd=tmp_path, capture_output=True, timeout=120)  # the control: no limit
+    assert ok.returncode == 0 and len(json.loads(feed.read_text())["items"]) == ARTICLES
+    assert len(feed.read_bytes()) > 65536  # so the limit above did cut the document
+
+
+def test_readers_never_see_a_partial_document(tmp_path):
+    """A reader polling the file while it is rewritten sees one whole document or the other."""
+    import threading
+
+    from crawler.extensions import write_atomic
+
+    path = tmp_path / "feed.json"
+    docs = [json.dumps({"n": n, "items": ["x" * 200] * 20_000}).encode() for n in (1, 2)]  # 4 MB each
+    path.write_bytes(docs[0])
+    seen, stop = set(), threading.Event()
+
+    def read():
+        while not stop.is_set():
+            data = path.read_bytes()
+            seen.add(data[:8] if data in docs else b"PARTIAL")
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for i in range(20):
+            write_atomic(str(path), docs[i % 2])
+    finally:
+        stop.set()
+        reader.join()
+    assert b"PARTIAL" not in seen and len(seen) >= 1
+
+
+def test_the_lock_message_names_the_running_run_and_lock_wait_waits(site_copy, tmp_path):
+    from crawler.state import open_store
+
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    holder = open_store(state)
+    try:
+        res, _ = crawl("sitemap", "-a", f"url={site_copy.base}/", cwd=tmp_path, state=state)
+        assert f"is in use by another run (pid {os.getpid()})".encode() in res.stderr
+        # STATE_LOCK_WAIT: the second run waits on the lock instead of giving up...
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "crawler", "crawl", "sitemap", "-a", f"url={site_copy.base}/", "-o",
+             str(tmp_path / "waited.jsonl"), "-s", f"STATE_URI={state}", "-s", "STATE_LOCK_WAIT=120",
+             "-s", "PROGRESS_INTERVAL=0", *LOOPBACK], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        lock = str(tmp_path / "state.sqlite.lock")
+        wait_until(lambda: proc.poll() is not None or lock in _open_files(proc.pid), 60, "the run to open the lock")
+        time.sleep(1.0)  # not a timing assertion: give a run that would not wait the time to give up
+        assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+        assert sum(site_copy.requests.values()) == 0  # ...and does nothing before it has the lock
+    finally:
+        holder.close()
+    # ...then runs once the first one is done
+    _, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert len(jsonl((tmp_path / "waited.jsonl").read_text())) == ARTICLES
+
+
+def _open_files(pid: int) -> set[str]:
+    files = set()
+    for fd in (Path("/proc") / str(pid) / "fd").iterdir():
+        try:
+            files.add(os.readlink(fd))
+        except OSError:
+            pass
+    return files
