@@ -68,7 +68,8 @@ def test_embeds_in_json_state_are_this_articles_only():
         ("twitter", "1919000000000000002", "json"),  # __NEXT_DATA__ article found by its slug
         ("youtube", "FerryVid123", "json"),  # __INITIAL_STATE__ story found by its headline
         ("tiktok", "7355000000000000123", "json"),  # Arc XP raw_oembed
-        ("bluesky", "3lferryabc2k", "json"),  # Nuxt: the stretch after this page's path
+        ("twitter", "1919000000000000003", "json"),  # Nuxt: a typed component {is: "tweet", props: {id}}
+        ("bluesky", "3lferryabc2k", "json"),  # Nuxt: escaped markup in the article's content
     ]  # not: related 1917000000000000009, sidebar OtherVid999, Nuxt's next story NuxtOther99
 
 
@@ -177,3 +178,17 @@ def test_official_code_inside_a_platform_named_wrapper_stays_official():
     html = f"<html><body><article>{_PARA}{inner}</article></body></html>"
     rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
     assert [(p.post_id, [e.form for e in p.evidence]) for p in rec.posts] == [("1919400000000000001", ["embed"])]
+
+
+def test_nuxt_state_becomes_json_with_its_arguments_in_place():
+    from crawler.extract.embeds.jsliteral import iife_state
+
+    script = ('window.__NUXT__=(function(a,b,y,z){return {data:[{post:{title:"Tides, ferries: all late",'
+              'blocks:[{is:y,props:{align:z,id:"1919000000000000003",dark:b,n:a}}],ok:!0,gone:void 0}}]}}'
+              '(null,false,"tweet","center"));')
+    assert iife_state(script) == {"data": [{"post": {
+        "title": "Tides, ferries: all late",  # a string that looks like keys stays as it was
+        "blocks": [{"is": "tweet", "props": {"align": "center", "id": "1919000000000000003", "dark": False,
+                                             "n": None}}],
+        "ok": True, "gone": None}}]}
+    assert iife_state("window.x = {a: 1};") is None  # not a state function: left to the other readers

@@ -16,7 +16,11 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.extract.embeds.base import Hit
+from crawler.extract.embeds.base import Hit, PostRef
+from crawler.extract.embeds.jsliteral import iife_state
+from crawler.extract.embeds.markup import posted
+from crawler.extract.embeds.placeholders import ID_WORDS as _ID_WORDS
+from crawler.extract.embeds.placeholders import platform_in_value, words
 from crawler.extract.embeds.registry import REGISTRY
 
 _URL_KEYS = ("url", "canonical_url", "canonicalUrl", "canonical", "link", "permalink",
@@ -150,12 +154,16 @@ class StateScanner:
                 if isinstance(v, dict | list):
                     yield from self.article_objects(v, depth + 1)
 
-    def strings(self, data: Any, out: list[str], depth: int = 0, top: bool = True) -> None:
+    def strings(self, data: Any, out: list, depth: int = 0, top: bool = True) -> None:
+        """The article object's strings, and the ``PostRef`` of each typed component in it."""
         if depth > 60 or len(out) > _MAX_STRINGS:
             return
         if isinstance(data, dict):
             if not top and self.identifies(data) is False:
                 return  # another article of this site nested in ours (related, next)
+            ref = typed_ref(data)
+            if ref is not None:
+                out.append(ref)
             for v in data.values():
                 self.strings(v, out, depth + 1, False)
         elif isinstance(data, list):
@@ -163,6 +171,35 @@ class StateScanner:
                 self.strings(v, out, depth + 1, False)
         elif isinstance(data, str):
             out.append(data)
+
+
+# keys under which a component says what it is, and where it keeps its settings
+_TYPE_KEYS = ("type", "_type", "subtype", "is", "component", "__typename", "kind", "provider", "platform",
+              "embedType", "embed_type", "service", "network")
+_PROPS_KEYS = ("props", "metadata", "data", "attrs", "attributes", "settings", "config", "fields", "value")
+
+
+def typed_ref(obj: dict) -> PostRef | None:
+    """A component that names its platform and carries the post's id (``{is: "tweet", props:
+    {id: ...}}``, ``{"_type": "instagramPost", "shortcode": ...}``, ``{"subtype": "tweet",
+    "metadata": {"tweet-id": ...}}``)."""
+    platform = None
+    for k in _TYPE_KEYS:
+        v = obj.get(k)
+        if isinstance(v, str) and len(v) < 40:
+            platform = platform_in_value(v)
+            if platform is not None:
+                break
+    if platform is None or platform.from_id is None:
+        return None
+    holders = [obj] + [obj[k] for k in _PROPS_KEYS if isinstance(obj.get(k), dict)]
+    for holder in holders:
+        for key, v in holder.items():
+            if isinstance(v, int | str) and not isinstance(v, bool) and _ID_WORDS.intersection(words(key)):
+                ref = platform.from_id(str(v).strip())
+                if ref is not None:
+                    return ref
+    return None
 
 
 def scan_state(scripts, page_urls: list[str], walker, titles: list[str] | tuple[str, ...] = ()) -> None:
@@ -198,13 +235,20 @@ def scan_state(scripts, page_urls: list[str], walker, titles: list[str] | tuple[
         before = len(walker.found)
         found_json = False
         seen: set[str] = set()
-        for blob in iter_json(text):
+        blobs = list(iter_json(text))
+        if not blobs and "function" in text:
+            state = iife_state(text)  # Nuxt: JavaScript that builds the state
+            blobs = [state] if state is not None else []
+        for blob in blobs:
             for obj in scanner.article_objects(blob):
                 found_json = True
-                values: list[str] = []
+                values: list = []
                 scanner.strings(obj, values)
                 for s in values:
-                    _scan_string(s, seen, script, walker)
+                    if isinstance(s, PostRef):
+                        walker.add([Hit(s, "json", handle=s.handle, posted=posted(s))], script, walker.base_ctx)
+                    else:
+                        _scan_string(s, seen, script, walker)
         if not found_json and len(text) <= _MAX_BLOB:
             for s in _own_segments(text, scanner):
                 if _EMBED_MARKUP.search(s):
@@ -236,7 +280,7 @@ def _scan_string(s: str, seen: set[str], script, walker) -> None:
     elif s.startswith(("http://", "https://")):
         ref = REGISTRY.match(s)
         if ref is not None:
-            walker.add([Hit(ref, "json", handle=ref.handle)], script, walker.base_ctx)
+            walker.add([Hit(ref, "json", handle=ref.handle, posted=posted(ref))], script, walker.base_ctx)
 
 
 def _unescape_js(text: str) -> str:

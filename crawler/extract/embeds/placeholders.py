@@ -46,7 +46,8 @@ _TYPE_NAMES = frozenset((
 ))
 _TYPE_SUFFIXES = ("type", "provider", "platform", "network", "service")
 # attribute words that hold an id (data-embed-id, data-tweetid, data-video-id, data-shortcode ...)
-_ID_WORDS = frozenset(("id", "tweetid", "videoid", "postid", "shortcode", "code", "feed", "key", "slug", "ref"))
+ID_WORDS = frozenset(("id", "tweetid", "videoid", "postid", "shortcode", "code", "feed", "key", "slug", "ref"))
+_ID_WORDS = ID_WORDS
 # attribute words naming somebody else's id: the site's app, account or page, not a post
 _OTHER_ID_WORDS = frozenset(("app", "appid", "client", "account", "user", "page", "channel", "site", "pixel",
                              "analytics", "tracking", "ga", "ad", "ads", "partner", "publisher", "author",
