@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 
-from conftest import FIXTURES, crawl
+import pytest
+from conftest import FIXTURES, crawl, make_article_site
 
 ARTICLES = 24  # article pages in fixtures/site (built by fixtures/build_site.py)
 
@@ -170,3 +172,47 @@ def test_bad_spider_arguments_are_clear(tmp_path):
                       (("sitemap", "-a", "url=http://127.0.0.1:9/", "-a", "since=someday"), b"not a date")):
         res, _ = crawl(*args, cwd=tmp_path)
         assert res.returncode != 0 and msg in res.stderr, (args, res.stderr[-500:])
+
+
+def _atom(entries):
+    return ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Site</title>'
+            + "".join(f'<entry><title>{p}</title><link href="__BASE__/{p}"/><published>{d}</published>'
+                      f"<updated>{d}</updated><id>urn:{p}</id></entry>" for p, d in entries) + "</feed>")
+
+
+def test_feed_since_and_updated_dates_spare_requests(serve_dir, tmp_path):
+    site = make_article_site(tmp_path / "site", 3)
+    entries = [("a0.html", "2020-01-01T00:00:00Z"), ("a1.html", "2025-05-02T10:00:00Z"), ("a2.html", "2025-05-03T10:00:00Z")]
+    (site / "atom.xml").write_text(_atom(entries))
+    server = serve_dir(site)
+    url = f"url={server.base}/atom.xml"
+    # -a since: the entry published before it is not requested at all
+    res, records = crawl("feed", "-a", url, "-a", "since=2025-01-01", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()[-2000:]
+    assert sorted(r["crawl"]["url"].rsplit("/", 1)[1] for r in records) == ["a1.html", "a2.html"]
+    assert server.requests["/a0.html"] == 0
+    # with state: a second run does not request entries updated before our last fetch...
+    state, stats = f"sqlite:///{tmp_path / 'state.sqlite'}", tmp_path / "stats.json"
+    res, first = crawl("feed", "-a", url, cwd=tmp_path, state=state)
+    assert len(first) == 3
+    server.requests.clear()
+    res, second = crawl("feed", "-a", url, "-s", f"STATS_FILE={stats}", cwd=tmp_path, state=state)
+    assert second == [] and json.loads(stats.read_text())["detail"]["state/unchanged_lastmod"] == 3
+    assert not any(p.endswith(".html") for p in server.requests) and server.requests["/atom.xml"] == 1
+    # ...and does request the one the feed says was updated since
+    (site / "atom.xml").write_text(_atom(entries[:2] + [("a2.html", "2099-01-01T00:00:00Z")]))
+    server.requests.clear()
+    res, third = crawl("feed", "-a", url, cwd=tmp_path, state=state)
+    assert [r["crawl"]["url"].rsplit("/", 1)[1] for r in third] == []  # refetched, same findings: nothing new
+    assert [p for p in server.requests if p.endswith(".html")] == ["/a2.html"]
+
+
+def test_gzipped_sitemap_bomb_is_capped():
+    from crawler.sources.sitemaps import SitemapError, parse_sitemap
+
+    urlset = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://ex.example/a</loc></url>'
+    ok = parse_sitemap(gzip.compress((urlset + "</urlset>").encode()), "https://ex.example/s.xml.gz")
+    assert [e.loc for e in ok.entries] == ["https://ex.example/a"]  # the control: gzip is read
+    bomb = gzip.compress((urlset + " " * (51 * 1024 * 1024) + "</urlset>").encode())  # 51 MB from 50 KB
+    with pytest.raises(SitemapError, match="gzipped sitemap inflates beyond 52428800 bytes"):
+        parse_sitemap(bomb, "https://ex.example/bomb.xml.gz")
