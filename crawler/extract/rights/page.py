@@ -125,8 +125,6 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
                 scope = "page"
         if scope == "page" and not in_footer and not parsed["years"] and not parsed["reserved"]:
             scope = "media"  # "© Name" with no year outside the footer: a picture credit
-        if scope == "page" and _MEDIA_CREDIT.search(parsed["statement"]):
-            scope = "media"
         line = entry(parsed, _kind(parsed["statement"], scope), "text", scope)
         (footer if in_footer else page_other if scope == "page" else
          article if scope == "article" else media).append(line)
