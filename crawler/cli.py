@@ -221,6 +221,9 @@ def cmd_feed(args: argparse.Namespace) -> int:
         return 1
     try:
         n = write_rolling_feed(store, args.output, settings, limit=args.limit, since=since)
+    except OSError as exc:  # a full disk, a file size limit: the previous feed stays whole
+        _err(f"feed: cannot write {args.output}: {exc.strerror or exc}")
+        return 1
     finally:
         store.close()
     print(f"wrote {n} item{'s' if n != 1 else ''} to {args.output}", file=sys.stderr)
