@@ -83,19 +83,29 @@ def read_jsonl(name: str) -> list[dict[str, Any]]:
     return records
 
 
-def _settings(pairs: list[str]):
+def _pairs(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise InputError(f"-s {item!r}: expected NAME=VALUE")
+        out[name] = value
+    return out
+
+
+def store_uri(overrides: dict[str, str]) -> str:
+    """``STATE_URI`` as a crawl with these ``-s`` settings would use it (Redis when REDIS_URL is set)."""
     from scrapy.settings import Settings
 
     from crawler import settings as project_settings
 
     settings = Settings()
     settings.setmodule(project_settings, priority="project")
-    for item in pairs:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise InputError(f"-s {item!r}: expected NAME=VALUE")
-        settings.set(name, value, priority="cmdline")
-    return settings
+    settings.setdict(overrides, priority="cmdline")
+    uri = settings.get("STATE_URI")
+    if settings.get("REDIS_URL") and str(uri).startswith("sqlite:") and "STATE_URI" not in overrides:
+        uri = settings.get("REDIS_URL")  # as in a distributed crawl: the state is in Redis
+    return uri
 
 
 def read_store(uri: str) -> tuple[list[dict[str, Any]], dict[str, tuple[str, str]]]:
@@ -113,7 +123,10 @@ def read_store(uri: str) -> tuple[list[dict[str, Any]], dict[str, tuple[str, str
     except StateError as exc:
         raise InputError(str(exc)) from None
     try:
-        records = [normalize(r) for r in store.latest()]
+        try:
+            records = [normalize(r) for r in store.latest()]
+        except ValueError as exc:
+            raise InputError(f"state store {uri}: a stored record cannot be read ({exc})") from None
         seen = {}
         for rec in records:
             state = store.get(rec["crawl"]["url"])
@@ -133,9 +146,9 @@ def run(args: argparse.Namespace) -> int:
 
     started = time.monotonic()
     try:
-        settings = _settings(args.set or [])
+        overrides = _pairs(args.set or [])
         if args.sources:
-            if any(s.partition("=")[0] == "STATE_URI" for s in args.set or []):
+            if "STATE_URI" in overrides:
                 raise InputError("give either --from FILE or -s STATE_URI=..., not both")
             if args.sources.count("-") > 1:
                 raise InputError("--from -: standard input can be read once")
@@ -144,10 +157,7 @@ def run(args: argparse.Namespace) -> int:
                 records += read_jsonl(name)
             source = ", ".join("standard input" if s == "-" else s for s in args.sources)
         else:
-            uri = settings.get("STATE_URI")
-            if settings.get("REDIS_URL") and str(uri).startswith("sqlite:") and \
-                    not any(s.startswith("STATE_URI=") for s in args.set or []):
-                uri = settings.get("REDIS_URL")  # as in a distributed crawl: the state is in Redis
+            uri = store_uri(overrides)
             records, seen = read_store(uri)
             source = f"the state store {uri}"
         index = build_report(records, args.output, title=args.title, source=source, seen=seen)

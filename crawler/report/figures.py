@@ -229,15 +229,14 @@ def graph_figure(report: Report) -> Graph:
     width = 960
     height = max(640, 16 * len(accounts) + 80) if two_columns else 640
     margin_l, margin_r, margin_y = (220, 220, 30) if two_columns else (210, 210, 30)
-    xs = [p[0] for p in pos.values()] or [0]
-    ys = [p[1] for p in pos.values()] or [0]
+    xs = [float(p[0]) for p in pos.values()] or [0.0]
+    ys = [float(p[1]) for p in pos.values()] or [0.0]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
 
-    def place(n) -> tuple[float, float]:
-        x, y = pos[n]
-        px = margin_l + (x - x0) / ((x1 - x0) or 1) * (width - margin_l - margin_r)
-        py = margin_y + (y - y0) / ((y1 - y0) or 1) * (height - 2 * margin_y)
-        return round(px, 1), round(py, 1)
+    sx, sy = (width - margin_l - margin_r) / ((x1 - x0) or 1), (height - 2 * margin_y) / ((y1 - y0) or 1)
+    placed = {n: (round(margin_l + (float(x) - x0) * sx, 1), round(margin_y + (float(y) - y0) * sy, 1))
+              for n, (x, y) in pos.items()}  # Python floats: numpy's are slow to round and to print
+    place = placed.__getitem__
 
     labelled = len(accounts) <= 150
     nodes = []

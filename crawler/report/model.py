@@ -175,6 +175,11 @@ class ArticleView:
     def title(self) -> str:
         return self.article.get("title") or self.url
 
+    @property
+    def published(self) -> str | None:
+        """When it was published, else the day it was fetched (what the list sorts and shows)."""
+        return self.article.get("published") or self.date
+
     @cached_property
     def platforms(self) -> list[str]:
         return sorted({c.post["platform"] for c in self.cards})
