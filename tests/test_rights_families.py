@@ -35,6 +35,9 @@ def page_line(record: dict) -> dict | None:
     ("© 2025 Quay Media Group and its licensors. All rights reserved.", "Quay Media Group", [2025]),
     ("Copyright © 2025 Harbour Post, a Quay Media company.", "Harbour Post", [2025]),
     ("© 2025 Smith and Partners LLP", "Smith and Partners LLP", [2025]),  # "and" inside a name stays
+    ("Foo Media, 2008–2016 ©", "Foo Media", [2008, 2016]),
+    ("© Foo Media, 2008-2016", "Foo Media", [2008, 2016]),
+    ("Copyright 2016 © Foo Media", "Foo Media", [2016]),
 ])
 def test_holder_and_years_in_any_order(line, holder, years):
     parsed = parse_statement(line)

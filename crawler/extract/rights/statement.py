@@ -92,6 +92,11 @@ def parse_statement(text: str) -> dict[str, Any] | None:
         if yb := _YEAR_BEFORE.search(text, max(0, start - 40), start):
             years, start = years_of(yb), yb.start()
             holder = clean_holder(after)
+            if holder is None:  # "Holder, 2008–2016 ©"
+                before = re.split(r"[|·•]|\.\s", text[:start])[-1]
+                holder = clean_holder(before) if before.strip() else None
+                if holder:
+                    start = text.rfind(before.strip(), 0, start)
         elif ym and ym.start() < 80:  # "© Holder 2019", "© Copyright 2016, Holder"
             years = years_of(ym)
             holder = clean_holder(after[: ym.start()]) or clean_holder(after[ym.end():])
