@@ -2,7 +2,8 @@
 runs on every text node, the text blocks holding a sign, and where such a block stands
 (footer, article body, caption).
 
-Kept apart from the statement parser so the walker imports only this small module's tests.
+The patterns live here, below the statement parser, because the walker's per-node test and the
+parser must agree on what a sign is.
 """
 
 from __future__ import annotations
