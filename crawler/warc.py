@@ -22,15 +22,22 @@ import weakref
 from io import BytesIO
 from typing import Any
 
-from scrapy.core.downloader.handlers.http11 import (
-    HTTP11DownloadHandler,
-    _LenientHTTP11ClientFactory,
-    _LenientHTTP11ClientProtocol,
-    _ScrapyAgent,
-)
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 
 from crawler import __version__
+
+try:  # the Scrapy internals extended below (Scrapy 2.19); older ones archive parsed headers
+    from scrapy.core.downloader.handlers.http11 import (
+        _LenientHTTP11ClientFactory,
+        _LenientHTTP11ClientProtocol,
+        _ScrapyAgent,
+    )
+except ImportError:  # pragma: no cover - depends on the installed Scrapy
+    RAW_CAPTURE = False
+    _LenientHTTP11ClientFactory = _LenientHTTP11ClientProtocol = _ScrapyAgent = object
+else:
+    RAW_CAPTURE = True
 
 # response -> what went over the wire for it (filled by the handler, read by the middleware)
 CAPTURED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -101,25 +108,26 @@ class _RecordingAgent(_ScrapyAgent):
 class RecordingDownloadHandler(HTTP11DownloadHandler):
     """Scrapy's HTTP/1.1 handler; with ``WARC_OUTPUT`` set it also keeps the raw exchanges."""
 
-    def __init__(self, crawler):
-        super().__init__(crawler)
-        self.recording = bool(crawler.settings.get("WARC_OUTPUT"))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recording = RAW_CAPTURE and bool(self._crawler.settings.get("WARC_OUTPUT"))
         if self.recording:
             self._pool._factory = _RecordingFactory
 
-    async def download_request(self, request):
-        if not self.recording:
-            return await super().download_request(request)
-        from scrapy.core.downloader.handlers.http11 import wrap_twisted_exceptions
-        from scrapy.utils.defer import maybe_deferred_to_future
+    if RAW_CAPTURE:  # Scrapy's own download_request, with the recording agent
+        async def download_request(self, request):
+            if not self.recording:
+                return await super().download_request(request)
+            from scrapy.core.downloader.handlers.http11 import wrap_twisted_exceptions
+            from scrapy.utils.defer import maybe_deferred_to_future
 
-        agent = _RecordingAgent(
-            contextFactory=self._contextFactory, bindAddress=self._bind_address, pool=self._pool,
-            maxsize=self._default_maxsize, warnsize=self._default_warnsize,
-            fail_on_dataloss=self._fail_on_dataloss, crawler=self._crawler,
-            tls_verbose_logging=self._tls_verbose_logging)
-        with wrap_twisted_exceptions():
-            return await maybe_deferred_to_future(agent.download_request(request))
+            agent = _RecordingAgent(
+                contextFactory=self._contextFactory, bindAddress=self._bind_address, pool=self._pool,
+                maxsize=self._default_maxsize, warnsize=self._default_warnsize,
+                fail_on_dataloss=self._fail_on_dataloss, crawler=self._crawler,
+                tls_verbose_logging=self._tls_verbose_logging)
+            with wrap_twisted_exceptions():
+                return await maybe_deferred_to_future(agent.download_request(request))
 
 
 class _RawHeaders(StatusAndHeaders):
