@@ -130,8 +130,11 @@ def test_site_spider_follows_links_and_emits_only_articles(demo_site, tmp_path):
     res, records = crawl("site", "-a", f"url={demo_site.base}/", "-a", "depth=1",
                          "-a", "deny=/2025/05/0", "-a", "allow=/2025/", cwd=tmp_path)
     assert records and all("/2025/05/0" not in r["crawl"]["url"] for r in records)
+    demo_site.requests.clear()
     res, records = crawl("site", "-a", f"url={demo_site.base}/", "-a", "depth=0", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()[-2000:]
     assert records == []  # the home page itself is not an article
+    assert demo_site.requests["/"] == 1 and not any(p.startswith("/2025/") for p in demo_site.requests)
 
 
 def _write_warc(path, pages):
