@@ -146,3 +146,13 @@ def test_warc_holds_the_exchanges_as_served(raw_server, tmp_path):
     for r in records:
         rtype, headers, _ = by_id[r["crawl"]["warc_record_id"]]
         assert headers["WARC-Target-URI"] == r["crawl"]["final_url"]
+
+    # the warc spider reads the archive back: every page, the revisited one included (its payload
+    # is the earlier response's), each body as the page was, whatever the transfer and content coding
+    res = _run(sys.executable, "-m", "crawler", "crawl", "warc", "-a", f"path={warc}", "-o", str(tmp_path / "again.jsonl"),
+               "-s", "STATE_ENABLED=0", "-s", "PROGRESS_INTERVAL=0", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()[-3000:]
+    again = [json.loads(line) for line in (tmp_path / "again.jsonl").read_text().splitlines()]
+    assert sorted((r["crawl"]["url"], r["version"]) for r in again) == sorted(
+        (r["crawl"]["url"], r["version"]) for r in records)
+

@@ -18,10 +18,12 @@ def iter_html_records(path: str) -> Iterator[tuple[bytes, CrawlMeta]]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    first_offset: dict[str, int] = {}  # payload digest -> offset of the response that holds it
     with open(path, "rb") as fh:
         try:
-            for rec in ArchiveIterator(fh, arc2warc=True):
-                if rec.rec_type != "response" or rec.http_headers is None:
+            records = ArchiveIterator(fh, arc2warc=True)
+            for rec in records:
+                if rec.rec_type not in ("response", "revisit") or rec.http_headers is None:
                     continue
                 ctype = (rec.http_headers.get_header("Content-Type") or "").lower()
                 if not ctype.startswith(_HTML_TYPES):
@@ -30,7 +32,15 @@ def iter_html_records(path: str) -> Iterator[tuple[bytes, CrawlMeta]]:
                     status = int((rec.http_headers.get_statuscode() or "0")[:3])
                 except ValueError:
                     status = None
-                body = rec.content_stream().read()
+                digest = rec.rec_headers.get_header("WARC-Payload-Digest")
+                if rec.rec_type == "revisit":  # the same payload as an earlier response in this file
+                    if digest not in first_offset:
+                        continue
+                    body = _payload_at(path, first_offset[digest])
+                else:
+                    body = rec.content_stream().read()
+                    if digest:  # (asking the offset reads the record to its end: read the body first)
+                        first_offset.setdefault(digest, records.get_record_offset())
                 headers = {k.lower(): v for k, v in rec.http_headers.headers}
                 url = rec.rec_headers.get_header("WARC-Target-URI") or ""
                 yield body, CrawlMeta(
@@ -41,3 +51,12 @@ def iter_html_records(path: str) -> Iterator[tuple[bytes, CrawlMeta]]:
                 )
         except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
             raise WarcError(str(exc) or exc.__class__.__name__) from None
+
+
+def _payload_at(path: str, offset: int) -> bytes:
+    """The payload of the record at ``offset`` (what a revisit record refers to)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        return next(iter(ArchiveIterator(fh, arc2warc=True))).content_stream().read()
