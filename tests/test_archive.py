@@ -307,8 +307,8 @@ def test_filters_site_dates_language_citing(tmp_path):
         "all": [],
         "site": ["--site", "plain.example,fr.example"],
         "since": ["--since", "2025-06-01"],
-        "until_citing": ["--until", "2025-05-30", "--citing"],
-        "lang": ["--lang", "fr"],
+        "until": ["--until", "2025-05-30"],  # a date: the whole day
+        "lang_citing": ["--lang", "EN", "--citing"],
     }
     got = {}
     for name, opts in runs.items():
@@ -320,8 +320,9 @@ def test_filters_site_dates_language_citing(tmp_path):
     assert len(everything) == 9 + 3 + 1
     assert set(got["site"]) == {k for k in everything if host[k] in ("plain.example", "fr.example")}
     assert set(got["since"]) == {k for k in everything if host[k] == "fr.example"}
-    assert set(got["until_citing"]) == {k for k in everything if host[k] == "news0.example"}
-    assert set(got["lang"]) == {k for k in everything if everything[k]["article"]["language"] == "fr"} != set()
+    assert set(got["until"]) == {k for k in everything if host[k] in ("news0.example", "plain.example")}
+    assert {everything[k]["article"]["language"] for k in everything} == {"en", "fr"}
+    assert set(got["lang_citing"]) == {k for k in everything if host[k] == "news0.example"}
     assert manifest(tmp_path / "site")["inputs"][str(src)]["out_of_scope"] == 9 + 4  # HTML of news0
 
 
