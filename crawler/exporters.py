@@ -18,11 +18,12 @@ from typing import Any
 from scrapy.exporters import BaseItemExporter
 
 from crawler import __version__
-from crawler.dates import parse_instant, rfc3339, sort_key
+from crawler.dates import RFC3339_FULL_DATE, parse_instant, rfc3339, sort_key
 
 JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
-# what `_provenance` is: JSON Feed asks extensions to carry an `about` URL that documents them
-PROVENANCE_ABOUT = "https://github.com/social-provenance-crawler/social-provenance-crawler/blob/main/docs/architecture.md#json-feed"
+# what `_provenance` is: JSON Feed asks extensions to carry an `about` URL that documents them;
+# the project page (the address the User-Agent gives too), whose README describes the outputs
+PROVENANCE_ABOUT = "https://pypi.org/project/social-provenance-crawler/"
 
 
 def jsonfeed_item(record: dict[str, Any], about: str = PROVENANCE_ABOUT) -> dict[str, Any]:
@@ -211,7 +212,7 @@ def prov_document(records: list[dict[str, Any]]):
             attrs["spc:status"] = int(c["status"])
         if c.get("content_sha256"):
             attrs["spc:contentSha256"] = c["content_sha256"]
-        if published := parse_instant(art.get("published")):
+        if published := _when(art.get("published")):
             attrs["spc:published"] = published
         if ent in declared:  # the same version twice in one export: one entity
             continue
@@ -251,13 +252,23 @@ def _declare_post(doc, ident: str, post: dict[str, Any], uri, agent) -> None:
                              **uri(post.get("url")), "spc:platform": post["platform"]}
     if post.get("post_id"):
         attrs["spc:postId"] = post["post_id"]
-    if posted := parse_instant(post.get("posted")):
+    if posted := _when(post.get("posted")):
         attrs["spc:posted"] = posted
     doc.entity(ident, attrs)
     handle = (post.get("author") or {}).get("handle")
     if handle:
         doc.wasAttributedTo(ident, agent("account", f"{post['platform']}-{handle}",
                                            doc.valid_qualified_name("spc:Account"), handle))
+
+
+def _when(value: str | None):
+    """A record date as PROV holds it: ``xsd:date`` for a bare day, else ``xsd:dateTime``."""
+    from prov.constants import XSD_DATE
+    from prov.model import Literal
+
+    if value and RFC3339_FULL_DATE.match(value):
+        return Literal(value, XSD_DATE)
+    return parse_instant(value)
 
 
 def _idless_key(post: dict[str, Any]) -> str:
