@@ -131,3 +131,22 @@ def test_a_worker_killed_between_journal_and_output_loses_nothing(big_site, redi
     assert len(urls) == len(set(urls)), "an article was emitted twice"
     assert len(set(urls)) == N, f"{N - len(set(urls))} articles lost"
     assert b"re-queued" in err
+
+
+def test_an_interrupted_runs_keys_expire_after_redis_run_ttl(big_site, redis_url, tmp_path):
+    """A run stopped before its end (SIGTERM: Scrapy's graceful stop) keeps its queue for the
+    next start, but only for REDIS_RUN_TTL seconds: no key of it is left without an expiry."""
+    import redis
+
+    out = tmp_path / "out.jsonl"
+    w = worker(big_site, redis_url, out, "-s", "REDIS_RUN_TTL=600", "-s", "CRAWL_ID=ttl-run")
+    wait_until(lambda: w.poll() is not None or (out.exists() and out.read_bytes().count(b"\n") >= 20), 120,
+               "20 records")
+    assert w.poll() is None, "the worker finished before it could be stopped"
+    w.send_signal(signal.SIGTERM)
+    _, err = w.communicate(timeout=120)
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    keys = client.keys("crawler:run:*")
+    assert "crawler:run:ttl-run:requests" in keys, (keys, err.decode()[-2000:])  # the rest of the queue is kept...
+    ttls = {k: client.ttl(k) for k in keys}
+    assert all(0 < t <= 600 for t in ttls.values()), ttls  # ...and every key of the run expires
