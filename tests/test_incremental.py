@@ -150,13 +150,9 @@ def test_kill_and_resume_loses_nothing_and_duplicates_nothing(tmp_path):
                     *LOOPBACK]
 
         proc = subprocess.Popen(run("part1.jsonl"), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if (tmp_path / "part1.jsonl").exists() and (tmp_path / "part1.jsonl").read_bytes().count(b"\n") >= n // 3:
-                break
-            if proc.poll() is not None:
-                break
-            time.sleep(0.05)
+        part = tmp_path / "part1.jsonl"
+        wait_until(lambda: proc.poll() is not None or (part.exists() and part.read_bytes().count(b"\n") >= n // 3),
+                   120, "a third of the articles")
         assert proc.poll() is None, "the crawl finished before it could be killed"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -184,13 +180,10 @@ def test_sigkill_leaves_previous_whole_file_outputs_intact(tmp_path):
              "-O", str(tmp_path / "out.jsonl"), "-O", f"{feed}:jsonfeed", "-s", f"ROLLING_FEED={rolling}",
              "-s", f"STATE_URI={state}", "-s", "CONCURRENT_REQUESTS=2", "-s", "AUTOTHROTTLE_ENABLED=False", *LOOPBACK],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            out = tmp_path / "out.jsonl"
-            if out.exists() and out.read_bytes().count(b"\n") >= 20:
-                break
-            time.sleep(0.05)
-        assert proc.poll() is None
+        out = tmp_path / "out.jsonl"
+        wait_until(lambda: proc.poll() is not None or (out.exists() and out.read_bytes().count(b"\n") >= 20),
+                   60, "20 records")
+        assert proc.poll() is None, "the crawl finished before it could be killed"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
     assert feed.read_text() == old and rolling.read_text() == old
