@@ -219,3 +219,27 @@ def test_gzipped_sitemap_bomb_is_capped():
     bomb = gzip.compress((urlset + " " * (51 * 1024 * 1024) + "</urlset>").encode())  # 51 MB from 50 KB
     with pytest.raises(SitemapError, match="gzipped sitemap inflates beyond 52428800 bytes"):
         parse_sitemap(bomb, "https://ex.example/bomb.xml.gz")
+
+
+def _arc(pages, gz=False):
+    """An ARC v1 file (the Internet Archive's format before WARC): a filedesc record, then one
+    record per page; gzipped as real .arc.gz files are, one gzip member per record."""
+    desc = b"1 0 Tidewater\nURL IP-address Archive-date Content-type Archive-length\n"
+    records = [b"filedesc://test.arc 0.0.0.0 20250502100000 text/plain %d\n" % len(desc) + desc + b"\n"]
+    for url, body in pages:
+        http = b"HTTP/1.0 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n\r\n" % len(body)
+        records.append(b"%s 93.184.216.34 20250502100000 text/html %d\n" % (url.encode(), len(http + body))
+                       + http + body + b"\n")
+    return b"".join(gzip.compress(r) if gz else r for r in records)
+
+
+def test_warc_spider_reads_arc_files(tmp_path):
+    page = (FIXTURES / "pages" / "seed-embed.html").read_bytes()
+    (tmp_path / "a.arc").write_bytes(_arc([("https://www.latintimes.example/2025/04/30/rubio-one", page)]))
+    (tmp_path / "b.arc.gz").write_bytes(_arc([("https://www.latintimes.example/2025/04/30/rubio-two", page)], gz=True))
+    res, records = crawl("warc", "-a", f"path={tmp_path / 'a.arc'},{tmp_path / 'b.arc.gz'}", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()[-2000:]
+    assert sorted(r["crawl"]["url"].rsplit("/", 1)[1] for r in records) == ["rubio-one", "rubio-two"]
+    for r in records:
+        assert r["crawl"]["fetched_at"] == "2025-05-02T10:00:00Z" and r["crawl"]["status"] == 200
+        assert [p["post_id"] for p in r["posts"]] == ["1917634117335879720"]
