@@ -43,7 +43,7 @@ def walk_page(doc: Document, signs: SignScan | None = None) -> Walker:
 def posts_from(walker: Walker, doc: Document, page_urls: list[str]) -> list[Post]:
     """Finish after the walk: embeds in the article's JSON state, then tweets pasted as text."""
     scan_state(doc.scripts if doc.scripts is not None else walker.page_scripts(), page_urls, walker,
-               page_titles(doc))
+               lambda: page_titles(doc))
     reviewed_posts(doc, walker)
     found = [(f.hit, f.locator, f.context) for f in walker.found]
     # Blockquotes that no rule claimed may still be a tweet pasted as text (no markup left).
@@ -60,6 +60,9 @@ _APPEARANCE_KEYS = ("firstAppearance", "appearance", "url", "sameAs")
 def reviewed_posts(doc: Document, walker: Walker) -> None:
     """A fact check cites the post it reviews: a ``ClaimReview``'s ``itemReviewed`` names where
     the claim appeared (``appearance``, ``firstAppearance``, its ``url``), form ``link``."""
+    scripts = doc.scripts if doc.scripts is not None else walker.page_scripts()
+    if not any(text and "ClaimReview" in text for _, text in scripts):
+        return  # (a substring test: no JSON-LD parse for the pages that hold no fact check)
     for node in doc.jsonld:
         if "claimreview" not in node_types(node):
             continue
@@ -86,10 +89,6 @@ def page_titles(doc: Document) -> list[str]:
     if title:
         titles.append(title.strip())
         titles.extend(part.strip() for part in re.split(r"\s[|·–—-]\s", title) if part.strip())
-    for node in doc.jsonld:
-        headline = node.get("headline")
-        if isinstance(headline, str):
-            titles.append(headline)
     return titles
 
 

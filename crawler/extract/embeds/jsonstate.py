@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -93,13 +93,18 @@ class StateScanner:
                     self.slugs.add(last)
                 for num in re.findall(r"\d{5,}", key[1]):
                     self.ids.add(num)
+        self.paths = {k[1] for k in self.page_keys if len(k[1]) > 1}
+        self._page_cache: dict[str, bool | None] = {}
+        self.set_titles(titles)
+
+    def set_titles(self, titles: list[str] | tuple[str, ...]) -> None:
         self.titles = {_norm_title(t) for t in titles if t and len(t) >= 12}
-        # the first four words of each title, when plain enough to appear verbatim in JSON
-        self.title_probes = set()
+        # the first words of each title, as written (a substring test runs in C; JSON keeps the case)
+        self.title_heads = set()
         for t in titles:
-            head = " ".join((t or "").lower().split()[:4])
-            if len(head) >= 16 and re.fullmatch(r"[a-z0-9 ,.:'-]+", head):
-                self.title_probes.add(head)
+            head = " ".join((t or "").split()[:4])
+            if len(head) >= 16 and '"' not in head and "\\" not in head:
+                self.title_heads.add(head)
 
     def identifies(self, obj: dict) -> bool | None:
         """True: ``obj`` is this page; False: another page of this site; None: cannot tell."""
@@ -128,6 +133,15 @@ class StateScanner:
         """True: this page; False: another page of this site; None: not a page URL."""
         if not isinstance(value, str) or not value or len(value) > 2000:
             return None
+        cached = self._page_cache.get(value, 0)
+        if cached != 0:
+            return cached
+        result = self._is_page(value)
+        if len(self._page_cache) < 10_000:
+            self._page_cache[value] = result
+        return result
+
+    def _is_page(self, value: str) -> bool | None:
         if not value.startswith(("http://", "https://", "/")) or value.startswith("//"):
             return None
         key = _norm(value, self.base_host)
@@ -202,12 +216,14 @@ def typed_ref(obj: dict) -> PostRef | None:
     return None
 
 
-def scan_state(scripts, page_urls: list[str], walker, titles: list[str] | tuple[str, ...] = ()) -> None:
+def scan_state(scripts, page_urls: list[str], walker,
+               titles: Callable[[], list[str]] | list[str] | tuple[str, ...] = ()) -> None:
     """Add hits (form ``json``) for embeds inside this article's own JSON state.
 
     ``scripts``: (script element, its text) pairs in page order (``Walker.page_scripts``);
     ``titles``: the page's own titles (og:title, <title>, JSON-LD headline) to know it by."""
-    scanner = StateScanner(page_urls, titles)
+    scanner = StateScanner(page_urls, ())
+    titles_read = False
     if not scanner.page_keys:
         return
     mentions = REGISTRY.mentions
@@ -227,6 +243,9 @@ def scan_state(scripts, page_urls: list[str], walker, titles: list[str] | tuple[
             continue
         if script.get("src") or (script.get("type") or "").lower() == "application/ld+json":
             continue
+        if not titles_read:  # the page's titles are read only once a script may hold state
+            titles_read = True
+            scanner.set_titles(titles() if callable(titles) else titles)
         if not any(n in text for n in needles) and not _names_title(text, scanner):
             continue
         if not mentions(text) and "\\u002F" not in text:
@@ -261,13 +280,17 @@ def scan_state(scripts, page_urls: list[str], walker, titles: list[str] | tuple[
             f.locator = loc
 
 
+_TITLE_KEY_BEFORE = re.compile(r"(?:headline|title|name)[\"']?\s*:\s*[\"']$", re.I)
+
+
 def _names_title(text: str, scanner: StateScanner) -> bool:
-    """Does the script hold the page's headline? (its first words, as JSON would write them)"""
-    low = None
-    for t in scanner.title_probes:
-        low = low if low is not None else text.lower()
-        if t in low:
-            return True
+    """Does the script hold the page's headline as the value of a title key?"""
+    for head in scanner.title_heads:
+        pos = text.find(head)
+        while pos >= 0:
+            if _TITLE_KEY_BEFORE.search(text, max(0, pos - 20), pos):
+                return True
+            pos = text.find(head, pos + 1)
     return False
 
 
@@ -290,6 +313,9 @@ def _unescape_js(text: str) -> str:
 def _own_segments(text: str, scanner: StateScanner) -> Iterator[str]:
     """State that is JavaScript, not JSON: each stretch of it from one page path to the next,
     kept when that path is this page's (records are written key first, content after)."""
+    escaped = {v for p in scanner.paths for v in (p, p.replace("/", "\\/"), p.replace("/", "\\u002F"))}
+    if not any(p in text for p in escaped):
+        return  # no stretch starts at this page's path
     plain = _unescape_js(text)
     marks = [(m.start(), scanner.is_page(m.group(1))) for m in _SITE_PATH.finditer(plain)]
     marks = [(pos, own) for pos, own in marks if own is not None]

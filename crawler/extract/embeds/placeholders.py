@@ -63,6 +63,11 @@ def words(s: str) -> list[str]:
     return [w.lower() for w in _WORDS.findall(s)]
 
 
+@lru_cache(maxsize=2048)
+def _attr_words(name: str) -> frozenset[str]:
+    return frozenset(words(name))
+
+
 @lru_cache(maxsize=4096)
 def platform_in_names(names: str) -> Platform | None:
     """The platform a class/id string names as an embed slot (cached: pages repeat classes)."""
@@ -178,11 +183,16 @@ def from_placeholder(el: HtmlElement, tag: str, cls: str | None, reg: Registry =
     """A CMS placeholder (form ``cms``), or None when ``el`` is none."""
     platform = named_platform(el, cls)
     for name, value in el.items():
-        if name in _SKIP_ATTRS or not value or (platform is None and not (
-                name.startswith("data-") or tag == "oembed" or value[:1] in _JSON_START)):
+        if name in _SKIP_ATTRS or not value:
+            continue
+        first = value.lstrip()[:1]
+        shaped = first in "{[" or value.lstrip()[:2] in ("ht", "//")  # a URL or JSON: any platform
+        if not shaped and (platform is None or platform.from_id is None or len(value) > 60):
+            continue  # a bare value can only be an id of the platform the element names
+        if platform is None and not (name.startswith("data-") or tag == "oembed" or first in "{["):
             continue  # (island components pass their props as JSON in any attribute)
         base = name[5:] if name.startswith("data-") else name
-        name_words = words(base)
+        name_words = _attr_words(base)
         if _OTHER_ID_WORDS.intersection(name_words):
             continue
         id_like = bool(_ID_WORDS.intersection(name_words))

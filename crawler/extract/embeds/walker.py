@@ -63,6 +63,11 @@ _SKIP_TAGS = {"style", "head", "title", "svg", "math", "select", "option", "butt
 _BLOCKS = {"p", "li", "h2", "h3", "h4", "dd", "td"}
 _CONTEXT_TAGS = CHROME_TAGS | {"article", "noscript", "template"}  # change the context bare
 _BARE_CANDIDATES = {"blockquote", "textarea", "oembed"}  # may matter without any attribute
+# attributes that never make an element an embed on their own (read for the context instead)
+_PLAIN_ATTRS = frozenset(("class", "id", "style", "href", "role", "itemprop", "rel", "alt", "title", "width",
+                          "height", "lang", "dir", "target", "tabindex", "loading", "decoding", "srcset", "sizes",
+                          "aria-label", "aria-hidden", "aria-labelledby", "aria-describedby", "for", "name",
+                          "content", "property", "datetime", "colspan", "rowspan", "align", "valign", "border"))
 
 # What the walk's attribute pass lets through to the rules (registry keys are added below the class).
 _CANDIDATE_TAGS = set(REGISTRY.by_tag) | EMBED_TAGS | {"a", "blockquote", "textarea"}
@@ -127,7 +132,7 @@ class Walker:
         skip_tags, bare, cand_tags, cand_attrs, rule_attrs = (
             _SKIP_TAGS, _BARE_CANDIDATES, _CANDIDATE_TAGS, _CANDIDATE_ATTRS, _RULE_ATTRS)
         context_tags, block_tags, class_embeds = _CONTEXT_TAGS, _BLOCKS, class_may_embed
-        attr_may_embed = self._attr_may_embed
+        attr_may_embed, plain_attrs, type_attr = self._attr_may_embed, _PLAIN_ATTRS, is_type_attr
         ctx_cache, ctx_get = CHILD_CTX, CHILD_CTX.get  # (a dict: cheaper than lru_cache's wrapper)
         if len(ctx_cache) > 50_000:
             ctx_cache.clear()
@@ -178,6 +183,7 @@ class Walker:
                 # one pass over the attributes: the context markers, and whether a rule may apply
                 href = rel = None
                 candidate = tag in bare or tag in cand_tags
+                not_a = tag != "a"  # a link is judged by its href below, not by other attributes
                 rule_attr = False
                 for name, value in items:
                     if name == "class":
@@ -195,8 +201,11 @@ class Walker:
                     if name in cand_attrs:
                         candidate = True
                         rule_attr = rule_attr or name in rule_attrs
-                    elif not candidate and value:
-                        candidate = attr_may_embed(name, value)
+                    elif not candidate and value and not_a and name not in plain_attrs:
+                        c = value[0]  # cheap tests first: most attributes are plain values
+                        if (c in "{[%" or "<" in value or (name[:5] == "data-" and c in "h/")
+                                or type_attr(name)):
+                            candidate = attr_may_embed(name, value)
                 if licenses is not None and (tag == "a" or tag == "link") and (
                         (rel and "license" in rel.lower()) or (href and ("ommons" in href or "OMMONS" in href))):
                     licenses.append((order, el))  # a licence link candidate, for rights
