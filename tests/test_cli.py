@@ -102,3 +102,18 @@ def test_the_cli_writes_the_record_the_core_makes():
     assert written == rec
     assert written["posts"][0]["evidence"][0]["position"] == 0  # an int, not "0"
     assert written["rights"][0]["years"] == [2025]
+
+
+def test_precise_text_reaches_the_extractor(tmp_path):
+    """``--precise-text`` lets trafilatura cross-check its main text: on a page whose story sits
+    under forty menu links, the cross-checked text is the story alone."""
+    story = "The harbour bridge reopened this morning after the storm damaged its northern span, officials said. "
+    page = tmp_path / "menu.html"
+    page.write_text("<html><body>" + "".join(f"<div class='menu'><a href='/{i}'>Menu item {i} with words</a></div>"
+                                             for i in range(40)) + f"<div>{story * 4}</div></body></html>")
+    precise = run_cli("extract", str(page), "--text", "--precise-text")
+    fast = run_cli("extract", str(page), "--text")
+    assert precise.returncode == fast.returncode == 0, precise.stderr.decode()
+    [p], [f] = jsonl(precise.stdout), jsonl(fast.stdout)
+    assert p["article"]["text"].strip() == (story * 4).strip()
+    assert p["article"]["text_sha256"] != f["article"]["text_sha256"]  # the option changed the extraction
