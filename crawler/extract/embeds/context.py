@@ -26,12 +26,13 @@ CHROME_TAGS = {"header", "nav", "footer", "aside", "menu"}
 _CHROME_ROLES = {"banner", "navigation", "contentinfo", "complementary", "search"}
 # Sections whose links are never the article's citations, matched per class/id token (a token
 # that names an embed, "teaser-embed", is an embed slot whatever else it says). Webmention and
-# IndieWeb markup (h-cite, u-in-reply-to, u-like-of ...) lists other people's posts *about* the
-# page. "newsletter" and "read-more" are chrome as a signup box or a list of links, not where a
-# newsletter platform names its content ("newsletter-content") or a collapsed body ("read-more-collapsed").
+# IndieWeb markup (h-cite, u-in-reply-to, u-like-of ...), like referrer, trackback and pingback
+# lists, shows other people's posts *about* the page. "newsletter" and "read-more" are chrome
+# as a signup box or a list of links, not where a newsletter platform names its content
+# ("newsletter-content") or a body is collapsed ("read-more-collapsed").
 _ALWAYS_CHROME = re.compile(
     r"related|outbrain|taboola|recommend|trending|most-?popular|most-?read|disqus|more-?stories|teaser|promo|"
-    r"webmentions?|^h-cite$|^u-(?:in-reply-to|like-of|repost-of|bookmark-of|mention-of|comment)$|^p-comment$|"
+    r"webmentions?|referr?ers?|trackbacks?|pingbacks?|linkbacks?|backlinks?|^h-cite$|^u-(?:in-reply-to|like-of|repost-of|bookmark-of|mention-of|comment)$|^p-comment$|"
     r"^next-?(?:article|story|post)s?\b|^up-?next\b|"  # the next story, preloaded or as a template
     r"^newsletters?(?:$|[-_](?:signup|sign-up|subscribe|subscription|form|cta|box|promo|widget|banner|module|"
     r"block|callout|inline|optin|opt-in))|^read-?more(?:$|[-_](?:links?|list|stories|articles|box))",

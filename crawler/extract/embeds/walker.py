@@ -9,6 +9,7 @@ it is a citation of the article (site chrome is not) and records where it stood.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin
 
@@ -63,6 +64,7 @@ _SKIP_TAGS = {"style", "head", "title", "svg", "math", "select", "option", "butt
 _BLOCKS = {"p", "li", "h2", "h3", "h4", "dd", "td"}
 _CONTEXT_TAGS = CHROME_TAGS | {"article", "noscript", "template"}  # change the context bare
 _BARE_CANDIDATES = {"blockquote", "textarea", "oembed"}  # may matter without any attribute
+_CREDIT_HANDLE = re.compile(r"(?:^|[\s:(])@([A-Za-z0-9_.]{1,30})\b")
 # attributes that never make an element an embed on their own (read for the context instead)
 _PLAIN_ATTRS = frozenset(("class", "id", "style", "href", "role", "itemprop", "rel", "alt", "title", "width",
                           "height", "lang", "dir", "target", "tabindex", "loading", "decoding", "srcset", "sizes",
@@ -359,13 +361,15 @@ class Walker:
         while block is not None and block.tag not in ("p", "li", "div", "figcaption", "td", "blockquote"):
             block = block.getparent()
         block_text = text_of(block) if block is not None else ""
-        if ctx.soft and not is_prose(block_text, anchor_text):
-            return True  # a share bar or byline link, not a citation in the text
+        credit = _CREDIT_HANDLE.search(anchor_text) if "@" in anchor_text else None
+        if ctx.soft and not is_prose(block_text, anchor_text) and credit is None:
+            return True  # a share bar or byline link, not a citation in the text (a picture credit is)
         if is_discussion_link(anchor_text, block_text):
             return True  # the article's own thread elsewhere ("Discuss on Reddit"), or a share action
         if not is_prose(block_text, anchor_text) and under_reaction_heading(el):
             return True  # a "Likes" / "Reposts" / "Mentions" list under the article
-        self.add([Hit(ref, "link", handle=ref.handle, posted=posted(ref))], el, ctx, loc,
+        handle = ref.handle or (credit.group(1) if credit else None)  # "Via Twitter: @user", "Instagram: @user"
+        self.add([Hit(ref, "link", handle=handle, posted=posted(ref))], el, ctx, loc,
                  context=sentence_around(block_text, anchor_text))
         return True
 

@@ -32,6 +32,8 @@ def parse(u: Url) -> PostRef | None:
     if m:
         if m.group("id") in ("videoseries", "live_stream"):
             return None
+        if "," in u.params.get("playlist", ""):
+            return None  # a player cycling through several videos: a site's video widget, no one post
         return ref(m.group("id"), _KINDS.get(m.group("kind"), "video"))
     return None
 
