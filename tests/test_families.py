@@ -192,3 +192,20 @@ def test_nuxt_state_becomes_json_with_its_arguments_in_place():
                                              "n": None}}],
         "ok": True, "gone": None}}]}
     assert iife_state("window.x = {a: 1};") is None  # not a state function: left to the other readers
+
+
+def test_referrer_lists_playlist_widgets_and_picture_credits():
+    inner = (
+        '<figure><img src="/a.jpg" alt=""><div class="figure-footer"><span class="attribution">'
+        '<a href="https://instagram.com/p/DCredit12Ab/#author_lenaharbour">Instagram: @lena.harbour</a>'
+        '</span></div></figure>'
+        '<iframe src="https://www.youtube.com/embed/Widget12345?playlist=Other123456,Other234567,Other345678">'
+        '</iframe>')
+    tail = ('<div class="refererlist"><ul><li><a href="https://twitter.com/Reader/status/1919400000000000020">'
+            'Twitter [Reader]</a> x5</li></ul></div>')
+    from crawler.extract import CrawlMeta, extract_record
+
+    html = f"<html><body><article>{_PARA}{inner}{_PARA}</article>{tail}</body></html>"
+    rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False).to_dict()
+    assert [(p["platform"], p["post_id"], p["author"]["handle"]) for p in rec["posts"]] == [
+        ("instagram", "DCredit12Ab", "lena.harbour")]  # not: the site's video player, the referrer list
