@@ -39,7 +39,7 @@ def _say(msg: str) -> None:
 
 def run_job(inputs: list[str], folder: str, merged: str | None, opts: Options, *, workers: int,
             scheduler: str | None, dashboard: str | None) -> int:
-    out = Path(folder)
+    out = Path(folder).resolve()  # workers may run elsewhere than the working directory
     try:
         out.mkdir(parents=True, exist_ok=True)
         lock = _lock(out)
