@@ -112,11 +112,19 @@ def run(args: argparse.Namespace) -> int:
     from crawler.archive.runner import RunError, run_job
 
     try:
-        return run_job(inputs, folder, args.output if merged else None, opts, workers=args.workers or os.cpu_count()
-                       or 1, scheduler=args.scheduler, dashboard=None if args.dashboard == "none" else args.dashboard)
+        return run_job(inputs, folder, args.output if merged else None, opts, workers=args.workers or _cores(),
+                       scheduler=args.scheduler, dashboard=None if args.dashboard == "none" else args.dashboard)
     except RunError as exc:
         _err(str(exc))
         return 2
+
+
+def _cores() -> int:
+    """The cores this process may use (a container's or taskset's share, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _importable(module: str) -> bool:

@@ -98,7 +98,9 @@ def _run_tasks(pending: list[str], out: Path, manifest: dict[str, Any], opts: Op
                 _say(f"dashboard: {client.dashboard_link}")
             else:
                 _say("no dashboard: pip install bokeh for Dask's")
-        _say(f"{len(pending)} inputs on {len(info.get('workers', {}))} workers")
+        n = len(info.get("workers", {}))
+        _say(f"{len(pending)} inputs on {n} workers" if n else
+             f"{len(pending)} inputs; the scheduler has no worker yet: start some with `dask worker ADDRESS`")
         client.subscribe_topic(PROGRESS_TOPIC, progress.event)
         progress.start()
         futures = {client.submit(process_input, inp, str(out), opts, pure=False,
