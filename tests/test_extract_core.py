@@ -115,3 +115,95 @@ def test_registry_refuses_a_rule_registered_twice():
         Registry([a, b])
     first = Registry([a, Platform(name="c", parse_url=no_url, hosts=("a.example",))])
     assert first.by_host["a.example"].name == "a"  # the first platform to claim a host keeps it
+
+
+# -- X / Twitter (crawler/extract/embeds/twitter.py) ----------------------------------------
+
+from crawler.extract import CrawlMeta, extract_record  # noqa: E402
+from crawler.extract.embeds import twitter  # noqa: E402
+
+
+def _posts(markup: str) -> list[tuple]:
+    html = f"<html><body><article><p>{'Words of the story here. ' * 6}</p>{markup}</article></body></html>"
+    rec = extract_record(html, CrawlMeta(url="https://ex.example/a")).to_dict()
+    return [(p["post_id"], p["author"]["handle"], p["author"]["name"], p["posted"], p["text"], p["media"],
+             [e["form"] for e in p["evidence"]]) for p in rec["posts"]]
+
+
+@pytest.mark.parametrize("url,post_id,handle", [
+    ("https://platform.twitter.com/embed/Tweet.html?id=1918223344556677889", "1918223344556677889", None),
+    ("https://syndication.twitter.com/srv/embed/index.html?id=1918223344556677889", "1918223344556677889", None),
+    ("https://platform.twitter.com/embed/Tweet.html?id=abc", None, None),
+    ("https://platform.twitter.com/widgets/follow_button.html?id=1918223344556677889", None, None),
+    ("https://twitter.com/#!/Port/status/1918223344556677889", "1918223344556677889", "Port"),
+    ("https://twitter.com/intent/status/1918223344556677889", "1918223344556677889", None),
+    ("https://x.com/Search/status/1918223344556677889", "1918223344556677889", None),
+    ("https://x.com/Port/statuses/1918223344556677889/", "1918223344556677889", "Port"),
+    ("https://x.com/Port/article/1918223344556677889", "1918223344556677889", "Port"),
+    ("https://x.com/Port/status/1", None, None),  # one digit: not an id
+    ("https://x.com/Port/status/1918223344556677889abc", None, None),
+    ("https://x.com/Port/likes", None, None),
+])
+def test_twitter_urls(url, post_id, handle):
+    ref = twitter.parse(parse_url(url))
+    if post_id is None:
+        assert ref is None
+    else:
+        assert (ref.platform, ref.post_id, ref.handle) == ("twitter", post_id, handle)
+        assert ref.url == (f"https://x.com/{handle}/status/{post_id}" if handle else f"https://x.com/i/status/{post_id}")
+
+
+def test_twitter_snowflake_times():
+    assert twitter.posted_from_id("1918223344556677889") == "2025-05-02T08:37:38Z"  # (id >> 22) + 1288834974657 ms
+    assert twitter.posted_from_id("27000000000000000") == "2011-01-17T13:51:16Z"  # the smallest id we date
+    assert twitter.posted_from_id("26999999999999999") is None  # older ids are sequential: no time in them
+
+
+def test_twitter_ids_in_cms_placeholders():
+    assert twitter.from_id("123456789").post_id == "123456789"
+    assert twitter.from_id("12345678") is None  # shorter numbers there are the site's own ids
+    assert twitter.from_id("1" * 20).post_id == "1" * 20 and twitter.from_id("1" * 21) is None
+    assert twitter.from_id("12345678a") is None
+
+
+def test_twitter_blockquote_details():
+    [post] = _posts('<blockquote class="twitter-tweet"><p lang="en">Bridge  open \u2066@Port\u2069 again '
+                    "pic.twitter.com/Abc123 pic.twitter.com/Abc123</p>&mdash; Port Authority (@PortAuthorityTW) "
+                    '<a href="https://twitter.com/Other/status/1918223344556677000">a link inside</a> '
+                    '<a href="https://twitter.com/PortAuthorityTW/status/123456789012345678">May 2, 2025</a></blockquote>')
+    # the last status link names the post; the signature gives name and handle; the text is the first <p>
+    assert post == ("123456789012345678", "PortAuthorityTW", "Port Authority", "2011-10-10T17:56:06Z",
+                    "Bridge open @Port again pic.twitter.com/Abc123 pic.twitter.com/Abc123",
+                    ["https://pic.twitter.com/Abc123"], ["embed"])
+    [post] = _posts('<blockquote class="twitter-tweet"><p>Text</p> - Jo Doe (@jodoe) '
+                    '<a href="https://twitter.com/jodoe/status/20">March 3, 2009</a></blockquote>')
+    assert post == ("20", "jodoe", "Jo Doe", "2009-03-03", "Text", [], ["embed"])  # pre-snowflake: the date line
+
+
+def test_twitter_blockquote_without_a_status_link():
+    assert _posts('<blockquote class="twitter-tweet" data-tweet-id="1918223344556677889"><p>No link</p></blockquote>') == [
+        ("1918223344556677889", None, None, "2025-05-02T08:37:38Z", "No link", [], ["embed"])]
+    assert _posts('<div class="twitter-tweet twitter-tweet-rendered"><iframe data-tweet-id="1918223344556677888">'
+                  "</iframe></div>") == [("1918223344556677888", None, None, "2025-05-02T08:37:38Z", None, [], ["rendered"])]
+    assert _posts('<div class="twitter-tweet"><iframe src="https://platform.twitter.com/embed/Tweet.html?'
+                  'id=1918223344556677887"></iframe></div>') == [
+        ("1918223344556677887", None, None, "2025-05-02T08:37:38Z", None, [], ["rendered"])]
+    assert _posts('<blockquote class="twitter-tweet" data-tweet-id="x"><p>nothing</p></blockquote>') == []
+
+
+def test_twitter_amp_and_script():
+    assert _posts('<amp-twitter data-timeline-source-type="profile" data-tweetid="1918223344556677886"></amp-twitter>'
+                  '<amp-twitter data-momentid="1918223344556677885"></amp-twitter>'
+                  '<amp-twitter data-tweetid="abc"></amp-twitter>') == []
+    [post] = _posts('<amp-twitter data-tweetid=" 1918223344556677885 "><blockquote placeholder class="twitter-tweet">'
+                    "<p>Hi</p>&mdash; Coast (@CoastWatchTW) "
+                    '<a href="https://twitter.com/CoastWatchTW/status/1918223344556677885">May 2, 2025</a>'
+                    "</blockquote></amp-twitter>")
+    assert post == ("1918223344556677885", "CoastWatchTW", "Coast", "2025-05-02T08:37:38Z", "Hi", [], ["amp"])
+    # a placeholder naming another post does not lend its details
+    [post] = _posts('<amp-twitter data-tweetid="1918223344556677884"><blockquote placeholder class="twitter-tweet">'
+                    '<p>Hi</p><a href="https://twitter.com/x/status/1918223344556677000">x</a></blockquote></amp-twitter>')
+    assert post == ("1918223344556677884", None, None, "2025-05-02T08:37:38Z", None, [], ["amp"])
+    assert _posts("<script>twttr.widgets.createTweet( \"1918223344556677883\", el);"
+                  "twttr.widgets.createTweet('1234', el)</script>") == [
+        ("1918223344556677883", None, None, "2025-05-02T08:37:38Z", None, [], ["script"])]
