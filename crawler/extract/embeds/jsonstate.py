@@ -71,8 +71,11 @@ def iter_json(text: str) -> Iterator[Any]:
             yield value
 
 
+_NOT_WORD = re.compile(r"[^\w\s]")
+
+
 def _norm_title(t: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", t.lower()).split())
+    return " ".join(_NOT_WORD.sub(" ", t.lower()).split())
 
 
 class StateScanner:
@@ -98,13 +101,20 @@ class StateScanner:
         self.set_titles(titles)
 
     def set_titles(self, titles: list[str] | tuple[str, ...]) -> None:
-        self.titles = {_norm_title(t) for t in titles if t and len(t) >= 12}
+        self._titles = [t for t in titles if t and 12 <= len(t) <= 300]
+        self._norm_titles: set[str] | None = None
         # the first words of each title, as written (a substring test runs in C; JSON keeps the case)
         self.title_heads = set()
         for t in titles:
             head = " ".join((t or "").split()[:4])
             if len(head) >= 16 and '"' not in head and "\\" not in head:
                 self.title_heads.add(head)
+
+    @property
+    def titles(self) -> set[str]:
+        if self._norm_titles is None:
+            self._norm_titles = {_norm_title(t) for t in self._titles}
+        return self._norm_titles
 
     def identifies(self, obj: dict) -> bool | None:
         """True: ``obj`` is this page; False: another page of this site; None: cannot tell."""
@@ -123,10 +133,11 @@ class StateScanner:
             v = obj.get(k)
             if isinstance(v, int | str) and not isinstance(v, bool) and str(v) in self.ids:
                 return True
-        for k in _TITLE_KEYS:
-            v = obj.get(k)
-            if isinstance(v, str) and self.titles and _norm_title(v) in self.titles:
-                return True
+        if self._titles:
+            for k in _TITLE_KEYS:
+                v = obj.get(k)
+                if isinstance(v, str) and 12 <= len(v) <= 300 and _norm_title(v) in self.titles:
+                    return True
         return None
 
     def is_page(self, value: Any) -> bool | None:
@@ -246,7 +257,7 @@ def scan_state(scripts, page_urls: list[str], walker,
         if not titles_read:  # the page's titles are read only once a script may hold state
             titles_read = True
             scanner.set_titles(titles() if callable(titles) else titles)
-        if not any(n in text for n in needles) and not _names_title(text, scanner):
+        if not any(n in text for n in needles) and not (_is_state(text) and _names_title(text, scanner)):
             continue
         if not mentions(text) and "\\u002F" not in text:
             continue
@@ -278,6 +289,16 @@ def scan_state(scripts, page_urls: list[str], walker,
         for f in walker.found[before:]:
             f.hit.form = "json"
             f.locator = loc
+
+
+# a script that *is* page state: JSON, or an assignment to a state-like global (not general code)
+_STATE_START = re.compile(
+    r"\s*(?:[{\[]|(?:window\.|self\.|globalThis\.|var |let |const )?[\w.$\[\]'\"]*?"
+    r"(?:state|data|store|props|content|article|story|page|__)[\w$'\"\]]*\s*=)", re.I)
+
+
+def _is_state(text: str) -> bool:
+    return _STATE_START.match(text, 0, 300) is not None
 
 
 _TITLE_KEY_BEFORE = re.compile(r"(?:headline|title|name)[\"']?\s*:\s*[\"']$", re.I)
