@@ -27,6 +27,10 @@ def with_default_format(target: str) -> str:
     ``.jsonl`` JSON Lines, ``.csv`` ...) keeps it, as with ``scrapy crawl``; any other name
     (``out.txt``, ``records/%(time)s``) writes JSON Lines unless a ``:FORMAT`` is given."""
     known = (".json", ".jsonl", ".jl", ".jsonlines", ".xml", ".csv", ".pickle", ".marshal")
+    if target in ("-", "stdout:"):  # standard output (spelled so that no parser takes it for an option)
+        return "stdout::jsonlines"
+    if target.startswith("-:"):
+        return "stdout::" + target[2:]
     if target.startswith(("stdout:", "-")):
         return target
     head, sep, fmt = target.rpartition(":")

@@ -37,6 +37,7 @@ def test_bad_crawl_inputs_are_one_line_and_exit_2_before_any_request(article_sit
     (tmp_path / "a-dir").mkdir()
     (tmp_path / "a-file").write_text("x")
     (tmp_path / "binary.txt").write_bytes(b"\xff\xfe\x00\x81")
+    (tmp_path / "comments.txt").write_text("# nothing yet\n\n")
     cases = [
         (("nope",), "no spider named 'nope'; the spiders are articles, feed, site, sitemap, warc"),
         (("articles",), "articles: give -a urls=URL,URL or -a file=PATH"),
@@ -48,6 +49,7 @@ def test_bad_crawl_inputs_are_one_line_and_exit_2_before_any_request(article_sit
         (("articles", "-a", "urls=http://"), "not an http(s) URL: http://"),
         (("articles", "-a", f"file={tmp_path / 'none.txt'}"), "none.txt: no such file"),
         (("articles", "-a", f"file={tmp_path / 'binary.txt'}"), "binary.txt: not UTF-8 text"),
+        (("articles", "-a", f"file={tmp_path / 'comments.txt'}"), "comments.txt lists no URL"),
         (("sitemap", "-a", "url=example.org"), "'example.org' is not an http(s) URL"),
         (("feed", "-a", f"url={url}", "-a", "since=someday"), "since='someday' is not a date"),
         (("warc", "-a", f"path={tmp_path / 'none.warc.gz'}"), "none.warc.gz: no such file"),
@@ -213,6 +215,8 @@ def test_dash_big_o_json_writes_a_json_array_and_feeds_setting_silences_stdout(a
     assert res.returncode == 0, res.stderr.decode()[-2000:]
     assert res.stdout == b""
     assert len(jsonl((tmp_path / "f.jsonl").read_text())) == 2
+    res = run_cli("crawl", "articles", "-a", urls, "-o", "-", *common, cwd=tmp_path)  # as scrapy: - is stdout
+    assert res.returncode == 0 and len(jsonl(res.stdout)) == 2, res.stderr.decode()[-2000:]
 
 
 # ---- the summary says what state did ----------------------------------------------------------

@@ -40,6 +40,8 @@ class ArticlesSpider(RecordSpider):
         found = [u.strip() for u in (urls or "").split(",") if u.strip()]
         if file:
             found += read_url_file(file)
+        if not found and file:
+            raise ValueError(f"articles: -a file={file} lists no URL")
         if not found:  # `scrapy parse URL --spider=articles` brings its own URL
             self.missing_arguments = "articles: give -a urls=URL,URL or -a file=PATH"
         bad = [u for u in found if not http_url(u)]
