@@ -131,6 +131,9 @@ def check_crawl(settings, names: list[str], spargs: dict[str, str]) -> None:
         problem = value and output_problem(str(value))
         if problem:
             raise CrawlUsageError(f"{name}: {problem}")
+    warc = settings.get("WARC_OUTPUT")
+    if warc:  # its writer opens the file where it is told: make the folder, as Scrapy does for -o
+        Path(str(warc)).absolute().parent.mkdir(parents=True, exist_ok=True)
 
 
 def _state_preflight(settings) -> tuple[int, str] | None:

@@ -219,6 +219,17 @@ def test_dash_big_o_json_writes_a_json_array_and_feeds_setting_silences_stdout(a
     assert res.returncode == 0 and len(jsonl(res.stdout)) == 2, res.stderr.decode()[-2000:]
 
 
+
+def test_missing_folders_of_outputs_are_made(article_site, tmp_path):
+    """As Scrapy does for -o: a folder that can be made is made (the cron line relies on it)."""
+    res = run_cli("crawl", "articles", "-a", f"urls={article_site.base}/a0.html", "-s", "STATE_ENABLED=0",
+                  "-o", str(tmp_path / "new" / "records" / "out.jsonl"), "-s", "PROGRESS_INTERVAL=0",
+                  "-s", f"WARC_OUTPUT={tmp_path / 'new' / 'warc' / 'x.warc.gz'}", *LOOPBACK, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()[-2000:]
+    assert len(jsonl((tmp_path / "new" / "records" / "out.jsonl").read_text())) == 1
+    assert (tmp_path / "new" / "warc" / "x.warc.gz").stat().st_size > 0
+
+
 # ---- the summary says what state did ----------------------------------------------------------
 
 
