@@ -366,3 +366,27 @@ def test_gzip_helper_is_not_a_warc(tmp_path):
     (tmp_path / "x.warc.gz").write_bytes(gzip.compress(b"hello, not a warc"))
     res, records = crawl("warc", "-a", f"path={tmp_path / 'x.warc.gz'}", cwd=tmp_path)
     assert records == [] and res.returncode == 3
+
+
+def test_a_redis_store_with_truncated_ids_is_migrated_on_open(redis_url):
+    import redis
+
+    from crawler.extract import CrawlMeta, extract_record
+    from crawler.state import open_store
+
+    url = "https://www.latintimes.example/rubio-third-countries-deportations"
+    record = extract_record(PAGE.read_bytes(), CrawlMeta(url=url)).to_dict()
+    old = dict(record, id=record["id"][:39], version=record["version"][:39])
+    store = open_store(redis_url)
+    store.begin_emit(url, old)
+    store.finish_emit(url, old["version"])
+    store.set_meta("jsonl_outputs", "[]")  # what every crawl leaves
+    store.close()
+    redis.Redis.from_url(redis_url).hdel("crawler:state:meta", "ids")  # as a store from before
+    store = open_store(redis_url, create=False)
+    try:
+        assert store.get(url).version == record["version"] and store.get(url).record_id == record["id"]
+        [latest] = store.latest()
+        assert (latest["id"], latest["version"]) == (record["id"], record["version"])
+    finally:
+        store.close()
