@@ -153,10 +153,10 @@ def test_index_from_disk_lists_every_article_and_filters(browser, crawled):
     page.fill("#f-q", "")
     # sorting: the Posts column, ascending then descending
     page.click("th button[data-sort=posts]")
-    counts = [int(x) for x in page.locator("#article-table tbody td.num").all_inner_texts()]
+    counts = [int(x) for x in page.locator("#article-table tbody td:nth-child(4)").all_inner_texts()]
     assert counts == sorted(counts) and counts[0] < counts[-1]
     page.click("th button[data-sort=posts]")
-    counts = [int(x) for x in page.locator("#article-table tbody td.num").all_inner_texts()]
+    counts = [int(x) for x in page.locator("#article-table tbody td:nth-child(4)").all_inner_texts()]
     assert counts == sorted(counts, reverse=True)
     assert page.get_attribute("th:has(button[data-sort=posts])", "aria-sort") == "descending"
     assert not watch.errors and not watch.dialogs

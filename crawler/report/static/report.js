@@ -12,22 +12,26 @@
 
   function value(name) { return form.elements[name].value.trim(); }
 
-  // the title as shown, lower-cased once per row (for the text filter and the title sort)
-  var titles = new WeakMap();
-  function title(row) {
-    if (!titles.has(row)) { titles.set(row, row.cells[0].textContent.trim().toLowerCase()); }
-    return titles.get(row);
-  }
+  // what each row is filtered and sorted by, read once from its cells (the rows carry no copies)
+  var info = new Map();
+  rows.forEach(function (row) {
+    var c = row.cells;
+    info.set(row, {
+      title: c[0].textContent.trim().toLowerCase(), site: c[1].textContent, date: c[2].textContent,
+      posts: Number(c[3].textContent), holder: c[5].textContent || "-",
+      platforms: " " + (row.dataset.p || "") + " "
+    });
+  });
 
   function apply() {
     var q = value("q").toLowerCase(), site = value("site"), platform = value("platform"),
         holder = value("holder"), from = value("from"), to = value("to"), n = 0;
     rows.forEach(function (row) {
-      var d = row.dataset, ok = (!site || d.site === site) &&
-        (!platform || (" " + d.platforms + " ").indexOf(" " + platform + " ") >= 0) &&
+      var d = info.get(row), ok = (!site || d.site === site) &&
+        (!platform || d.platforms.indexOf(" " + platform + " ") >= 0) &&
         (!holder || d.holder === holder) &&
         (!from || (d.date && d.date >= from)) && (!to || (d.date && d.date <= to)) &&
-        (!q || title(row).indexOf(q) >= 0);
+        (!q || d.title.indexOf(q) >= 0);
       if (row.hidden === ok) { row.hidden = !ok; }  // touch only rows that change: 10,000 rows stay fast
       if (ok) { n += 1; }
     });
@@ -42,8 +46,8 @@
     th.setAttribute("aria-sort", dir);
     var sign = dir === "ascending" ? 1 : -1;
     rows.sort(function (a, b) {
-      var x = key === "title" ? title(a) : a.dataset[key] || "", y = key === "title" ? title(b) : b.dataset[key] || "";
-      var c = numeric ? Number(x) - Number(y) : x.localeCompare(y);
+      var x = info.get(a)[key], y = info.get(b)[key];
+      var c = numeric ? x - y : x < y ? -1 : x > y ? 1 : 0;
       return sign * c;
     });
     var frag = document.createDocumentFragment();
