@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import html
 import json
+import shutil
 import sqlite3
+import subprocess
 import time
 from collections import Counter
 from pathlib import Path
@@ -16,7 +18,7 @@ from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
-from conftest import crawl, make_article_site, run_cli
+from conftest import crawl, make_article_site, run_cli, start_server
 
 pytest.importorskip("jinja2", reason="the report extra is not installed")
 pytest.importorskip("networkx", reason="the report extra is not installed")
@@ -174,6 +176,29 @@ def test_report_from_the_state_store(demo_site, tmp_path):
         first, last = (fields[k].cssselect("time")[0].get("datetime") for k in ("First seen", "Last seen"))
         assert (first, last) == seen[rec["crawl"]["url"]]  # the store's, not the record's fetch time
         assert last > rec["crawl"]["fetched_at"]
+
+
+def test_report_from_a_redis_store(demo_site, tmp_path):
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed (.ci/run installs the Debian package redis-server)")
+    proc, port = start_server(lambda port: [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                            "--appendonly", "no", "--dir", str(tmp_path)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"redis://127.0.0.1:{port}/0"
+        res, records = crawl("sitemap", "-a", f"url={demo_site.base}/", cwd=tmp_path, state=url)
+        assert res.returncode == 0 and len(records) == 24, res.stderr.decode()[-2000:]
+        # REDIS_URL alone makes Redis the store, as it does for a distributed crawl
+        res, _, err = report("-o", "rep", "-s", f"REDIS_URL={url}", cwd=tmp_path)
+        assert res.returncode == 0, err
+        rows = page(tmp_path / "rep" / "index.html").cssselect("#article-table tbody tr")
+        assert sorted(r.cssselect("a")[0].text_content() for r in rows) == sorted(r["article"]["title"] for r in records)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    res, out, err = report("-o", "rep2", "-s", f"STATE_URI={url}", cwd=tmp_path)  # the server is gone
+    assert res.returncode == 2 and len(err.splitlines()) == 1 and url in err and not (tmp_path / "rep2").exists()
 
 
 def test_report_reads_standard_input_and_replaces_an_earlier_report(demo_site, tmp_path):
