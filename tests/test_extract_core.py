@@ -207,3 +207,36 @@ def test_twitter_amp_and_script():
     assert _posts("<script>twttr.widgets.createTweet( \"1918223344556677883\", el);"
                   "twttr.widgets.createTweet('1234', el)</script>") == [
         ("1918223344556677883", None, None, "2025-05-02T08:37:38Z", None, [], ["script"])]
+
+
+def test_twitter_mutation_survivors_pinned():
+    """Cases mutation testing found unheld (docs/testing.md, "Mutation testing")."""
+    # the snowflake epoch to the millisecond: this id is 999 ms into its second
+    assert twitter.posted_from_id("1918223345115987968") == "2025-05-02T08:37:38Z"
+    # platform.twitter.com: an embed path and a numeric id, both
+    assert twitter.parse(parse_url("https://platform.twitter.com/widgets/tweet_button.html?id=1918223344556677889")) is None
+    assert twitter.parse(parse_url("https://platform.twitter.com/embed/Tweet.html")) is None
+    assert twitter.ref("1918223344556677889").kind == "post"
+    # any element with data-tweet-id (the rendered widget's own attribute)
+    assert _posts('<div data-tweet-id=" 1918223344556677882 "></div>') == [
+        ("1918223344556677882", None, None, "2025-05-02T08:37:38Z", None, [], ["rendered"])]
+    # a blockquote the widget script has already rendered
+    [post] = _posts('<blockquote class="twitter-tweet twitter-tweet-rendered">'
+                    '<a href="https://twitter.com/Port/status/1918223344556677881">May 2, 2025</a></blockquote>')
+    assert post[0] == "1918223344556677881" and post[1] == "Port" and post[-1] == ["rendered"]
+    # the link's handle wins over the signature's; only status links of X/Twitter count
+    [post] = _posts('<blockquote class="twitter-tweet"><p>Text</p>&mdash; Port (@port_alias) '
+                    '<a href="https://twitter.com/Port/status/1918223344556677880">May 2, 2025</a>'
+                    '<a href="https://example.com/x/status/1918223344556677000">elsewhere</a></blockquote>')
+    assert post[:3] == ("1918223344556677880", "Port", "Port")
+    # the signature is the *last* dash: a dash inside the tweet's own text is not it
+    [post] = _posts('<blockquote class="twitter-tweet"><p>Open again — finally - at dawn</p>&mdash; Port Authority '
+                    '(@PortAuthorityTW) <a href="https://twitter.com/i/status/1918223344556677879">May 2, 2025</a>'
+                    "</blockquote>")
+    assert post[1:3] == ("PortAuthorityTW", "Port Authority")
+    # a signature at the very start of the blockquote's text
+    [post] = _posts('<blockquote class="twitter-tweet">— Jo Doe (@jodoe) '
+                    '<a href="https://twitter.com/i/status/20">March 3, 2009</a></blockquote>')
+    assert post[1:4] == ("jodoe", "Jo Doe", "2009-03-03")
+    # an AMP Moment is not a post even when it carries a tweet id
+    assert _posts('<amp-twitter data-momentid="1918223344556677885" data-tweetid="1918223344556677885"></amp-twitter>') == []
