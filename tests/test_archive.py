@@ -424,11 +424,11 @@ def test_a_second_job_on_the_same_folder_is_refused_and_other_options_too(tmp_pa
 
 def test_a_merged_file_holds_each_url_and_version_once_across_archives(tmp_path):
     same = captures(0)[-3:]  # three articles, captured in both archives
-    a, b = write_warc(tmp_path / "a.warc.gz", same), write_warc(tmp_path / "b.warc", same, gz=False)
+    a, b = write_warc(tmp_path / "a.warc.gz", same), write_warc(tmp_path / "b.warc", same + same, gz=False)
     res = archive(str(a), str(b), "-o", str(tmp_path / "all.jsonl"), "--workers", "1", cwd=tmp_path)
     assert res.returncode == 0, res.stderr.decode()
     m = manifest(tmp_path / "all.jsonl.parts")["inputs"]
-    assert m[str(a)]["records"] == m[str(b)]["records"] == 3
+    assert m[str(a)]["records"] == m[str(b)]["records"] == 3 and m[str(b)]["duplicates"] == 3  # recaptured
     merged = jsonl((tmp_path / "all.jsonl").read_bytes())
     assert len(keyed(merged)) == 3
     assert {r["crawl"]["source"]["url"] for r in merged} == {str(a)}  # input order: the first capture
