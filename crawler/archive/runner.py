@@ -77,9 +77,9 @@ def run_job(inputs: list[str], folder: str, merged: str | None, opts: Options, *
     if merged is not None:
         n = merge_jsonl(out, manifest, inputs, Path(merged))
         _say(f"wrote {n} records to {merged} (duplicates across inputs dropped: {total - n})")
-    seconds = time.monotonic() - started
+    seconds, working = time.monotonic() - started, time.monotonic() - progress.started
     _say(f"{len(inputs)} inputs, {total} records ({progress.pages} pages this run in {seconds:.1f}s, "
-         f"{progress.pages / max(seconds, 1e-6):.1f} pages/s); "
+         f"{progress.pages / max(working, 1e-6):.1f} pages/s once the workers were up); "
          f"{len(problems)} with problems; manifest: {out / 'manifest.json'}")
     return 1 if problems else 0
 
