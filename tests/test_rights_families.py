@@ -157,3 +157,49 @@ def test_elements_named_credit_or_copyright_by_a_picture_are_credits():
     assert scopes == {"Max Muster": "media", "AFP": "media", "Erika Beispiel": "media",
                       "Hafenblatt Verlag": "page"}
     assert (page_line(rec)["holder"], page_line(rec)["years"]) == ("Hafenblatt Verlag", [2010, 2024])
+
+
+def _line(html: str, url: str = "https://ledger.example/2025/05/story") -> dict | None:
+    rec = extract_record(html.encode(), CrawlMeta(url=url), main_text=False).to_dict()
+    return page_line(rec)
+
+
+def test_a_holderless_line_takes_the_name_on_the_line_before_it():
+    """"<b>Name</b><br>© All rights reserved.": the footer's holder stands on its own line; an
+    address line before it is no holder."""
+    footer = ("<footer><p class='descr'><b>12 Quay Street,</b><br>Harbourton, +44 1234 567<br><br>"
+              "<b>The Harbour Ledger</b><br>© All rights reserved.</p></footer>")
+    line = _line(f"<html><body><article><p>Story.</p></article>{footer}</body></html>")
+    assert (line["holder"], line["years"], line["reserved"]) == ("The Harbour Ledger", [], "all")
+    bare = "<footer><p>12 Quay Street 4<br>© All rights reserved.</p></footer>"
+    assert _line(f"<html><body>{bare}</body></html>")["holder"] is None
+
+
+def test_a_bare_copyright_word_and_a_name_in_a_footer():
+    footer = ("<div id='footer-3' class='foot section'><div class='widget Attribution'>"
+              "Copyright Jane Q. Harbour. Simple theme. Powered by <a href='https://blogs.example'>Blogs</a>."
+              "</div></div>")
+    line = _line(f"<html><body><div class='post-body'><p>A post.</p></div>{footer}</body></html>")
+    assert (line["holder"], line["years"]) == ("Jane Q. Harbour", [])
+    assert parse_statement("Copyright infringement is a crime in most countries.") is None  # prose, no name
+    assert parse_statement("Copyright Policy") is None
+
+
+def test_a_cited_pages_rights_line_in_the_articles_source_list_is_not_the_pages():
+    """The article lists its sources with each page's own line ("<a>About</a>, © 2019 Other"):
+    that line is the cited site's; a line beside a link to the site itself still counts."""
+    sources = ("<ul><li><a href='https://notice.example.org/about'>About the notice service</a>, "
+               "Copyright © 2019 Notice Support Center All Rights Reserved.</li></ul>")
+    assert _line(f"<html><body><div class='entry'><p>Sources:</p>{sources}</div></body></html>") is None
+    own = ("<div class='site-bottom'><a href='https://ledger.example/about'>About</a> "
+           "© 2019 The Harbour Ledger</div>")
+    line = _line(f"<html><body><div class='entry'><p>Story.</p></div>{own}</body></html>")
+    assert (line["holder"], line["years"]) == ("The Harbour Ledger", [2019])
+
+
+def test_an_unresolved_jsonld_holder_gives_the_years_and_no_made_up_name():
+    ld = ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",'
+          '"headline":"Barrier","copyrightYear":2022,"copyrightHolder":{"@id":"https://holding.example/#org"}}'
+          '</script>')
+    line = _line(f"<html><head>{ld}</head><body><article><p>Story.</p></article></body></html>")
+    assert (line["holder"], line["years"], line["source"]) == (None, [2022], "jsonld")

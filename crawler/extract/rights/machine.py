@@ -83,10 +83,8 @@ def _holder_name(doc: Document, value: Any) -> str | None:
         n = value.get("name")
         if isinstance(n, str):
             return collapse(n)
-        if "@id" in value and isinstance(value["@id"], str):  # unresolved: name from the id
-            m = re.match(r"https?://(?:www\.)?([^/#]+)", value["@id"])
-            if m:
-                return m.group(1).split(".")[0]
+        # an @id the page's graph does not resolve names nobody we can tell: no name is made
+        # up from its URL (the holder is unknown, the years still count)
     return None
 
 

@@ -118,11 +118,15 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
         if _MEDIA_CREDIT.search(before) or _MEDIA_CREDIT.search(statement):
             media.append(entry(parsed, "credit", "text", "media"))  # "Photo: NAME © 2025 AGENCY"
             continue
+        if not in_footer and scope in ("article", "page") and _cites_other_site(el, doc, parsed, site):
+            continue  # a cited web page's own line, listed with its link in the text
         if scope == "article" and not _WIRE.search(parsed["statement"]):
             if _MEDIA_CREDIT.search(text) or not parsed["years"]:
                 scope = "media"
             else:
                 scope = "page"
+        if in_footer and parsed["holder"] is None:
+            parsed["holder"] = _name_on_line_before(el, statement)  # "<b>Name</b><br>© All rights reserved."
         if scope == "page" and not in_footer and not parsed["years"] and not parsed["reserved"]:
             scope = "media"  # "© Name" with no year outside the footer: a picture credit
         line = entry(parsed, _kind(parsed["statement"], scope), "text", scope)
@@ -138,6 +142,55 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     ordered = (footer + page_other + meta + unsigned + link_page + article + jsonld_article + links + media
                + jsonld_media)
     return _dedupe(ordered)
+
+
+def _cites_other_site(el, doc: Document, parsed: dict, site: set[str]) -> bool:
+    """A line in the article's text beside a link to another site, naming a holder that is not
+    this site: the article lists a source page with its rights line ("<a>Page</a>, © 2019 X")."""
+    if not parsed["holder"] or set(_WORD.findall(parsed["holder"].lower())) & site:
+        return False
+    own = _site_domain(urlsplit(doc.url).hostname or "")
+    for a in el.iter("a"):
+        try:
+            host = urlsplit(a.get("href") or "").hostname or ""
+        except ValueError:
+            continue
+        if host and _site_domain(host) != own:
+            return True
+    return False
+
+
+def _site_domain(host: str) -> str:
+    """The registrable part of a host (wp.pl for sportowefakty.wp.pl, bbc.co.uk for www.bbc.co.uk)."""
+    labels = host.lower().rstrip(".").split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in ("co", "com", "org", "net", "ac", "gov", "edu", "ne", "or") else 2
+    return ".".join(labels[-keep:])
+
+
+def _name_on_line_before(el, statement: str) -> str | None:
+    """The short line just before a holderless line in the same block, when it is a name."""
+    lines: list[str] = []
+    current: list[str] = []
+    for node in el.iter():
+        if node.tag == "br" or (node is not el and node.tag in ("p", "div", "li")):
+            lines.append("".join(current))
+            current = []
+        if node is not el and node.tag not in ("br",) and isinstance(node.tag, str) and node.text:
+            current.append(node.text)
+        if node is el and node.text:
+            current.append(node.text)
+        if node is not el and node.tail:
+            current.append(node.tail)
+    lines.append("".join(current))
+    lines = [collapse(x) or "" for x in lines]
+    head = statement[:12]
+    for i, line in enumerate(lines):
+        if head in line and line.startswith(head) and i > 0:
+            before = lines[i - 1]
+            if before and len(before) <= 60 and len(before.split()) <= 6 and not re.search(r"\d", before):
+                return before.strip(" ,;:·•|-–—")
+            return None
+    return None
 
 
 _COPYRIGHT_NAMED = "//*[contains(@class, 'opyright') or contains(@id, 'opyright')]"

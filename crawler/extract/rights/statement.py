@@ -68,6 +68,20 @@ def clean_holder(raw: str) -> str | None:
     return raw
 
 
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.(?:\s|$)")  # not the dot of an initial
+_WORD_ONLY = re.compile(r"\s*copyright\s+(?![\d©(])", re.I)
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’-]*\.?|[A-Z]\.|&|and|of|de|van|von|the)$")
+
+
+def _name_like(raw: str) -> str | None:
+    """A holder after a bare "Copyright": a short name of capitalised words, or nothing."""
+    # up to a sentence end, "John H. Cochrane" whole (clean_holder would cut at the initial)
+    holder = _SENTENCE_END.split(raw, maxsplit=1)[0].strip(_HOLDER_TRIM)
+    if not holder or len(holder) > 80 or len(holder.split()) > 6 or not holder[0].isupper():
+        return None
+    return holder if all(_NAME_WORD.match(w) for w in holder.split()) else None
+
+
 def parse_statement(text: str) -> dict[str, Any] | None:
     """Holder, years, reservation and restrictions of one rights line, or None."""
     text = collapse(text) or ""
@@ -104,6 +118,8 @@ def parse_statement(text: str) -> dict[str, Any] | None:
             holder = clean_holder(after)
         if holder is None and not years and not RESERVED_ALL.search(text):
             return None
+    elif (m := _WORD_ONLY.match(text)) and (holder := _name_like(text[m.end():])):
+        start = m.start()  # "Copyright John H. Cochrane. Simple theme.": a footer's line, no sign or year
     elif RESERVED_ALL.search(text):
         r = RESERVED_ALL.search(text)
         ym = _REG_YEAR.search(text) or YEAR_ANY.search(text)
