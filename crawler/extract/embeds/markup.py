@@ -92,3 +92,10 @@ def posted(ref: PostRef) -> str | None:
     if ref.post_id and ref.platform == "twitter" and ref.post_id.isdigit():
         return twitter.posted_from_id(ref.post_id)
     return None
+
+
+# attributes that never make an element an embed on their own (read for the context instead)
+PLAIN_ATTRS = frozenset(("class", "id", "style", "href", "role", "itemprop", "rel", "alt", "title", "width",
+                          "height", "lang", "dir", "target", "tabindex", "loading", "decoding", "srcset", "sizes",
+                          "aria-label", "aria-hidden", "aria-labelledby", "aria-describedby", "for", "name",
+                          "content", "property", "datetime", "colspan", "rowspan", "align", "valign", "border"))

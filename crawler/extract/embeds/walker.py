@@ -9,7 +9,6 @@ it is a citation of the article (site chrome is not) and records where it stood.
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin
 
@@ -24,21 +23,19 @@ from crawler.extract.embeds.context import (
     CHROME_TAGS,
     Ctx,
     child_ctx,
-    is_discussion_link,
-    is_prose,
-    under_reaction_heading,
 )
+from crawler.extract.embeds.links import judge_link
 from crawler.extract.embeds.markup import (
     CODE_SCRIPT_TYPES,
     EMBED_TAGS,
     ESCAPED_EMBED,
+    PLAIN_ATTRS,
     URL_FORMS,
     URL_RANK,
     class_may_embed,
     last_sentence,
     posted,
     rendered,
-    sentence_around,
     unpark,
 )
 from crawler.extract.embeds.placeholders import (
@@ -64,12 +61,6 @@ _SKIP_TAGS = {"style", "head", "title", "svg", "math", "select", "option", "butt
 _BLOCKS = {"p", "li", "h2", "h3", "h4", "dd", "td"}
 _CONTEXT_TAGS = CHROME_TAGS | {"article", "noscript", "template"}  # change the context bare
 _BARE_CANDIDATES = {"blockquote", "textarea", "oembed"}  # may matter without any attribute
-_CREDIT_HANDLE = re.compile(r"(?:^|[\s:(])@([A-Za-z0-9_.]{1,30})\b")
-# attributes that never make an element an embed on their own (read for the context instead)
-_PLAIN_ATTRS = frozenset(("class", "id", "style", "href", "role", "itemprop", "rel", "alt", "title", "width",
-                          "height", "lang", "dir", "target", "tabindex", "loading", "decoding", "srcset", "sizes",
-                          "aria-label", "aria-hidden", "aria-labelledby", "aria-describedby", "for", "name",
-                          "content", "property", "datetime", "colspan", "rowspan", "align", "valign", "border"))
 
 # What the walk's attribute pass lets through to the rules (registry keys are added below the class).
 _CANDIDATE_TAGS = set(REGISTRY.by_tag) | EMBED_TAGS | {"a", "blockquote", "textarea"}
@@ -134,7 +125,7 @@ class Walker:
         skip_tags, bare, cand_tags, cand_attrs, rule_attrs = (
             _SKIP_TAGS, _BARE_CANDIDATES, _CANDIDATE_TAGS, _CANDIDATE_ATTRS, _RULE_ATTRS)
         context_tags, block_tags, class_embeds = _CONTEXT_TAGS, _BLOCKS, class_may_embed
-        attr_may_embed, plain_attrs, type_attr = self._attr_may_embed, _PLAIN_ATTRS, is_type_attr
+        attr_may_embed, plain_attrs, type_attr = self._attr_may_embed, PLAIN_ATTRS, is_type_attr
         ctx_cache, ctx_get = CHILD_CTX, CHILD_CTX.get  # (a dict: cheaper than lru_cache's wrapper)
         if len(ctx_cache) > 50_000:
             ctx_cache.clear()
@@ -343,35 +334,8 @@ class Walker:
         return len(value) < 40 and is_type_attr(name) and platform_in_value(value) is not None  # (both cached)
 
     def anchor(self, el: HtmlElement, ctx: Ctx, loc: str | None) -> bool:
-        href = el.get("href")
-        ref = self.registry.match(href) if href else None
-        if ref is None:
-            return False
-        cls = el.get("class") or ""
-        if "embedly-card" in cls or el.get("data-iframely-url") is not None:
-            self.add([Hit(ref, "cms", handle=ref.handle, posted=posted(ref))], el, ctx, loc)
-            return True
-        if "lazy-load-youtube" in cls or "lyt-playbtn" in cls or "lty-playbtn" in cls:
-            self.add([Hit(ref, "lazy", handle=ref.handle)], el, ctx, loc)
-            return True
-        if ctx.lazy:
-            return True
-        anchor_text = text_of(el)
-        block = el.getparent()
-        while block is not None and block.tag not in ("p", "li", "div", "figcaption", "td", "blockquote"):
-            block = block.getparent()
-        block_text = text_of(block) if block is not None else ""
-        credit = _CREDIT_HANDLE.search(anchor_text) if "@" in anchor_text else None
-        if ctx.soft and not is_prose(block_text, anchor_text) and credit is None:
-            return True  # a share bar or byline link, not a citation in the text (a picture credit is)
-        if is_discussion_link(anchor_text, block_text):
-            return True  # the article's own thread elsewhere ("Discuss on Reddit"), or a share action
-        if not is_prose(block_text, anchor_text) and under_reaction_heading(el):
-            return True  # a "Likes" / "Reposts" / "Mentions" list under the article
-        handle = ref.handle or (credit.group(1) if credit else None)  # "Via Twitter: @user", "Instagram: @user"
-        self.add([Hit(ref, "link", handle=handle, posted=posted(ref))], el, ctx, loc,
-                 context=sentence_around(block_text, anchor_text))
-        return True
+        """A link to a post: a CMS card, a lazy player, or a citation in the text (``links.py``)."""
+        return judge_link(self, el, ctx, loc)
 
     def script(self, el: HtmlElement, ctx: Ctx, loc_prefix: str | None, text: str | None) -> None:
         if ctx.chrome:
