@@ -240,3 +240,54 @@ def test_twitter_mutation_survivors_pinned():
     assert post[1:4] == ("jodoe", "Jo Doe", "2009-03-03")
     # an AMP Moment is not a post even when it carries a tweet id
     assert _posts('<amp-twitter data-momentid="1918223344556677885" data-tweetid="1918223344556677885"></amp-twitter>') == []
+
+
+@pytest.mark.parametrize("url,expected", [
+    # an archived copy of a post names the original post
+    ("https://web.archive.org/web/20250502101010/https://twitter.com/Port/status/1918223344556677889",
+     ("twitter", "1918223344556677889", "Port")),
+    ("https://web.archive.org/web/20250502101010*/https://x.com/Port/status/1918223344556677889",
+     ("twitter", "1918223344556677889", "Port")),
+    ("http://archive.org/wayback/20250502/https://x.com/Port/status/1918223344556677889",
+     ("twitter", "1918223344556677889", "Port")),
+    ("https://archive.ph/20250502101010/https://www.instagram.com/p/DAbCdEfGhIj/", ("instagram", "DAbCdEfGhIj", None)),
+    # archives collapse "//" in the inner URL
+    ("https://web.archive.org/web/20250502101010/https:/x.com/Port/status/1918223344556677889",
+     ("twitter", "1918223344556677889", "Port")),
+    ("https://web.archive.org/web/20250502101010/http:/x.com/Port/status/1918223344556677889",
+     ("twitter", "1918223344556677889", "Port")),
+    ("https://archive.ph/?url=https://x.com/Port/status/1918223344556677889", ("twitter", "1918223344556677889", "Port")),
+    ("https://archive.ph/AbCdE", None),  # a short link to a snapshot names nothing we can read
+    # one level only: an archive of an archive, a proxy of a proxy
+    ("https://web.archive.org/web/20250502/https://web.archive.org/web/1/https://x.com/a/status/1918223344556677889", None),
+    ("https://e.example/x?url=https://e2.example/?url=https://x.com/a/status/1918223344556677889", None),
+    # oEmbed endpoints on the platform's own host and CMS proxies
+    ("https://publish.twitter.com/oembed?url=https://twitter.com/Port/status/1918223344556677889",
+     ("twitter", "1918223344556677889", "Port")),
+    ("https://www.youtube.com/oembed?url=https%3A//www.youtube.com/watch%3Fv%3DdQw4w9WgXcQ", ("youtube", "dQw4w9WgXcQ", None)),
+    ("https://cdn.iframe.ly/api/iframe?url=https://www.instagram.com/p/DAbCdEfGhIj/&key=1", ("instagram", "DAbCdEfGhIj", None)),
+    ("https://cdn.iframe.ly/api/iframe?href=https://x.com/a/b&u=https://www.instagram.com/p/DAbCdEfGhIj/",
+     ("instagram", "DAbCdEfGhIj", None)),  # every proxy parameter is tried, in order
+    ("https://cdn.iframe.ly/api/iframe?u=ftp://www.instagram.com/p/DAbCdEfGhIj/", None),
+])
+def test_archived_and_proxied_urls(url, expected):
+    ref = REGISTRY.match(url)
+    assert (ref and (ref.platform, ref.post_id, ref.handle)) == expected
+
+
+def test_dates_are_utc_whatever_the_machines_zone(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert iso_from_ms(1746180000000) == "2025-05-02T10:00:00Z"
+        assert twitter.posted_from_id("1918223344556677889") == "2025-05-02T08:37:38Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_an_unknown_month_name_is_no_date():
+    assert parse_date_text("25 Smarch 2025") is None
+    assert parse_date_text("Smarch 25, 2025") is None
