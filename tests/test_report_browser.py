@@ -351,3 +351,54 @@ def test_hostile_strings_run_nothing_in_the_browser(browser, serve_dir, tmp_path
         assert all(u.startswith(rep.as_uri()) for u in watch.requests), watch.requests
         assert not watch.errors, watch.errors  # a blocked inline script would be a CSP error here
     assert seen_payload >= 15  # shown, as text, many times over
+
+
+# ---- a long list: rows laid out as they scroll into view, pages written by worker processes --
+
+
+def synthetic_records(n: int) -> list[dict]:
+    """``n`` small records over 5 sites, each citing one or two posts (no crawl: size is the point)."""
+    out = []
+    for i in range(n):
+        url = f"https://site{i % 5}.example/story-{i}.html"
+        posts = [{"platform": ("twitter", "bluesky", "youtube")[(i + k) % 3], "post_id": f"{i}{k}", "url": None,
+                  "kind": "post", "author": {"handle": f"acct{(i + k) % 40}", "name": None}, "posted": None,
+                  "text": None, "media": [], "evidence": [{"form": "embed", "locator": f"/html/body/div[{k}]",
+                                                           "position": k, "context": None}]}
+                 for k in range(1 + i % 2)]
+        out.append({"id": f"sha256:{i:064x}", "version": f"sha256:{i + 1:064x}", "previous_version": None,
+                    "article": {"url": url, "canonical_url": url, "title": f"Story {i:05d}", "authors": [],
+                                "published": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00Z", "modified": None,
+                                "publisher": None, "language": "en", "text_sha256": None},
+                    "posts": posts, "rights": [], "crawl": {"url": url, "fetched_at": "2025-12-31T00:00:00Z"}})
+    return out
+
+
+def test_a_long_list_opens_filters_and_sorts(browser, tmp_path):
+    from crawler.report.render import LONG_LIST
+
+    n = LONG_LIST + 100
+    records = synthetic_records(n)
+    (tmp_path / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    res, _, err = report("-o", "rep", "--from", "r.jsonl", cwd=tmp_path)
+    assert res.returncode == 0, err
+    rep = tmp_path / "rep"
+    posts = sum(len(r["posts"]) for r in records)
+    assert len(list((rep / "articles").glob("*.html"))) == n and len(list((rep / "posts").glob("*.html"))) == posts
+    page, watch = open_page(browser, (rep / "index.html").as_uri())
+    assert page.get_attribute("#article-table", "class") == "list long"
+    assert page.locator("#article-table tbody tr").count() == n
+    page.select_option("#f-site", "site3.example")
+    assert visible_rows(page) == sum("site3." in r["article"]["url"] for r in records) == n // 5
+    page.select_option("#f-platform", "bluesky")
+    expected = sum("site3." in r["article"]["url"] and any(p["platform"] == "bluesky" for p in r["posts"])
+                   for r in records)
+    assert 0 < visible_rows(page) == expected
+    page.click("button[type=reset]")
+    page.click("th button[data-sort=title]")
+    first = page.locator("#article-table tbody tr >> nth=0").inner_text()
+    assert first.startswith("Story 00000")
+    row = page.locator("#article-table tbody tr >> nth=1500")
+    row.scroll_into_view_if_needed()
+    assert row.is_visible() and row.locator("a").inner_text() == "Story 01500"
+    assert not watch.errors

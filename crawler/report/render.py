@@ -87,6 +87,7 @@ def _copy_static(out: Path) -> None:
             (static / entry.name).write_bytes(entry.read_bytes())
 
 
+LONG_LIST = 2000  # articles: above this the index lays rows out only as they scroll into view (report.css)
 PARALLEL_FROM = 2000  # pages: below this, starting worker processes costs more than it saves
 _JOB: tuple[Report, Path] | None = None  # what forked workers render (inherited, never pickled)
 
@@ -139,7 +140,7 @@ def write_report(report: Report, out_dir: str | Path) -> Path:
     page = env.get_template("index.html")
     (out / "index.html").write_text(page.render(
         common, root="", platform_chart=platform_chart(report), timeline=timeline_chart(report),
-        top=report.most_cited(20)), "utf-8")
+        top=report.most_cited(20), long_list=LONG_LIST), "utf-8")
     (out / "graph.html").write_text(
         env.get_template("graph.html").render(common, root="", graph=graph_figure(report)), "utf-8")
     _write_pages(report, out)
