@@ -90,8 +90,27 @@ def test_url_parts():
     ("https://e.example/?other=http://a", False), ("ftp://twitter.com/a", False), ("https://nothing.example/x", False),
 ])
 def test_may_name_post(raw, maybe):
-    assert REGISTRY.may_name_post(raw) is maybe
-    assert REGISTRY.may_name_post(raw) is maybe  # the cached answer is the same
+    fresh = Registry(list(REGISTRY.platforms))  # REGISTRY caches hosts: a fresh one really computes
+    assert fresh.may_name_post(raw) is maybe
+    assert fresh.may_name_post(raw) is maybe  # the cached answer is the same
+
+
+def test_a_registry_built_from_the_platforms():
+    fresh = Registry(list(REGISTRY.platforms))
+    assert fresh.by_class["twitter-tweet"] is twitter.PLATFORM.classes["twitter-tweet"]
+    assert fresh.by_tag["amp-twitter"] is twitter.PLATFORM.tags["amp-twitter"]
+    assert fresh.by_name["twitter"] is twitter.PLATFORM
+    assert [p.name for p in fresh.any_host] == [p.name for p in REGISTRY.platforms if p.any_host] != []
+    url = "https://web.archive.org/web/20250502101010/https://twitter.com/Port/status/1918223344556677889"
+    assert fresh.match(url).post_id == "1918223344556677889"  # archive hosts are registered too
+
+
+def test_is_wrapper():
+    assert REGISTRY.is_wrapper("https://cdn.embedly.com/widgets/media.html?url=https%3A%2F%2Fyoutu.be%2Fx")
+    assert REGISTRY.is_wrapper("/media/oembed?url=https://x.com/a/status/1") is False  # relative: resolved first
+    assert REGISTRY.is_wrapper("https://news.example/media/oembed?url=https://x.com/a/status/1")
+    assert not REGISTRY.is_wrapper("https://www.youtube.com/embed/dQw4w9WgXcQ")
+    assert not REGISTRY.is_wrapper("not a url")
 
 
 def test_registry_lookups():
