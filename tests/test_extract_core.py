@@ -253,6 +253,9 @@ def test_twitter_mutation_survivors_pinned():
                     '(@PortAuthorityTW) <a href="https://twitter.com/i/status/1918223344556677879">May 2, 2025</a>'
                     "</blockquote>")
     assert post[1:3] == ("PortAuthorityTW", "Port Authority")
+    [post] = _posts('<blockquote class="twitter-tweet"><p>Open - finally</p> - Jo Doe (@jodoe) '
+                    '<a href="https://twitter.com/i/status/21">March 3, 2009</a></blockquote>')
+    assert post[1:3] == ("jodoe", "Jo Doe")  # the same with ASCII dashes
     # a signature at the very start of the blockquote's text
     [post] = _posts('<blockquote class="twitter-tweet">— Jo Doe (@jodoe) '
                     '<a href="https://twitter.com/i/status/20">March 3, 2009</a></blockquote>')
