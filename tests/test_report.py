@@ -75,13 +75,27 @@ def hostile_record(base: dict) -> dict:
     return rec
 
 
+NO_ID_PAGE = """<html><head><title>Ferry fares rise again</title><meta property="og:type" content="article"></head>
+<body><article><h1>Ferry fares rise again</h1>
+<p>The operator announced the new fares on Monday, and riders were quick to respond online.</p>
+<blockquote><p>Fares up again and the 7am boat still late every day. Enough.</p>
+&mdash; Island Commuter (@islandcommuter) May 5, 2025</blockquote>
+<p>The council said it would review the contract before the summer season starts.</p></article></body></html>"""
+
+
 def crawl_sites(demo_site, serve_dir, tmp_path: Path) -> tuple[list[Path], list[dict]]:
-    """Real crawls of two loopback sites (the demo site and a small generated one): two outlets."""
+    """Real crawls of two loopback sites (the demo site, and a small generated one with a post without
+    id): two outlets, 28 articles."""
     first, records = crawl("sitemap", "-a", f"url={demo_site.base}/", cwd=tmp_path, out_name="demo.jsonl")
     assert first.returncode == 0 and len(records) == 24, first.stderr.decode()[-2000:]
-    other = serve_dir(make_article_site(tmp_path / "other-site", 3))
+    root = make_article_site(tmp_path / "other-site", 3)
+    (root / "noid.html").write_text(NO_ID_PAGE, "utf-8")  # a tweet quoted as text: a post without id
+    sitemap = (root / "sitemap.xml").read_text()
+    (root / "sitemap.xml").write_text(sitemap.replace("</urlset>", "<url><loc>__BASE__/noid.html</loc></url></urlset>"))
+    other = serve_dir(root)
     second, more = crawl("sitemap", "-a", f"url={other.base}/sitemap.xml", cwd=tmp_path, out_name="other.jsonl")
-    assert second.returncode == 0 and len(more) == 3, second.stderr.decode()[-2000:]
+    assert second.returncode == 0 and len(more) == 4, second.stderr.decode()[-2000:]
+    assert [p["post_id"] for r in more for p in r["posts"] if "noid" in r["article"]["url"]] == [None]
     return [tmp_path / "demo.jsonl", tmp_path / "other.jsonl"], records + more
 
 
@@ -114,13 +128,13 @@ def test_report_of_two_crawled_sites(demo_site, serve_dir, tmp_path):
     rep = tmp_path / "rep"
     index = page(rep / "index.html")
     rows = index.cssselect("#article-table tbody tr")
-    assert len(rows) == len(records) == 27
+    assert len(rows) == len(records) == 28
     titles = sorted(r.cssselect("td a")[0].text_content() for r in rows)
     assert titles == sorted(r["article"]["title"] for r in records)
-    assert index.get_element_by_id("n-articles").text_content() == "27"
+    assert index.get_element_by_id("n-articles").text_content() == "28"
     posts = {(p["platform"], p["post_id"]) for r in records for p in r["posts"]}
     assert index.get_element_by_id("n-posts").text_content() == str(len(posts))
-    assert len(list((rep / "articles").glob("*.html"))) == 27
+    assert len(list((rep / "articles").glob("*.html"))) == 28
     assert len(list((rep / "posts").glob("*.html"))) == len(posts)
     # every article page has one card per cited post, with one evidence line per piece of evidence
     for row in rows:

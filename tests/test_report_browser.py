@@ -125,22 +125,22 @@ def visible_rows(page) -> int:
 def test_index_from_disk_lists_every_article_and_filters(browser, crawled):
     rep, records = crawled
     page, watch = open_page(browser, (rep / "index.html").as_uri())
-    assert visible_rows(page) == len(records) == 27
+    assert visible_rows(page) == len(records) == 28
     listed = sorted(page.locator("#article-table tbody tr td:first-child a").all_inner_texts())
     assert listed == sorted(r["article"]["title"] for r in records)
     assert page.locator("#filters").is_visible()  # the script ran and showed the filters
     # by site: the generated site has 3 articles
     other = urlsplit(next(r for r in records if "/a0.html" in r["article"]["url"])["article"]["url"]).netloc
     page.select_option("#f-site", other)
-    assert visible_rows(page) == 3
-    assert "3 of 27" in page.inner_text("#shown")
+    assert visible_rows(page) == 4
+    assert "4 of 28" in page.inner_text("#shown")
     page.click("button[type=reset]")
-    assert visible_rows(page) == 27
+    assert visible_rows(page) == 28
     # by platform, date range and title text: counted from the records here
     for platform in ("bluesky", "youtube"):
         page.select_option("#f-platform", platform)
         expected = sum(any(p["platform"] == platform for p in r["posts"]) for r in records)
-        assert 0 < visible_rows(page) == expected < 27
+        assert 0 < visible_rows(page) == expected < 28
     page.select_option("#f-platform", "")
     page.fill("#f-from", "2025-05-10")
     page.fill("#f-to", "2025-05-12")
@@ -192,7 +192,8 @@ def test_article_pages_show_each_post_card_with_its_evidence(browser, crawled):
     by_url = {r["article"]["url"]: r for r in records}
     page, watch = open_page(browser, (rep / "index.html").as_uri())
     hrefs = page.locator("#article-table tbody td:first-child a").evaluate_all("as => as.map(a => a.href)")
-    assert len(hrefs) == 27
+    assert len(hrefs) == 28
+    without_id = 0
     for href in hrefs:
         page.goto(href)
         url = page.locator(".fields dd >> nth=0").inner_text()
@@ -206,6 +207,7 @@ def test_article_pages_show_each_post_card_with_its_evidence(browser, crawled):
             head = card.locator("h3").inner_text()
             assert post["platform"] in head
             assert (post["post_id"] or "post without id") in head
+            without_id += post["post_id"] is None
             items = card.locator(".evidence li")
             assert items.count() == len(post["evidence"])
             for j, ev in enumerate(sorted(post["evidence"], key=lambda e: e["position"])):
@@ -215,6 +217,7 @@ def test_article_pages_show_each_post_card_with_its_evidence(browser, crawled):
                     assert ev["context"] in text
         if rec["rights"]:
             assert page.locator(".badges .badge").count() == len(rec["rights"])
+    assert without_id == 1  # the quoted tweet of the generated site
     # a post page lists the articles citing it
     page.click("article.card >> nth=0 >> text=who cites it")
     assert page.locator("#citing tbody tr").count() >= 1
@@ -399,6 +402,9 @@ def test_a_long_list_opens_filters_and_sorts(browser, tmp_path):
     first = page.locator("#article-table tbody tr >> nth=0").inner_text()
     assert first.startswith("Story 00000")
     row = page.locator("#article-table tbody tr >> nth=1500")
+    assert row.locator("a").text_content() == "Story 01500"
     row.scroll_into_view_if_needed()
-    assert row.is_visible() and row.locator("a").inner_text() == "Story 01500"
+    # laid out once scrolled to (content-visibility): its rendered text appears
+    page.wait_for_function("(row) => row.innerText.includes('Story 01500')", arg=row.element_handle())
+    assert row.is_visible()
     assert not watch.errors
