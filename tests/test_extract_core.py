@@ -291,6 +291,17 @@ def test_twitter_mutation_survivors_pinned():
     ("https://cdn.iframe.ly/api/iframe?href=https://x.com/a/b&u=https://www.instagram.com/p/DAbCdEfGhIj/",
      ("instagram", "DAbCdEfGhIj", None)),  # every proxy parameter is tried, in order
     ("https://cdn.iframe.ly/api/iframe?u=ftp://www.instagram.com/p/DAbCdEfGhIj/", None),
+    ("https://cdn.iframe.ly/api/iframe?url=http://www.instagram.com/p/DAbCdEfGhIj/", ("instagram", "DAbCdEfGhIj", None)),
+    ("https://www.youtube.com/oembed?url=//www.youtube.com/watch%3Fv%3DdQw4w9WgXcQ", ("youtube", "dQw4w9WgXcQ", None)),
+    ("https://publish.twitter.com/oembed?url=https://publish.twitter.com/oembed?url=https://twitter.com/a/status/"
+     "1918223344556677889", None),  # one level on the platform's own host too
+    # the archived URL's own query is kept, a port on the archive's host is skipped, http:// inner URLs read
+    ("https://web.archive.org/web/2025/https://www.youtube.com/watch?v=dQw4w9WgXcQ", ("youtube", "dQw4w9WgXcQ", None)),
+    ("https://web.archive.org:443/web/2025/https://x.com/a/status/1918223344556677889", ("twitter", "1918223344556677889", "a")),
+    ("https://web.archive.org/web/2025/http://twitter.com/a/status/1918223344556677889", ("twitter", "1918223344556677889", "a")),
+    ("https://WEB.ARCHIVE.ORG/web/2025/https://x.com/a/status/1918223344556677889", ("twitter", "1918223344556677889", "a")),
+    # a Mastodon-style post path on a host we do not know
+    ("https://fedi.example/@girder/113456789012345678", ("mastodon", "113456789012345678", "girder@fedi.example")),
 ])
 def test_archived_and_proxied_urls(url, expected):
     ref = REGISTRY.match(url)
