@@ -209,3 +209,19 @@ def test_referrer_lists_playlist_widgets_and_picture_credits():
     rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False).to_dict()
     assert [(p["platform"], p["post_id"], p["author"]["handle"]) for p in rec["posts"]] == [
         ("instagram", "DCredit12Ab", "lena.harbour")]  # not: the site's video player, the referrer list
+
+
+def test_a_tweets_code_with_its_class_stripped_is_still_the_embed():
+    """Sanitisers and readers drop class attributes; the signature and the last status link stay."""
+    bare = ('<blockquote><p>Barrier up at dawn.</p>&mdash; Port Authority (@PortAuthorityTW) '
+            '<a href="https://twitter.com/PortAuthorityTW/status/1919400000000000001">May 4, 2025</a></blockquote>')
+    quote = ('<blockquote><p>"We will rebuild," the mayor said, as <a href="https://twitter.com/Mayor/status/'
+             '1919400000000000005">she wrote</a> on Friday.</p></blockquote>')
+    from crawler.extract import CrawlMeta, extract_record
+
+    html = f"<html><body><article>{_PARA}{bare}{quote}</article></body></html>"
+    rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
+    assert [(p.post_id, p.author.handle, p.author.name, [e.form for e in p.evidence]) for p in rec.posts] == [
+        ("1919400000000000001", "PortAuthorityTW", "Port Authority", ["embed"]),
+        ("1919400000000000005", "Mayor", None, ["link"]),  # a quotation with a link: no signature, a link
+    ]

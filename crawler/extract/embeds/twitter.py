@@ -110,6 +110,21 @@ def _from_blockquote(el: HtmlElement) -> list[Hit] | None:
     return [hit]
 
 
+def from_bare_blockquote(el: HtmlElement) -> list[Hit] | None:
+    """A tweet's official code whose class a CMS or a sanitiser dropped: a blockquote whose last
+    link is a status link and whose text ends with the ``— Name (@handle) Date`` signature."""
+    links = el.findall(".//a")
+    if not links or "status" not in (links[-1].get("href") or ""):
+        return None
+    u = parse_url(links[-1].get("href"))
+    if u is None or not u.host_is(*HOSTS) or parse(u) is None:
+        return None
+    sig = _signature(el_text(el))
+    if sig is None:
+        return None
+    return _from_blockquote(el)
+
+
 def _signature(text: str) -> tuple[str | None, str, str] | None:
     idx = max(text.rfind("—"), text.rfind("&mdash;"), text.rfind(" - "))
     if idx < 0:

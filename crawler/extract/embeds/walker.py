@@ -260,6 +260,10 @@ class Walker:
         if tag == "a":
             return self.anchor(el, ctx, loc)
         if tag == "blockquote":
+            hits = twitter.from_bare_blockquote(el)  # the official code with its class stripped
+            if hits:
+                self.add(hits, el, ctx, loc)
+                return True
             self.unmatched_quotes.append((el, loc or self.path(el)))
         urls: list[tuple[int, str, str]] = []
         payloads: list[str] = []
