@@ -115,6 +115,12 @@ def open_page(browser, url: str, viewport=DESKTOP, scheme="light"):
     return page, watch
 
 
+def expect(locator):
+    from playwright.sync_api import expect as playwright_expect  # waits until true (5 s at most)
+
+    return playwright_expect(locator)
+
+
 def visible_rows(page) -> int:
     return page.locator("#article-table tbody tr:visible").count()
 
@@ -135,6 +141,7 @@ def test_index_from_disk_lists_every_article_and_filters(browser, crawled):
     assert visible_rows(page) == 4
     assert "4 of 28" in page.inner_text("#shown")
     page.click("button[type=reset]")
+    expect(page.locator("#shown")).to_have_text("28 articles.")  # reset applies once the form is reset
     assert visible_rows(page) == 28
     # by platform, date range and title text: counted from the records here
     for platform in ("bluesky", "youtube"):
@@ -398,6 +405,7 @@ def test_a_long_list_opens_filters_and_sorts(browser, tmp_path):
                    for r in records)
     assert 0 < visible_rows(page) == expected
     page.click("button[type=reset]")
+    expect(page.locator("#shown")).to_have_text(f"{n} articles.")
     page.click("th button[data-sort=title]")
     first = page.locator("#article-table tbody tr >> nth=0").inner_text()
     assert first.startswith("Story 00000")
