@@ -347,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     fd.add_argument("-o", "--output", required=True, help="the JSON Feed file to write")
     fd.add_argument("--limit", type=_positive_int, help="at most N items (default: ROLLING_FEED_LIMIT, 100)")
     fd.add_argument("--since", help="only articles published on or after DATE")
+    fd.add_argument("--post", metavar="POST", help="only the articles citing this post (URL or PLATFORM:ID)")
     fd.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
                     help="setting, e.g. STATE_URI=sqlite:///path.sqlite or JSONFEED_TITLE=...")
 
@@ -358,6 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
     from crawler.archive.command import add_parser as add_archive_parser
 
     add_archive_parser(sub)  # crawler/archive/command.py: options, checks, the Dask driver
+    from crawler.citations.cli import add_parsers as add_citation_parsers
+
+    add_citation_parsers(sub, _positive_int)  # cites, posts, reindex: crawler/citations/cli.py
     return ap
 
 
@@ -380,9 +384,13 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_extract(args)
     if args.command == "demo":
         return cmd_demo(args)
+    if args.command == "feed" and args.post:
+        from crawler.citations.cli import cmd_feed_post
+
+        return cmd_feed_post(args)
     if args.command == "feed":
         return cmd_feed(args)
-    if args.command in ("report", "archive"):
+    if args.command in ("report", "archive", "cites", "posts", "reindex"):
         return args.run(args)
     parser.print_help(sys.stderr)
     return 2

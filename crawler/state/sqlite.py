@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from crawler.citations import sqlite as citations
 from crawler.records import LEGACY_DIGEST_LENGTH, upgrade_ids
 from crawler.state import StateError, StateUriError, UrlState
 
@@ -69,6 +70,7 @@ class SqliteStore:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
             self._upgrade_ids()
+            citations.ensure(self.db)  # the citation index; an older store's is built once here
         except sqlite3.DatabaseError as exc:
             self._release_lock()
             raise StateError(f"state store {path}: {exc}") from None
@@ -147,6 +149,7 @@ class SqliteStore:
             " last_modified = COALESCE(?, last_modified),"
             " content_sha256 = COALESCE(?, content_sha256) WHERE url = ?",
             (_now(), etag, last_modified, content_sha256, url))
+        citations.touch(self.db, url, _now())
 
     def begin_emit(self, url: str, record: dict[str, Any]) -> None:
         c = record["crawl"]
@@ -181,6 +184,8 @@ class SqliteStore:
                     " published = ?, pending_version = NULL, pending_record = NULL WHERE url = ?",
                     (version, row[0], rec["id"], rec["article"].get("canonical_url"),
                      rec["article"].get("published") or rec["crawl"]["fetched_at"], url))
+                # same transaction: the citation index moves with the article's latest version
+                citations.apply(self.db, url, rec, seen_at=rec["crawl"].get("fetched_at") or _now())
             else:  # never reached the output: forget the validators so it is fetched in full
                 self.db.execute(
                     "UPDATE urls SET pending_version = NULL, pending_record = NULL, etag = NULL,"
@@ -206,6 +211,23 @@ class SqliteStore:
             sql += " LIMIT ?"
             args.append(int(limit))
         return [json.loads(r[0]) for r in self.db.execute(sql, args)]
+
+    # -- the citation index (crawler.citations) ---------------------------------------------
+
+    def cites(self, platform: str, key: str, **filters: Any) -> list[dict[str, Any]]:
+        return citations.cites(self.db, platform, key, **filters)
+
+    def cited(self, platform: str, key: str) -> bool:
+        return citations.known(self.db, platform, key)
+
+    def top_posts(self, **filters: Any) -> list[dict[str, Any]]:
+        return citations.top_posts(self.db, **filters)
+
+    def records(self, urls: list[str]) -> list[dict[str, Any]]:
+        return citations.records(self.db, urls)
+
+    def reindex(self) -> int:
+        return citations.rebuild(self.db)
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -1,0 +1,162 @@
+"""The citation index: real crawls of two loopback sites whose articles cite one post, one later
+edited to drop it; ``crawler cites`` / ``posts`` / ``reindex`` / ``feed --post`` run as commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from conftest import crawl, jsonl, run_cli
+
+from crawler.demo import SiteServer
+
+POST = "1918000000000000001"
+OTHER = "1918000000000000099"
+
+
+def _article(title: str, day: str, body: str) -> str:
+    return (f"<html><head><title>{title}</title><meta property='og:type' content='article'>"
+            f"<meta property='article:published_time' content='2025-05-{day}T09:00:00Z'></head><body><article>"
+            f"<h1>{title}</h1><p>{title} is a story long enough to be the body of an article here.</p>"
+            f"{body}</article></body></html>")
+
+
+EMBED = (f"<blockquote class='twitter-tweet'><p>The statement</p>&mdash; Mayor (@mayor) "
+         f"<a href='https://twitter.com/mayor/status/{POST}'>May 1, 2025</a></blockquote>")
+LINK = f"<p>As <a href='https://x.com/mayor/status/{POST}?s=20'>the mayor wrote</a>, it is so.</p>"
+OTHER_EMBED = (f"<blockquote class='twitter-tweet'><a href='https://twitter.com/other/status/{OTHER}'>"
+               "May 2, 2025</a></blockquote>")
+
+
+def _site(root: Path, pages: dict[str, str]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, html in pages.items():
+        (root / name).write_text(html)
+    locs = "".join(f"<url><loc>__BASE__/{name}</loc></url>" for name in pages)
+    (root / "sitemap.xml").write_text(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>')
+    return root
+
+
+@pytest.fixture
+def two_sites(tmp_path):
+    a = _site(tmp_path / "a", {"one.html": _article("One", "02", EMBED),
+                               "two.html": _article("Two", "04", EMBED + OTHER_EMBED)})
+    b = _site(tmp_path / "b", {"three.html": _article("Three", "03", LINK)})
+    with SiteServer(a) as sa, SiteServer(b) as sb:
+        yield sa, sb, a
+
+
+def _crawl(server, tmp_path, state, *extra):
+    res, records = crawl("sitemap", "-a", f"url={server.base}/sitemap.xml", "-s", "STATE_TRUST_LASTMOD=False",
+                         *extra, cwd=tmp_path, state=state)
+    assert res.returncode == 0, res.stderr.decode()[-2000:]
+    return records
+
+
+def _cites(tmp_path, state, *args):
+    return run_cli("cites", *args, "-s", f"STATE_URI={state}", cwd=tmp_path)
+
+
+def test_three_articles_two_sites_one_edited_to_drop_the_post(two_sites, tmp_path):
+    sa, sb, a_root = two_sites
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    assert len(_crawl(sa, tmp_path, state)) == 2
+    assert len(_crawl(sb, tmp_path, state)) == 1
+
+    res = _cites(tmp_path, state, f"https://twitter.com/mayor/status/{POST}")
+    assert res.returncode == 0, res.stderr.decode()
+    rows = jsonl(res.stdout)  # piped: JSON Lines
+    assert [r["title"] for r in rows] == ["One", "Three", "Two"]  # oldest first
+    assert {r["site"] for r in rows} == {sa.base.split("//")[1], sb.base.split("//")[1]}
+    three = next(r for r in rows if r["title"] == "Three")
+    assert three["forms"] == ["link"] and three["dropped_at"] is None
+    assert all(r["record_id"].startswith("sha256:") and r["version"] and r["first_seen"] for r in rows)
+
+    # the editor removes the embed from "Two": its row stays, marked dropped with the time seen gone
+    page = a_root / "two.html"
+    page.write_text(_article("Two", "04", OTHER_EMBED))
+    os.utime(page, (time.time() + 5, time.time() + 5))
+    [edited] = _crawl(sa, tmp_path, state)
+    rows = jsonl(_cites(tmp_path, state, f"twitter:{POST}").stdout)
+    two = next(r for r in rows if r["title"] == "Two")
+    assert two["dropped_at"] == edited["crawl"]["fetched_at"] and two["dropped_version"] == edited["version"]
+    assert [r["dropped_at"] is None for r in rows] == [True, True, False]
+
+    posts = jsonl(run_cli("posts", "-s", f"STATE_URI={state}", cwd=tmp_path).stdout)
+    top = posts[0]
+    assert (top["platform"], top["post_key"], top["outlets"], top["articles"]) == ("twitter", POST, 2, 2)
+    assert top["author_handle"] == "mayor"
+    assert [p["post_key"] for p in jsonl(run_cli("posts", "--min-outlets", "2", "-s", f"STATE_URI={state}",
+                                                 cwd=tmp_path).stdout)] == [POST]
+    assert jsonl(_cites(tmp_path, state, f"twitter:{POST}", "--site", sb.base.split("//")[1]).stdout)[0]["title"] \
+        == "Three"
+    assert [r["title"] for r in jsonl(_cites(tmp_path, state, f"twitter:{POST}", "--since", "2025-05-03",
+                                             "--limit", "1").stdout)] == ["Three"]
+
+    # a reindex keeps every row (and what was dropped); from an emptied index it rebuilds the
+    # rows of the posts cited now from the stored records
+    res = run_cli("reindex", "-s", f"STATE_URI={state}", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()
+    assert jsonl(_cites(tmp_path, state, f"twitter:{POST}").stdout) == rows
+    with sqlite3.connect(tmp_path / "state.sqlite") as db:
+        db.execute("DELETE FROM cites")
+    db.close()
+    assert run_cli("reindex", "-s", f"STATE_URI={state}", cwd=tmp_path).returncode == 0
+    rebuilt = jsonl(_cites(tmp_path, state, f"twitter:{POST}").stdout)
+    assert [(r["title"], r["version"]) for r in rebuilt] == [(r["title"], r["version"]) for r in rows[:2]]
+
+    # a per-post feed: the articles citing it now, newest first
+    feed = tmp_path / "post.json"
+    res = run_cli("feed", "--post", f"https://x.com/mayor/status/{POST}?s=20", "-o", str(feed),
+                  "-s", f"STATE_URI={state}", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()
+    doc = json.loads(feed.read_text())
+    assert doc["version"] == "https://jsonfeed.org/version/1.1"
+    assert [i["title"] for i in doc["items"]] == ["Three", "One"]
+
+
+def test_every_pasted_form_gives_the_same_answer(two_sites, tmp_path):
+    sa, sb, _ = two_sites
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    _crawl(sa, tmp_path, state)
+    _crawl(sb, tmp_path, state)
+    forms = [f"https://twitter.com/mayor/status/{POST}", f"https://x.com/mayor/status/{POST}?s=20",
+             f"https://mobile.twitter.com/mayor/status/{POST}", f"twitter.com/mayor/status/{POST}",
+             f"https://www.x.com/mayor/status/{POST}/photo/1", f"twitter:{POST}", f"x:{POST}"]
+    answers = []
+    for form in forms:
+        res = _cites(tmp_path, state, form, "--json")
+        assert res.returncode == 0, (form, res.stderr.decode())
+        answers.append(res.stdout)
+    assert len(jsonl(answers[0])) == 3 and all(a == answers[0] for a in answers)
+
+
+def test_unknown_post_bad_input_and_missing_store(two_sites, tmp_path):
+    sa, _, _ = two_sites
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    _crawl(sa, tmp_path, state)
+    res = _cites(tmp_path, state, "https://x.com/nobody/status/1234567890123")
+    assert res.returncode == 1 and res.stderr.decode().count("\n") == 1
+    assert "no article in the store cites twitter:1234567890123" in res.stderr.decode()
+    res = _cites(tmp_path, state, "https://example.com/news/today")
+    assert res.returncode == 2 and res.stderr.decode().count("\n") == 1 and "PLATFORM:ID" in res.stderr.decode()
+    assert b"Traceback" not in res.stderr
+    missing = tmp_path / "nope.sqlite"
+    res = _cites(tmp_path, f"sqlite:///{missing}", f"twitter:{POST}")
+    assert res.returncode == 2 and not missing.exists()  # a reader never creates a store
+
+
+def test_a_store_from_before_the_index_is_indexed_on_open(two_sites, tmp_path):
+    sa, _, _ = two_sites
+    path = tmp_path / "state.sqlite"
+    _crawl(sa, tmp_path, f"sqlite:///{path}")
+    with sqlite3.connect(path) as db:  # what an older version left: no table, no meta key
+        db.execute("DROP TABLE cites")
+        db.execute("DELETE FROM meta WHERE key = 'cites_index'")
+    db.close()
+    rows = jsonl(_cites(tmp_path, f"sqlite:///{path}", f"twitter:{POST}").stdout)
+    assert [r["title"] for r in rows] == ["One", "Two"]
