@@ -71,9 +71,9 @@ class PeakRSS:
                 kids = self.root.children(recursive=True)
             except psutil.Error:
                 return
-            for k in kids:
+            for k in kids:  # the workers (they rename themselves "dask worker"), not the tracker
                 try:
-                    if "spawn" in " ".join(k.cmdline()) and "resource_tracker" not in " ".join(k.cmdline()):
+                    if "resource_tracker" not in " ".join(k.cmdline()):
                         self.peak[k.pid] = max(self.peak.get(k.pid, 0), k.memory_info().rss)
                 except psutil.Error:
                     pass
