@@ -299,7 +299,7 @@ FORMS = {
     "embeds-rendered.html": [
         ("twitter", "1918300000000000001", "rendered"), ("twitter", "1918300000000000002", "rendered"),
         ("instagram", "C7xYzAbCdEf", "rendered"), ("bluesky", "3lo2abcdefg2k", "rendered"),
-        ("tiktok", "7354999999999999999", "embed"), ("instagram", "C8AbCdEfGhI", "iframe"),
+        ("tiktok", "7354999999999999999", "rendered"), ("instagram", "C8AbCdEfGhI", "iframe"),
         ("telegram", "hafenfunk/77", "rendered"), ("facebook", "987654321098765", "iframe"),
         ("mastodon", "112233445566778899", "iframe"),
     ],
@@ -307,7 +307,7 @@ FORMS = {
         ("twitter", "1918400000000000001", "amp"), ("instagram", "C9AbCdEfGhI", "amp"),
         ("youtube", "aBcDeFgHiJk", "amp"), ("facebook", "2234567890123456", "amp"),
         ("tiktok", "7355000000000000001", "amp"), ("reddit", "1kdef3g", "amp"), ("vimeo", "765432109", "amp"),
-        ("pinterest", "99360735500167750", "amp"), ("vimeo", "765432110", "iframe"),
+        ("pinterest", "99360735500167750", "amp"), ("vimeo", "765432110", "amp"),
     ],
     "embeds-lazy.html": [
         ("youtube", "Lazy1234567", "lazy"), ("twitter", "1918500000000000001", "lazy"),

@@ -126,10 +126,6 @@ class Platform:
 
 # ---- small helpers the platform modules share ---------------------------------------------
 
-def class_tokens(el: HtmlElement) -> list[str]:
-    return (el.get("class") or "").split()
-
-
 def collapse_text(s: str | None) -> str | None:
     """Whitespace collapsed, and the bidi isolates X wraps around @mentions removed."""
     return collapse(s.replace("\u2066", "").replace("\u2069", "")) if s else None

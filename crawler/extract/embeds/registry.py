@@ -27,7 +27,7 @@ _ARCHIVE_HOSTS = ("web.archive.org", "archive.org", "archive.ph", "archive.today
 _ARCHIVED = re.compile(r"^/(?:web/|wayback/|o/\w+/)?[\w.*-]{0,40}/(?P<url>(?:https?:)?/{1,2}[^/].*)$", re.I)
 _HOST = re.compile(r"\s*(?:https?:)?//([^/?#\s]+)", re.I)
 _FEDI_PATH = re.compile(r"/@[\w.]+(?:@[\w.-]+)?/\d{15}")
-_PROXY = re.compile(r"[?&](?:" + "|".join(_PROXY_PARAMS) + r")=http", re.I)
+_PROXY = re.compile(r"[?&](?:" + "|".join(_PROXY_PARAMS) + r")=(?:https?(?::|%3A)|//|%2F%2F)", re.I)
 
 
 @dataclass
@@ -39,7 +39,6 @@ class Registry:
     by_attr: dict[str, ElementHandler] = field(default_factory=dict)
     by_name: dict[str, Platform] = field(default_factory=dict)  # "twitter", "tweet", "fb" ...
     any_host: list[Platform] = field(default_factory=list)
-    host_hint: re.Pattern[str] = field(default=re.compile("$^"))
     _known_hosts: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -58,14 +57,6 @@ class Registry:
                 self.by_name.setdefault(name, p)
         for h in _ARCHIVE_HOSTS:
             self.by_host.setdefault(h, _ARCHIVE)
-        hosts = sorted(self.by_host, key=len, reverse=True)
-        # A cheap filter before parsing a URL: a known platform's name, a Mastodon-style
-        # "/@user/123..." path, or a proxy's url= parameter.
-        host_alt = "|".join(map(re.escape, hosts))
-        param_alt = "|".join(_PROXY_PARAMS)
-        self.host_hint = re.compile(
-            rf"(?:{host_alt})|/@[\w.]+(?:@[\w.-]+)?/\d{{15}}|[?&](?:{param_alt})=http", re.I
-        )
 
     @property
     def markers(self) -> tuple[str, ...]:
@@ -112,7 +103,7 @@ class Registry:
             return True
         if "/@" in raw and _FEDI_PATH.search(raw):
             return True
-        return "=http" in raw and _PROXY.search(raw) is not None
+        return "=" in raw and _PROXY.search(raw) is not None  # a proxy's url=http..., src=//...
 
     def is_wrapper(self, raw: str) -> bool:
         """A URL of a CMS or oEmbed service that wraps a post's URL (Embedly, Iframely, Drupal's

@@ -40,7 +40,9 @@ def _from_blockquote(el: HtmlElement) -> list[Hit] | None:
         r = ref(vid)
     if r is None:
         return None
-    hit = Hit(r, "embed", handle=r.handle)
+    # TikTok's script leaves an iframe named __tt_embed__... inside: the DOM after it ran
+    rendered = any((f.get("name") or "").startswith("__tt_embed") for f in el.iter("iframe"))
+    hit = Hit(r, "rendered" if rendered else "embed", handle=r.handle)
     ps = list(el.iter("p"))
     if ps:
         hit.text = collapse_text(el_text(ps[0]))

@@ -291,7 +291,7 @@ class Walker:
             ref = reg.match(raw)
             if ref is not None:
                 if form is None:
-                    form = "rendered" if rendered(el, cls) else (
+                    form = "rendered" if rendered(el, cls) else "amp" if tag[:4] == "amp-" else (
                         "iframe" if tag in EMBED_TAGS and not reg.is_wrapper(raw) else "cms")
                 self.add([Hit(ref, form, handle=ref.handle, posted=posted(ref))], el, ctx, loc)
                 return tag in EMBED_TAGS or tag == "div"
