@@ -55,3 +55,16 @@ def test_canonical_url_matches_labels_on_real_pages():
         else:
             wrong.append((lab["page"], rec["article"]["canonical_url"], lab["url"]))
     assert right / len(with_url) >= 0.95, wrong
+
+
+def test_a_bare_year_is_no_publication_date_but_a_declared_day_is():
+    from crawler.extract import CrawlMeta, extract_record
+
+    footer = "<footer><p>Copyright 2019 The Harbour Ledger</p></footer>"
+    body = "<html><head>{}</head><body><article><p>{}</p></article>{}</body></html>"
+    text = "The ferry strike ended after nine days of talks between the union and the port authority. " * 5
+    rec = extract_record(body.format("", text, footer).encode(), CrawlMeta(url="https://ledger.example/a"))
+    assert rec.article.published is None  # htmldate would say 2019-01-01 from the copyright year
+    meta = '<meta property="article:published_time" content="2025-01-01T09:00:00Z">'
+    rec = extract_record(body.format(meta, text, footer).encode(), CrawlMeta(url="https://ledger.example/a"))
+    assert rec.article.published == "2025-01-01T09:00:00Z"  # a declared January 1st stays

@@ -125,6 +125,11 @@ def extract_article(doc: Document, *, with_text: bool, want_text_hash: bool = Tr
     return art
 
 
+# htmldate's last resort turns a bare year anywhere in the page (a copyright line, a number in a
+# script) into January 1st of it: a guess with a precision the page never gave, so left out.
+_YEAR_GUESS = re.compile(r"^\d{4}-01-01$")
+
+
 def _fill_from(art: Article, meta: Any) -> None:
     """Fill gaps from trafilatura's metadata heuristics, never overriding declared values."""
     if meta is None:
@@ -133,7 +138,7 @@ def _fill_from(art: Article, meta: Any) -> None:
         art.title = collapse(meta.title)
     if not art.authors and meta.author:
         art.authors = [a.strip() for a in meta.author.split(";") if a.strip()]
-    if not art.published and meta.date:
+    if not art.published and meta.date and not _YEAR_GUESS.match(meta.date):
         art.published = iso_date(meta.date)
     if not art.publisher and meta.sitename:
         art.publisher = collapse(meta.sitename)
