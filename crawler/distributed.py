@@ -7,7 +7,8 @@
   *run*. The first worker to start a spider with given arguments creates the run and queues its
   start documents; workers started while it lasts join it and only consume the shared queue.
   Fingerprints therefore never block a later scheduled run (rmax/scrapy-redis#84): a new run has
-  new keys, and a finished run's keys expire after ``REDIS_RUN_TTL`` seconds (default a day).
+  new keys, and a finished run's keys are removed as its workers close; an interrupted run's expire after
+  ``REDIS_RUN_TTL`` seconds (default a day).
 - Leases: taking a request from the shared queue records it as in flight for this worker, in one
   atomic step (a Lua script). Finishing it (record written or dropped, fetch failed, not an
   article) releases the lease. Every worker refreshes a presence key; one silent for
