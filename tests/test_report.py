@@ -190,6 +190,18 @@ def test_report_from_the_state_store(demo_site, tmp_path):
         first, last = (fields[k].cssselect("time")[0].get("datetime") for k in ("First seen", "Last seen"))
         assert (first, last) == seen[rec["crawl"]["url"]]  # the store's, not the record's fetch time
         assert last > rec["crawl"]["fetched_at"]
+    # with the store's citation index (issue 13), the most-cited list is the index's
+    from crawler.state import open_store
+
+    store = open_store(state, lock=False)
+    try:
+        rows = store.top_posts() if hasattr(store, "top_posts") else None
+    finally:
+        store.close()
+    if rows is not None:
+        counts = {f"{r['platform']}:{r['post_key']}": r["articles"] for r in rows}
+        top = page(rep / "index.html").cssselect("#top-posts li")
+        assert len(top) == 20 and all(counts[li.get("data-post")] == int(li.get("data-articles")) for li in top)
 
 
 def test_report_from_a_redis_store(demo_site, tmp_path):

@@ -108,8 +108,19 @@ def store_uri(overrides: dict[str, str]) -> str:
     return uri
 
 
-def read_store(uri: str) -> tuple[list[dict[str, Any]], dict[str, tuple[str, str]]]:
-    """The latest record of every article in the store, and each URL's first and last seen."""
+def index_key(row: dict[str, Any]) -> tuple:
+    """The report's key of a citation-index row: ``(platform, id)``, or for a post without id
+    (``@handle/day`` in the index) ``(platform, None, handle, day)`` as ``model.post_key`` makes it."""
+    key = row["post_key"]
+    if key.startswith("@") and "/" in key:
+        handle, day = key[1:].split("/", 1)
+        return (row["platform"], None, handle.lower(), day)
+    return (row["platform"], key)
+
+
+def read_store(uri: str) -> tuple[list[dict[str, Any]], dict[str, tuple[str, str]], dict[tuple, dict] | None]:
+    """The latest record of every article in the store, each URL's first and last seen, and the
+    store's citation index by post (None for a store without one)."""
     from crawler.report.model import normalize
     from crawler.state import StateError, open_store
 
@@ -132,9 +143,11 @@ def read_store(uri: str) -> tuple[list[dict[str, Any]], dict[str, tuple[str, str
             state = store.get(rec["crawl"]["url"])
             if state is not None:
                 seen[rec["crawl"]["url"]] = (state.first_seen, state.last_seen)
+        top_posts = getattr(store, "top_posts", None)  # the citation index (crawler posts), when kept
+        index = {index_key(row): row for row in top_posts()} if top_posts else None
     finally:
         store.close()
-    return records, seen
+    return records, seen, index
 
 
 def run(args: argparse.Namespace) -> int:
@@ -152,20 +165,20 @@ def run(args: argparse.Namespace) -> int:
                 raise InputError("give either --from FILE or -s STATE_URI=..., not both")
             if args.sources.count("-") > 1:
                 raise InputError("--from -: standard input can be read once")
-            records, seen = [], None
+            records, seen, index = [], None, None
             for name in args.sources:
                 records += read_jsonl(name)
             source = ", ".join("standard input" if s == "-" else s for s in args.sources)
         else:
             uri = store_uri(overrides)
-            records, seen = read_store(uri)
+            records, seen, index = read_store(uri)
             source = f"the state store {uri}"
-        index = build_report(records, args.output, title=args.title, source=source, seen=seen)
+        path = build_report(records, args.output, title=args.title, source=source, seen=seen, index=index)
     except (InputError, ReportError) as exc:
         _err(str(exc))
         return 2
     articles = len({r["id"] for r in records})
-    print(f"wrote a report of {articles} article{'s' if articles != 1 else ''} to {index} "
+    print(f"wrote a report of {articles} article{'s' if articles != 1 else ''} to {path} "
           f"in {time.monotonic() - started:.1f}s", file=sys.stderr)
-    print(index)
+    print(path)
     return 0

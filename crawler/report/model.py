@@ -207,6 +207,7 @@ class PostView:
     text: str | None = None
     media: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    indexed: dict[str, Any] | None = None  # the citation index's row (articles, outlets, first/last seen)
 
     def absorb(self, post: dict[str, Any]) -> None:
         """Fill what an earlier citation did not record (articles record different parts of a post)."""
@@ -225,11 +226,21 @@ class PostView:
         return sorted({c.article.site for c in self.citations})
 
     @property
+    def outlet_count(self) -> int:
+        return self.indexed["outlets"] if self.indexed else len(self.outlets)
+
+    @property
     def first_seen(self) -> str | None:
+        """When the post was first seen cited: the index knows it (it saw every version), the
+        records only since the versions read."""
+        if self.indexed and self.indexed.get("first_seen"):
+            return self.indexed["first_seen"]
         return min((c.first_seen for c in self.citations if c.first_seen), default=None)
 
     @property
     def last_seen(self) -> str | None:
+        if self.indexed and self.indexed.get("last_seen"):
+            return self.indexed["last_seen"]
         return max((c.last_seen for c in self.citations if c.last_seen), default=None)
 
     @property
@@ -274,7 +285,6 @@ class Report:
     title: str
     generated: str
     source: str
-    cited_by_index: dict[tuple, int] | None = None  # citing-article counts from a citation index
 
     # -- figures -------------------------------------------------------------------------------
 
@@ -309,15 +319,16 @@ class Report:
         return (days[0], days[-1]) if days else (None, None)
 
     def most_cited(self, top: int = 20) -> list[tuple[PostView, int]]:
-        """Posts by number of citing articles (from the citation index when there is one)."""
-        def count(p: PostView) -> int:
-            if self.cited_by_index is not None and p.key in self.cited_by_index:
-                return self.cited_by_index[p.key]
-            return len({c.article.record["id"] for c in p.citations})
-
-        ranked = sorted(((p, count(p)) for p in self.posts if p.post_id),
-                        key=lambda pc: (-pc[1], -len(pc[0].outlets), pc[0].platform, pc[0].post_id or ""))
-        return ranked[:top]
+        """Posts with an id by citing articles, then outlets; with the citation index (issue 13's
+        ``crawler posts``) its counts and its order (outlets, then articles), so both agree."""
+        if any(p.indexed for p in self.posts):
+            ranked = sorted((p for p in self.posts if p.post_id and p.indexed),
+                            key=lambda p: (-p.indexed["outlets"], -p.indexed["articles"],
+                                           p.indexed.get("first_seen") or "", p.slug))
+            return [(p, p.indexed["articles"]) for p in ranked[:top]]
+        counted = [(p, len({c.article.record["id"] for c in p.citations})) for p in self.posts if p.post_id]
+        counted.sort(key=lambda pc: (-pc[1], -len(pc[0].outlets), pc[0].platform, pc[0].post_id or ""))
+        return counted[:top]
 
     @staticmethod
     def colour(platform: str) -> str:
@@ -329,11 +340,12 @@ class Report:
 
 
 def build_model(records: list[dict[str, Any]], *, title: str, generated: str, source: str,
-                seen: dict[str, tuple[str, str]] | None = None) -> Report:
+                seen: dict[str, tuple[str, str]] | None = None, index: dict[tuple, dict] | None = None) -> Report:
     """The report's model from records (any number of versions per article).
 
     ``seen`` maps an article URL to the state store's (first_seen, last_seen); without it the
-    fetch times of the versions read stand in.
+    fetch times of the versions read stand in. ``index`` maps a post key to its row in the store's
+    citation index, when the store has one.
     """
     latest, fetched = latest_versions(records)
     posts: dict[tuple, PostView] = {}
@@ -365,6 +377,7 @@ def build_model(records: list[dict[str, Any]], *, title: str, generated: str, so
         articles.append(view)
     articles.sort(key=lambda a: (a.date or "", a.title), reverse=True)
     for pv in posts.values():
+        pv.indexed = (index or {}).get(pv.key)
         pv.citations.sort(key=lambda c: (c.article.date or "", c.article.title))
     post_list = sorted(posts.values(), key=lambda p: (p.platform, p.post_id or "", p.slug))
     return Report(articles=articles, posts=post_list, title=title, generated=generated, source=source)

@@ -149,9 +149,8 @@ def write_report(report: Report, out_dir: str | Path) -> Path:
 
 def build_report(records: list[dict[str, Any]], out_dir: str | Path, *, title: str = "Provenance report",
                  source: str = "records", seen: dict[str, tuple[str, str]] | None = None,
-                 cited_by_index: dict[tuple, int] | None = None) -> Path:
+                 index: dict[tuple, dict] | None = None) -> Path:
     """Records in, report folder out: the one call the CLI and the demo make."""
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    report = build_model(records, title=title, generated=generated, source=source, seen=seen)
-    report.cited_by_index = cited_by_index
+    report = build_model(records, title=title, generated=generated, source=source, seen=seen, index=index)
     return write_report(report, out_dir)
