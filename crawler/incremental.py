@@ -128,6 +128,17 @@ class StateExtension:
             path = self.crawler.settings.get("ROLLING_FEED")
             if path:
                 write_rolling_feed(self.store, path, self.crawler.settings)
+            folder, watch = self.crawler.settings.get("CITES_FEEDS"), self.crawler.settings.get("WATCH")
+            if folder and watch:  # one JSON Feed per watched post (crawler.citations.feeds)
+                from crawler.citations.feeds import write_watched_feeds
+
+                try:
+                    n = write_watched_feeds(self.store, folder, watch, self.crawler.settings)
+                    logger.info("rewrote %d per-post feeds in %s", n, folder)
+                except (OSError, ValueError) as exc:  # a bad WATCH line: said, the run's outputs stay
+                    logger.error("CITES_FEEDS: %s", exc)
+            elif folder or watch:
+                logger.error("CITES_FEEDS and WATCH go together: set both (the folder and the watch list)")
         finally:
             self.store.close()
 

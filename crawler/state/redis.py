@@ -17,6 +17,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from crawler.citations import redis as citations
 from crawler.records import is_legacy_digest, upgrade_ids
 from crawler.state import StateError, StateUriError, UrlState
 
@@ -96,6 +97,8 @@ class RedisStore:
         else:
             self.presence.beat(force=True)
         self._upgrade_ids()
+        if self.r.hget(self._k("meta"), citations.META_KEY) != citations.VERSION:
+            citations.rebuild(self)  # a store from before the citation index: built once
 
     def _upgrade_ids(self) -> None:
         """Stores written before ids and versions held the full SHA-256 (see the SQLite store)."""
@@ -143,6 +146,9 @@ class RedisStore:
             if value is not None:
                 update[name] = value
         self.r.hset(key, mapping=update)
+        cites_field = self.r.hget(key, "cites")
+        if cites_field:
+            citations.touch(self, url, cites_field, update["last_seen"])
 
     def begin_emit(self, url: str, record: dict[str, Any]) -> None:
         c = record["crawl"]
@@ -162,23 +168,38 @@ class RedisStore:
         self.settle(url, version, emitted=True)
 
     def settle(self, url: str, version: str, emitted: bool) -> None:
+        """WATCHes the URL's hash so that two workers settling one article cannot interleave,
+        and writes its citation rows (``crawler.citations.redis``) in the same MULTI/EXEC."""
+        import redis
+
         key = self._k("url", url)
-        pending_version, pending_record = self.r.hmget(key, "pending_version", "pending_record")
-        if pending_version != version:
-            return
-        pipe = self.r.pipeline(transaction=True)
-        if emitted:
-            rec = json.loads(pending_record)
-            published = rec["article"].get("published") or rec["crawl"]["fetched_at"]
-            pipe.hset(key, mapping={"version": version, "record": pending_record, "record_id": rec["id"],
-                                    "canonical_url": rec["article"].get("canonical_url") or "",
-                                    "published": published})
-            pipe.zadd(self._k("latest"), {url: _score(published)})
-        else:
-            pipe.hset(key, mapping={"etag": "", "last_modified": ""})
-        pipe.hdel(key, "pending_version", "pending_record", "pending_worker")
-        pipe.srem(self._k("pending"), url)
-        pipe.execute()
+        with self.r.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    pending_version, pending_record, cites_field = pipe.hmget(
+                        key, "pending_version", "pending_record", "cites")
+                    if pending_version != version:
+                        pipe.unwatch()
+                        return
+                    rec = json.loads(pending_record) if emitted else None
+                    old = citations.read_rows(self, pipe, url, cites_field) if emitted else {}
+                    pipe.multi()
+                    if rec is not None:
+                        published = rec["article"].get("published") or rec["crawl"]["fetched_at"]
+                        pipe.hset(key, mapping={"version": version, "record": pending_record, "record_id": rec["id"],
+                                                "canonical_url": rec["article"].get("canonical_url") or "",
+                                                "published": published})
+                        pipe.zadd(self._k("latest"), {url: _score(published)})
+                        citations.stage(self, pipe, url, rec, old, seen_at=rec["crawl"].get("fetched_at") or _now())
+                    else:
+                        pipe.hset(key, mapping={"etag": "", "last_modified": ""})
+                    pipe.hdel(key, "pending_version", "pending_record", "pending_worker")
+                    pipe.srem(self._k("pending"), url)
+                    pipe.execute()
+                    break
+                except redis.WatchError:
+                    continue
         if not emitted and not self.r.hget(key, "version"):
             self.r.delete(key)
 
@@ -205,6 +226,23 @@ class RedisStore:
             if rec:
                 out.append(json.loads(rec))
         return out
+
+    # -- the citation index (crawler.citations) ---------------------------------------------
+
+    def cites(self, platform: str, key: str, **filters: Any) -> list[dict[str, Any]]:
+        return citations.cites(self, platform, key, **filters)
+
+    def cited(self, platform: str, key: str) -> bool:
+        return citations.known(self, platform, key)
+
+    def top_posts(self, **filters: Any) -> list[dict[str, Any]]:
+        return citations.top_posts(self, **filters)
+
+    def records(self, urls: list[str]) -> list[dict[str, Any]]:
+        return citations.records(self, urls)
+
+    def reindex(self) -> int:
+        return citations.rebuild(self)
 
     def get_meta(self, key: str) -> str | None:
         return self.r.hget(self._k("meta"), key)

@@ -1,0 +1,169 @@
+"""The citation index in the Redis state store, shared by the workers of a distributed crawl.
+
+Per post, a hash ``{prefix}:cite:{platform}:{key}`` maps each citing article's URL to its row
+(JSON); ``{prefix}:citedposts`` is the set of posts (``platform:key``); each article's URL hash
+lists in ``cites`` the posts it has ever been indexed under. ``RedisStore.settle`` WATCHes the
+article's hash, reads its rows, and writes them in the same MULTI/EXEC as the version it makes
+the latest (``stage``), so two workers never interleave one article's rows and the index never
+disagrees with the outputs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from crawler.citations import citations_of
+
+META_KEY = "cites_index"
+VERSION = "1"
+
+
+def post_hash(store, platform: str, key: str) -> str:
+    return store._k("cite", platform, key)
+
+
+def _member(platform: str, key: str) -> str:
+    return f"{platform}:{key}"
+
+
+def read_rows(store, client, url: str, cites_field: str | None) -> dict[tuple[str, str], dict[str, Any]]:
+    """The rows of ``url`` now (``client``: the WATCHing pipeline, in immediate mode)."""
+    out = {}
+    for member in json.loads(cites_field or "[]"):
+        platform, key = member.split(":", 1)
+        text = client.hget(post_hash(store, platform, key), url)
+        if text:
+            out[(platform, key)] = json.loads(text)
+    return out
+
+
+def stage(store, pipe, url: str, rec: dict[str, Any], old: dict[tuple[str, str], dict[str, Any]], *,
+          seen_at: str, first_seen: str | None = None) -> None:
+    """Queue on ``pipe`` (inside MULTI) the writes that make the index agree with ``rec``."""
+    cited = citations_of(rec)
+    for (platform, key), row in cited.items():
+        before = old.get((platform, key)) or {}
+        row = dict(row, first_seen=before.get("first_seen") or first_seen or seen_at,
+                   last_seen=max(before.get("last_seen") or "", seen_at), dropped_at=None, dropped_version=None)
+        pipe.hset(post_hash(store, platform, key), url, json.dumps(row, ensure_ascii=False))
+        pipe.sadd(store._k("citedposts"), _member(platform, key))
+    for (platform, key), row in old.items():
+        if (platform, key) not in cited and not row.get("dropped_at"):
+            row = dict(row, dropped_at=seen_at, dropped_version=rec["version"])
+            pipe.hset(post_hash(store, platform, key), url, json.dumps(row, ensure_ascii=False))
+    members = sorted({_member(*k) for k in (*old, *cited)})
+    pipe.hset(store._k("url", url), "cites", json.dumps(members))
+
+
+def touch(store, url: str, cites_field: str | None, now: str) -> None:
+    """The same findings fetched again: the rows still cited were seen now."""
+    for (platform, key), row in read_rows(store, store.r, url, cites_field).items():
+        if not row.get("dropped_at"):
+            row["last_seen"] = now
+            store.r.hset(post_hash(store, platform, key), url, json.dumps(row, ensure_ascii=False))
+
+
+def _rows(store, platform: str, key: str) -> list[dict[str, Any]]:
+    out = []
+    for url, text in store.r.hgetall(post_hash(store, platform, key)).items():
+        out.append(dict(json.loads(text), platform=platform, post_key=key, url=url))
+    return out
+
+
+def _instant(value: str | None) -> float:
+    from crawler.state.redis import _score
+
+    return _score(value)
+
+
+_OUT = ("platform", "post_key", "url", "record_id", "article_url", "publisher", "site", "title", "published",
+        "version", "forms", "first_seen", "last_seen", "dropped_at", "dropped_version")
+
+
+def cites(store, platform: str, key: str, *, since: str | None = None, site: str | None = None,
+          limit: int | None = None) -> list[dict[str, Any]]:
+    """As the SQLite index: oldest first (publication, else first seen), same fields."""
+    rows = _rows(store, platform, key)
+    when = {id(r): _instant(r.get("published") or r["first_seen"]) for r in rows}
+    if since:
+        rows = [r for r in rows if when[id(r)] >= _instant(since)]
+    if site:
+        rows = [r for r in rows if r.get("site") == site.removeprefix("www.")]
+    rows.sort(key=lambda r: (when[id(r)], r["article_url"]))
+    return [{k: r.get(k) for k in _OUT} for r in rows[: limit or None]]
+
+
+def known(store, platform: str, key: str) -> bool:
+    return bool(store.r.exists(post_hash(store, platform, key)))
+
+
+def top_posts(store, *, platform: str | None = None, since: str | None = None, min_outlets: int = 1,
+              top: int | None = None) -> list[dict[str, Any]]:
+    out = []
+    for member in store.r.smembers(store._k("citedposts")):
+        p, key = member.split(":", 1)
+        if platform and p != platform:
+            continue
+        rows = [r for r in _rows(store, p, key) if not r.get("dropped_at")]
+        if since:
+            rows = [r for r in rows if _instant(r.get("published") or r["first_seen"]) >= _instant(since)]
+        outlets = len({r.get("site") for r in rows})
+        if not rows or outlets < min_outlets:
+            continue
+        def most(field: str, rows=rows) -> Any:
+            values = [r.get(field) for r in rows if r.get(field) is not None]
+            return max(values) if values else None
+        out.append({"platform": p, "post_key": key, "outlets": outlets, "articles": len(rows),
+                    "first_seen": min(r["first_seen"] for r in rows), "last_seen": most("last_seen"),
+                    "author_handle": most("author_handle"), "author_name": most("author_name"),
+                    "post_text": most("post_text"), "post_url": most("post_url")})
+    out.sort(key=lambda d: (-d["outlets"], -d["articles"], d["first_seen"]))
+    return out[: top or None]
+
+
+def records(store, urls: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for url in dict.fromkeys(urls):
+        text = store.r.hget(store._k("url", url), "record")
+        if text:
+            out.append(json.loads(text))
+    return out
+
+
+def rebuild(store) -> int:
+    """Index every stored latest record again, each article atomically; rows of articles the
+    store no longer holds go; first-seen times and dropped rows are kept (see the SQLite index)."""
+    import redis
+
+    n = 0
+    for hkey in store.r.scan_iter(match=store._k("url", "*"), count=500):
+        url = hkey[len(store._k("url", "")):]
+        with store.r.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(hkey)
+                    record, cites_field, first_seen = pipe.hmget(hkey, "record", "cites", "first_seen")
+                    if not record:
+                        pipe.unwatch()
+                        break
+                    rec = json.loads(record)
+                    old = read_rows(store, pipe, url, cites_field)
+                    pipe.multi()
+                    stage(store, pipe, url, rec, old, seen_at=rec["crawl"].get("fetched_at") or first_seen,
+                          first_seen=first_seen)
+                    pipe.execute()
+                    n += 1
+                    break
+                except redis.WatchError:
+                    continue
+    for member in store.r.smembers(store._k("citedposts")):
+        platform, key = member.split(":", 1)
+        h = post_hash(store, platform, key)
+        for url in store.r.hkeys(h):
+            if not store.r.hexists(store._k("url", url), "record"):
+                store.r.hdel(h, url)
+        if not store.r.exists(h):
+            store.r.srem(store._k("citedposts"), member)
+    store.r.hset(store._k("meta"), META_KEY, VERSION)
+    return n

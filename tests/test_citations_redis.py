@@ -1,0 +1,75 @@
+"""The citation index in the Redis state store: the same crawl, done by two workers sharing a real
+redis-server, answers ``crawler cites`` and ``crawler posts`` as the SQLite store does."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import LOOPBACK, ROOT, jsonl, run_cli, start_server
+from test_citations import EMBED, LINK, OTHER_EMBED, POST, _article, _crawl, _site
+
+from crawler.demo import SiteServer
+
+# what must agree between stores (the times are each crawl's own)
+SAME = ("platform", "post_key", "url", "record_id", "article_url", "publisher", "site", "title", "published",
+        "version", "forms", "dropped_version")
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed (.ci/run installs the Debian package redis-server)")
+    proc, port = start_server(lambda port: [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                            "--appendonly", "no", "--dir", str(tmp_path)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _two_workers(site, redis_url, tmp_path, tag):
+    procs = [subprocess.Popen(
+        [sys.executable, "-m", "crawler", "crawl", "sitemap", "-a", f"url={site.base}/sitemap.xml",
+         "-o", str(tmp_path / f"{tag}-w{i}.jsonl"), "-s", f"REDIS_URL={redis_url}", "-s", "IDLE_CLOSE_SECONDS=3",
+         "-s", "REDIS_WORKER_TIMEOUT=3", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "STATE_TRUST_LASTMOD=False",
+         "-s", "PROGRESS_INTERVAL=0", "-s", "ROBOTSTXT_OBEY=False", *LOOPBACK],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for i in (1, 2)]
+    for p in procs:
+        _, err = p.communicate(timeout=240)
+        assert p.returncode == 0, err.decode()[-2000:]
+
+
+def _answers(tmp_path, state):
+    cites = jsonl(run_cli("cites", f"twitter:{POST}", "-s", f"STATE_URI={state}", cwd=tmp_path).stdout)
+    posts = jsonl(run_cli("posts", "-s", f"STATE_URI={state}", cwd=tmp_path).stdout)
+    return ([{k: r[k] for k in SAME} | {"dropped": r["dropped_at"] is not None} for r in cites],
+            [{k: p[k] for k in ("platform", "post_key", "outlets", "articles", "author_handle")} for p in posts])
+
+
+def test_two_redis_workers_answer_as_sqlite(tmp_path, redis_url):
+    a = _site(tmp_path / "a", {"one.html": _article("One", "02", EMBED),
+                               "two.html": _article("Two", "04", EMBED + OTHER_EMBED)})
+    b = _site(tmp_path / "b", {"three.html": _article("Three", "03", LINK)})
+    sqlite_state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    with SiteServer(a) as sa, SiteServer(b) as sb:
+        for server, tag in ((sa, "a"), (sb, "b")):
+            _crawl(server, tmp_path, sqlite_state)
+            _two_workers(server, redis_url, tmp_path, tag)
+        page = a / "two.html"  # "Two" drops the post
+        page.write_text(_article("Two", "04", OTHER_EMBED))
+        os.utime(page, (time.time() + 5, time.time() + 5))
+        _crawl(sa, tmp_path, sqlite_state)
+        _two_workers(sa, redis_url, tmp_path, "a2")
+    in_sqlite, in_redis = _answers(tmp_path, sqlite_state), _answers(tmp_path, redis_url)
+    assert len(in_sqlite[0]) == 3 and [r["dropped"] for r in in_sqlite[0]] == [False, False, True]
+    assert in_redis == in_sqlite
+
+    res = run_cli("reindex", "-s", f"STATE_URI={redis_url}", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()
+    assert _answers(tmp_path, redis_url) == in_sqlite
