@@ -193,3 +193,49 @@ def test_killed_and_resumed_run_leaves_no_row_missing_or_doubled(tmp_path):
     emitted = {(r["crawl"]["url"], r["version"]) for r in part1 + jsonl((tmp_path / "part2.jsonl").read_text())}
     rows = jsonl(_cites(tmp_path, state, f"twitter:{POST}").stdout)
     assert len(rows) == n and {(r["url"], r["version"]) for r in rows} == emitted
+
+
+QUOTED = "<blockquote><p>We will rebuild the bridge.</p><p>— The Mayor (@mayor) May 1, 2025</p></blockquote>"
+
+
+def test_watched_posts_get_their_feeds_at_the_end_of_each_run(tmp_path):
+    root = _site(tmp_path / "site", {"one.html": _article("One", "02", EMBED),
+                                     "four.html": _article("Four", "05", QUOTED)})
+    watch, feeds = tmp_path / "watch.txt", tmp_path / "public" / "posts"
+    # a post URL as pasted, a post without id (handle and day), a comment
+    watch.write_text(f"# the bridge story\nhttps://x.com/mayor/status/{POST}?s=20\ntwitter:@mayor/2025-05-01\n")
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    with SiteServer(root) as server:
+        _crawl(server, tmp_path, state, "-s", f"CITES_FEEDS={feeds}", "-s", f"WATCH={watch}")
+    by_id = json.loads((feeds / f"twitter-{POST}.json").read_text())
+    assert [i["title"] for i in by_id["items"]] == ["One"] and by_id["title"] == f"Articles citing twitter:{POST}"
+    quoted = json.loads((feeds / "twitter-_mayor_2025-05-01.json").read_text())
+    assert [i["title"] for i in quoted["items"]] == ["Four"]
+    rows = jsonl(_cites(tmp_path, state, "twitter:@mayor/2025-05-01").stdout)
+    assert [(r["title"], r["forms"]) for r in rows] == [("Four", ["text"])]
+
+
+def test_a_terminal_gets_a_table(two_sites, tmp_path):
+    import pty
+
+    sa, _, _ = two_sites
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    _crawl(sa, tmp_path, state)
+    primary, secondary = pty.openpty()
+    proc = subprocess.run([sys.executable, "-m", "crawler", "cites", f"twitter:{POST}", "-s", f"STATE_URI={state}"],
+                          stdout=secondary, stderr=subprocess.PIPE, cwd=ROOT, timeout=60)
+    os.close(secondary)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(primary)
+    assert proc.returncode == 0, proc.stderr.decode()
+    lines = out.decode().splitlines()
+    assert lines[0].split()[:3] == ["PUBLISHED", "SITE", "TITLE"] and len(lines) == 3
+    assert "One" in lines[1] and "Two" in lines[2] and not out.lstrip().startswith(b"{")
