@@ -96,7 +96,7 @@ def cmd_cites(args: argparse.Namespace) -> int:
         rows = store.cites(*post, since=since, site=args.site, limit=args.limit)
     finally:
         store.close()
-    _print(rows, [("published", "PUBLISHED", 20), ("site", "SITE", 22), ("title", "TITLE", 40),
+    _print(rows, [("published", "PUBLISHED", 25), ("site", "SITE", 22), ("title", "TITLE", 40),
                   ("article_url", "URL", 50), ("forms", "FORMS", 12), ("dropped_at", "DROPPED", 20)], args.json)
     return 0
 
