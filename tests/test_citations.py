@@ -31,6 +31,14 @@ def _article(title: str, day: str, body: str) -> str:
 EMBED = (f"<blockquote class='twitter-tweet'><p>The statement</p>&mdash; Mayor (@mayor) "
          f"<a href='https://twitter.com/mayor/status/{POST}'>May 1, 2025</a></blockquote>")
 LINK = f"<p>As <a href='https://x.com/mayor/status/{POST}?s=20'>the mayor wrote</a>, it is so.</p>"
+# One embeds these, Three links to them in other forms (a bsky URL with the DID, then the handle)
+YT, IG, BSKY = "dQw4w9WgXcQ", "Cabc123XYZ", "3kabc2defgh2x"
+MORE_EMBEDS = (f"<iframe src='https://www.youtube.com/embed/{YT}'></iframe>"
+               f"<blockquote class='instagram-media' data-instgrm-permalink='https://www.instagram.com/reel/{IG}/"
+               f"?utm_source=ig_embed'><a href='https://www.instagram.com/reel/{IG}/'>A post shared by x</a></blockquote>"
+               f"<p>See <a href='https://bsky.app/profile/did:plc:abc123xyz/post/{BSKY}'>the skeet</a>.</p>")
+MORE_LINKS = (f"<p>Watch <a href='https://youtu.be/{YT}'>this</a>, <a href='https://www.instagram.com/p/{IG}/'>that</a>"
+              f" and <a href='https://bsky.app/profile/mayor.bsky.social/post/{BSKY}'>the skeet</a>.</p>")
 OTHER_EMBED = (f"<blockquote class='twitter-tweet'><a href='https://twitter.com/other/status/{OTHER}'>"
                "May 2, 2025</a></blockquote>")
 
@@ -46,9 +54,9 @@ def _site(root: Path, pages: dict[str, str]) -> Path:
 
 @pytest.fixture
 def two_sites(tmp_path):
-    a = _site(tmp_path / "a", {"one.html": _article("One", "02", EMBED),
+    a = _site(tmp_path / "a", {"one.html": _article("One", "02", EMBED + MORE_EMBEDS),
                                "two.html": _article("Two", "04", EMBED + OTHER_EMBED)})
-    b = _site(tmp_path / "b", {"three.html": _article("Three", "03", LINK)})
+    b = _site(tmp_path / "b", {"three.html": _article("Three", "03", LINK + MORE_LINKS)})
     with SiteServer(a) as sa, SiteServer(b) as sb:
         yield sa, sb, a
 
@@ -89,12 +97,12 @@ def test_three_articles_two_sites_one_edited_to_drop_the_post(two_sites, tmp_pat
     assert two["dropped_at"] == edited["crawl"]["fetched_at"] and two["dropped_version"] == edited["version"]
     assert [r["dropped_at"] is None for r in rows] == [True, True, False]
 
-    posts = jsonl(run_cli("posts", "-s", f"STATE_URI={state}", cwd=tmp_path).stdout)
-    top = posts[0]
-    assert (top["platform"], top["post_key"], top["outlets"], top["articles"]) == ("twitter", POST, 2, 2)
-    assert top["author_handle"] == "mayor"
-    assert [p["post_key"] for p in jsonl(run_cli("posts", "--min-outlets", "2", "-s", f"STATE_URI={state}",
-                                                 cwd=tmp_path).stdout)] == [POST]
+    posts = jsonl(run_cli("posts", "--platform", "tweet", "-s", f"STATE_URI={state}", cwd=tmp_path).stdout)
+    assert [(p["post_key"], p["outlets"], p["articles"]) for p in posts] == [(POST, 2, 2), (OTHER, 1, 1)]
+    assert posts[0]["author_handle"] == "mayor"
+    assert {p["post_key"] for p in jsonl(run_cli("posts", "--min-outlets", "2", "-s", f"STATE_URI={state}",
+                                                 cwd=tmp_path).stdout)} == {POST, YT, IG, BSKY}
+    assert len(jsonl(run_cli("posts", "--top", "1", "-s", f"STATE_URI={state}", cwd=tmp_path).stdout)) == 1
     assert jsonl(_cites(tmp_path, state, f"twitter:{POST}", "--site", sb.base.split("//")[1]).stdout)[0]["title"] \
         == "Three"
     assert [r["title"] for r in jsonl(_cites(tmp_path, state, f"twitter:{POST}", "--since", "2025-05-03",
@@ -130,12 +138,22 @@ def test_every_pasted_form_gives_the_same_answer(two_sites, tmp_path):
     forms = [f"https://twitter.com/mayor/status/{POST}", f"https://x.com/mayor/status/{POST}?s=20",
              f"https://mobile.twitter.com/mayor/status/{POST}", f"twitter.com/mayor/status/{POST}",
              f"https://www.x.com/mayor/status/{POST}/photo/1", f"twitter:{POST}", f"x:{POST}"]
-    answers = []
-    for form in forms:
-        res = _cites(tmp_path, state, form, "--json")
-        assert res.returncode == 0, (form, res.stderr.decode())
-        answers.append(res.stdout)
-    assert len(jsonl(answers[0])) == 3 and all(a == answers[0] for a in answers)
+    others = {
+        "youtube": [f"https://www.youtube.com/watch?v={YT}", f"https://youtu.be/{YT}", f"https://m.youtube.com/watch?v={YT}&t=42",
+                    f"https://www.youtube.com/shorts/{YT}", f"youtube:{YT}"],
+        "instagram": [f"https://www.instagram.com/p/{IG}/", f"https://instagram.com/reel/{IG}/?igsh=abc",
+                      f"instagram:{IG}"],
+        "bluesky": [f"https://bsky.app/profile/mayor.bsky.social/post/{BSKY}",
+                    f"https://bsky.app/profile/did:plc:abc123xyz/post/{BSKY}", f"bluesky:{BSKY}"],
+    }
+    for expected, group in ((3, forms), *((2, g) for g in others.values())):
+        answers = []
+        for form in group:
+            res = _cites(tmp_path, state, form, "--json")
+            assert res.returncode == 0, (form, res.stderr.decode())
+            answers.append(res.stdout)
+        assert len(jsonl(answers[0])) == expected and all(a == answers[0] for a in answers), group
+        assert [r["title"] for r in jsonl(answers[0])][:2] == ["One", "Three"]
 
 
 def test_unknown_post_bad_input_and_missing_store(two_sites, tmp_path):
