@@ -73,3 +73,16 @@ def test_two_redis_workers_answer_as_sqlite(tmp_path, redis_url):
     res = run_cli("reindex", "-s", f"STATE_URI={redis_url}", cwd=tmp_path)
     assert res.returncode == 0, res.stderr.decode()
     assert _answers(tmp_path, redis_url) == in_sqlite
+
+    # a store from before the index (no rows, no meta field) is indexed when a reader opens it;
+    # what the journal alone saw (the dropped row) cannot come back from the records
+    import redis
+
+    r = redis.Redis.from_url(redis_url, decode_responses=True)
+    for key in [*r.scan_iter(match="crawler:state:cite:*"), "crawler:state:citedposts"]:
+        r.delete(key)
+    for key in r.scan_iter(match="crawler:state:url:*"):
+        r.hdel(key, "cites")
+    r.hdel("crawler:state:meta", "cites_index")
+    cites, _ = _answers(tmp_path, redis_url)
+    assert cites == [row for row in in_sqlite[0] if not row["dropped"]]
