@@ -28,10 +28,15 @@ CREATE TABLE IF NOT EXISTS cites (
     last_seen TEXT NOT NULL,
     dropped_at TEXT,
     dropped_version TEXT,
+    at REAL,
     PRIMARY KEY (platform, post_key, url)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS cites_url ON cites(url);
 """
+# the instant a row sorts by (publication, else first seen), in Unix seconds: an index on it lets
+# `crawler cites --limit/--since` read a post's rows in order instead of sorting them
+_AT = "(julianday(COALESCE({published}, {first_seen})) - 2440587.5) * 86400"
+_SINCE = "(julianday(?) - 2440587.5) * 86400"
 
 _COLUMNS = ("record_id", "article_url", "publisher", "site", "title", "published", "version", "forms",
             "post_url", "author_handle", "author_name", "post_text", "posted")
@@ -40,6 +45,12 @@ _COLUMNS = ("record_id", "article_url", "publisher", "site", "title", "published
 def ensure(db: sqlite3.Connection) -> None:
     """The table, and its rows rebuilt from the records when the store predates it."""
     db.executescript(SCHEMA)
+    if "at" not in {r[1] for r in db.execute("PRAGMA table_info(cites)")}:  # an index from before `at`
+        with db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("ALTER TABLE cites ADD COLUMN at REAL")
+            db.execute(f"UPDATE cites SET at = {_AT.format(published='published', first_seen='first_seen')}")
+    db.execute("CREATE INDEX IF NOT EXISTS cites_post_at ON cites(platform, post_key, at)")
     row = db.execute("SELECT value FROM meta WHERE key = ?", (META_KEY,)).fetchone()
     if row is None or row[0] != VERSION:
         rebuild(db)
@@ -72,12 +83,13 @@ def apply(db: sqlite3.Connection, url: str, rec: dict[str, Any], *, seen_at: str
     for (platform, key), row in cited.items():
         values = [row[c] if c != "forms" else json.dumps(row[c]) for c in _COLUMNS]
         db.execute(
-            f"INSERT INTO cites (platform, post_key, url, {', '.join(_COLUMNS)}, first_seen, last_seen)"
-            f" VALUES (?, ?, ?, {', '.join('?' * len(_COLUMNS))}, ?, ?)"
+            f"INSERT INTO cites (platform, post_key, url, {', '.join(_COLUMNS)}, first_seen, last_seen, at)"
+            f" VALUES (?, ?, ?, {', '.join('?' * len(_COLUMNS))}, ?, ?, {_AT.format(published='?', first_seen='?')})"
             " ON CONFLICT(platform, post_key, url) DO UPDATE SET "
             + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS)
-            + ", last_seen = MAX(last_seen, excluded.last_seen), dropped_at = NULL, dropped_version = NULL",
-            (platform, key, url, *values, first_seen or seen_at, seen_at))
+            + ", last_seen = MAX(last_seen, excluded.last_seen), dropped_at = NULL, dropped_version = NULL, at = "
+            + _AT.format(published="excluded.published", first_seen="cites.first_seen"),
+            (platform, key, url, *values, first_seen or seen_at, seen_at, row["published"], first_seen or seen_at))
     current = db.execute("SELECT platform, post_key FROM cites WHERE url = ? AND dropped_at IS NULL",
                          (url,)).fetchall()
     for platform, key in current:
@@ -108,12 +120,12 @@ def cites(db: sqlite3.Connection, platform: str, key: str, *, since: str | None 
     sql = f"SELECT {', '.join(_OUT)} FROM cites WHERE platform = ? AND post_key = ?"
     args: list[Any] = [platform, key]
     if since:
-        sql += " AND julianday(COALESCE(published, first_seen)) >= julianday(?)"
+        sql += f" AND at >= {_SINCE}"
         args.append(since)
     if site:
         sql += " AND site = ?"
         args.append(site.removeprefix("www."))
-    sql += " ORDER BY julianday(COALESCE(published, first_seen)), article_url"
+    sql += " ORDER BY at, article_url"
     if limit:
         sql += " LIMIT ?"
         args.append(int(limit))
@@ -136,7 +148,7 @@ def top_posts(db: sqlite3.Connection, *, platform: str | None = None, since: str
         sql += " AND platform = ?"
         args.append(platform)
     if since:
-        sql += " AND julianday(COALESCE(published, first_seen)) >= julianday(?)"
+        sql += f" AND at >= {_SINCE}"
         args.append(since)
     sql += " GROUP BY platform, post_key HAVING outlets >= ? ORDER BY outlets DESC, articles DESC, MIN(first_seen)"
     args.append(int(min_outlets))
