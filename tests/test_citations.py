@@ -166,6 +166,13 @@ def test_unknown_post_bad_input_and_missing_store(two_sites, tmp_path):
     res = _cites(tmp_path, state, "https://example.com/news/today")
     assert res.returncode == 2 and res.stderr.decode().count("\n") == 1 and "PLATFORM:ID" in res.stderr.decode()
     assert b"Traceback" not in res.stderr
+    feed = tmp_path / "feed.json"
+    res = run_cli("feed", "--post", "twitter:1234567890123", "-o", str(feed), "-s", f"STATE_URI={state}", cwd=tmp_path)
+    assert res.returncode == 1 and not feed.exists() and b"no article in the store cites" in res.stderr
+    res = run_cli("feed", "--post", "myspace:12", "-o", str(feed), "-s", f"STATE_URI={state}", cwd=tmp_path)
+    assert res.returncode == 2 and not feed.exists() and b"not a platform we know" in res.stderr
+    res = run_cli("posts", "--platform", "myspace", "-s", f"STATE_URI={state}", cwd=tmp_path)
+    assert res.returncode == 2 and res.stderr.decode().count("\n") == 1
     missing = tmp_path / "nope.sqlite"
     res = _cites(tmp_path, f"sqlite:///{missing}", f"twitter:{POST}")
     assert res.returncode == 2 and not missing.exists()  # a reader never creates a store
