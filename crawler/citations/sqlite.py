@@ -41,6 +41,13 @@ _SINCE = "(julianday(?) - 2440587.5) * 86400"
 _COLUMNS = ("record_id", "article_url", "publisher", "site", "title", "published", "version", "forms",
             "post_url", "author_handle", "author_name", "post_text", "posted")
 
+_UPSERT = (f"INSERT INTO cites (platform, post_key, url, {', '.join(_COLUMNS)}, first_seen, last_seen, at)"
+           f" VALUES (?, ?, ?, {', '.join('?' * len(_COLUMNS))}, ?, ?, {_AT.format(published='?', first_seen='?')})"
+           " ON CONFLICT(platform, post_key, url) DO UPDATE SET "
+           + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS)
+           + ", last_seen = MAX(last_seen, excluded.last_seen), dropped_at = NULL, dropped_version = NULL, at = "
+           + _AT.format(published="excluded.published", first_seen="cites.first_seen"))
+
 
 def ensure(db: sqlite3.Connection) -> None:
     """The table, and its rows rebuilt from the records when the store predates it."""
@@ -82,14 +89,8 @@ def apply(db: sqlite3.Connection, url: str, rec: dict[str, Any], *, seen_at: str
     cited = citations_of(rec)
     for (platform, key), row in cited.items():
         values = [row[c] if c != "forms" else json.dumps(row[c]) for c in _COLUMNS]
-        db.execute(
-            f"INSERT INTO cites (platform, post_key, url, {', '.join(_COLUMNS)}, first_seen, last_seen, at)"
-            f" VALUES (?, ?, ?, {', '.join('?' * len(_COLUMNS))}, ?, ?, {_AT.format(published='?', first_seen='?')})"
-            " ON CONFLICT(platform, post_key, url) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS)
-            + ", last_seen = MAX(last_seen, excluded.last_seen), dropped_at = NULL, dropped_version = NULL, at = "
-            + _AT.format(published="excluded.published", first_seen="cites.first_seen"),
-            (platform, key, url, *values, first_seen or seen_at, seen_at, row["published"], first_seen or seen_at))
+        db.execute(_UPSERT, (platform, key, url, *values, first_seen or seen_at, seen_at, row["published"],
+                             first_seen or seen_at))
     current = db.execute("SELECT platform, post_key FROM cites WHERE url = ? AND dropped_at IS NULL",
                          (url,)).fetchall()
     for platform, key in current:
