@@ -131,6 +131,11 @@ def check_crawl(settings, names: list[str], spargs: dict[str, str]) -> None:
         problem = value and output_problem(str(value))
         if problem:
             raise CrawlUsageError(f"{name}: {problem}")
+    from crawler.citations.feeds import watch_problem
+
+    problem = watch_problem(settings)  # CITES_FEEDS + WATCH: per-post feeds (crawler/citations/)
+    if problem:
+        raise CrawlUsageError(problem)
     warc = settings.get("WARC_OUTPUT")
     if warc:  # its writer opens the file where it is told: make the folder, as Scrapy does for -o
         Path(str(warc)).absolute().parent.mkdir(parents=True, exist_ok=True)

@@ -264,3 +264,17 @@ def test_a_terminal_gets_a_table(two_sites, tmp_path):
     lines = out.decode().splitlines()
     assert lines[0].split()[:3] == ["PUBLISHED", "SITE", "TITLE"] and len(lines) == 3
     assert "One" in lines[1] and "Two" in lines[2] and not out.lstrip().startswith(b"{")
+
+
+def test_a_bad_watch_list_stops_the_crawl_before_it_starts(tmp_path):
+    watch = tmp_path / "watch.txt"
+    watch.write_text(f"twitter:{POST}\nhttps://example.com/not-a-post\n")
+    state = tmp_path / "state.sqlite"
+    res, records = crawl("sitemap", "-a", "url=http://127.0.0.1:9/sitemap.xml", "-s", f"CITES_FEEDS={tmp_path / 'f'}",
+                         "-s", f"WATCH={watch}", cwd=tmp_path, state=f"sqlite:///{state}")
+    err = res.stderr.decode()
+    assert res.returncode == 2 and records == [] and "Traceback" not in err, err[-2000:]
+    assert f"{watch}:2" in err and "PLATFORM:ID" in err and not state.exists()
+    res, _ = crawl("sitemap", "-a", "url=http://127.0.0.1:9/sitemap.xml", "-s", f"WATCH={watch}", cwd=tmp_path,
+                   state=f"sqlite:///{state}")
+    assert res.returncode == 2 and b"CITES_FEEDS and WATCH go together" in res.stderr

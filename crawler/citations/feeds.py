@@ -57,3 +57,26 @@ def write_watched_feeds(store, folder: str, watch: str, settings) -> int:
     for platform, key in posts:
         write_post_feed(store, platform, key, str(Path(folder) / feed_name(platform, key)), settings)
     return len(posts)
+
+
+def watch_problem(settings) -> str | None:
+    """Why ``CITES_FEEDS``/``WATCH`` cannot work, or None: checked before a crawl starts, so a
+    bad watch list is one line and exit 2 rather than an error after the whole run."""
+    from crawler.citations import ACCEPTED_FORMS
+
+    folder, watch = settings.get("CITES_FEEDS"), settings.get("WATCH")
+    if not folder and not watch:
+        return None
+    if not (folder and watch):
+        return "CITES_FEEDS and WATCH go together: the folder of the per-post feeds and the file listing the posts"
+    if Path(str(folder)).exists() and not Path(str(folder)).is_dir():
+        return f"CITES_FEEDS: {folder} is a file; give a folder"
+    try:
+        read_watch(str(watch))
+    except OSError as exc:
+        return f"WATCH: cannot read {watch}: {exc.strerror or exc}"
+    except UnicodeDecodeError:
+        return f"WATCH: {watch} is not UTF-8 text (one post URL or PLATFORM:ID a line)"
+    except PostInputError as exc:
+        return f"WATCH: {exc}; give {ACCEPTED_FORMS}"
+    return None
