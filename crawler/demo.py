@@ -97,9 +97,11 @@ class SiteServer:
 
 
 def find_site(explicit: str | None = None) -> Path:
-    """``fixtures/site`` of the checkout: given, under the working directory, or beside the code."""
+    """The demo site: given, ``fixtures/site`` under the working directory (a checkout being
+    edited), else the copy the package ships (``crawler/demo_site``; ``fixtures/site`` in the
+    checkout links to it), so ``crawler demo`` works from any directory after ``pip install``."""
     candidates = [Path(explicit)] if explicit else [
-        Path.cwd() / "fixtures" / "site", Path(__file__).resolve().parent.parent / "fixtures" / "site"]
+        Path.cwd() / "fixtures" / "site", Path(__file__).resolve().parent / "demo_site"]
     for c in candidates:
         if (c / "robots.txt").is_file():
             return c
