@@ -86,3 +86,40 @@ def test_two_redis_workers_answer_as_sqlite(tmp_path, redis_url):
     r.hdel("crawler:state:meta", "cites_index")
     cites, _ = _answers(tmp_path, redis_url)
     assert cites == [row for row in in_sqlite[0] if not row["dropped"]]
+
+
+def test_a_worker_killed_between_journal_and_output_leaves_the_index_equal_to_the_outputs(tmp_path, redis_url):
+    """One worker SIGKILLed after a version was marked pending (tests/killpoints.py), another
+    finishing the crawl: every citing article is indexed once, at the version that was emitted."""
+    n = 40
+    root = _site(tmp_path / "site", {f"a{i}.html": _article(f"Article {i}", f"{1 + i % 28:02d}", EMBED)
+                                     for i in range(n)})
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tests"))
+    kill = ("-s", 'ITEM_PIPELINES={"crawler.pipelines.ValidateRecordPipeline": 100, '
+                  '"crawler.incremental.IncrementalPipeline": 200, "killpoints.KillAfterPending": 300}',
+            "-s", "KILL_AT_ITEM=10")
+    outs = [tmp_path / "w1.jsonl", tmp_path / "w2.jsonl"]
+    with SiteServer(root, delay=0.05) as server:
+        def worker(out, *extra):
+            return subprocess.Popen(
+                [sys.executable, "-m", "crawler", "crawl", "sitemap", "-a", f"url={server.base}/sitemap.xml",
+                 "-o", str(out), "-s", f"REDIS_URL={redis_url}", "-s", "IDLE_CLOSE_SECONDS=3",
+                 "-s", "REDIS_WORKER_TIMEOUT=3", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=2",
+                 "-s", "PROGRESS_INTERVAL=0", "-s", "ROBOTSTXT_OBEY=False", *LOOPBACK, *extra],
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+        first = worker(outs[0], *kill)
+        first.communicate(timeout=240)
+        assert first.returncode == -9
+        # right after the kill the index holds what the output holds, not the pending version
+        rows = jsonl(run_cli("cites", f"twitter:{POST}", "-s", f"STATE_URI={redis_url}", cwd=tmp_path).stdout)
+        part1 = jsonl(outs[0].read_text())
+        assert len(part1) == 9 and sorted(r["url"] for r in rows) == sorted(r["crawl"]["url"] for r in part1)
+        second = worker(outs[1])
+        _, err = second.communicate(timeout=240)
+        assert second.returncode == 0, err.decode()[-2000:]
+    emitted = [(r["crawl"]["url"], r["version"]) for out in outs if out.exists()
+               for r in jsonl(out.read_text())]
+    assert len(emitted) == len(set(emitted)) == n
+    rows = jsonl(run_cli("cites", f"twitter:{POST}", "-s", f"STATE_URI={redis_url}", cwd=tmp_path).stdout)
+    assert sorted((r["url"], r["version"]) for r in rows) == sorted(emitted)
