@@ -29,6 +29,7 @@ _URL_KEYS = ("url", "canonical_url", "canonicalUrl", "canonical", "link", "perma
 _TITLE_KEYS = ("headline", "title", "name", "seoTitle")
 _ID_KEYS = ("id", "_id", "articleId", "article_id", "storyId", "postId", "contentId")
 _IDENTIFYING_KEYS = frozenset(_URL_KEYS + _TITLE_KEYS + _ID_KEYS + ("slug",))
+_URL_KEY_SET, _TITLE_KEY_SET, _ID_KEY_SET = frozenset(_URL_KEYS), frozenset(_TITLE_KEYS), frozenset(_ID_KEYS)
 _URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>\\]+")
 _JS_ESCAPES = re.compile(r"\\u([0-9a-fA-F]{4})|\\(/|\")")
 _SITE_PATH = re.compile(r"""["'](?:https?://[^"'/]+)?(/[\w%.~-]+(?:/[\w%.~-]+)+/?)["']""")
@@ -102,6 +103,7 @@ class StateScanner:
 
     def set_titles(self, titles: list[str] | tuple[str, ...]) -> None:
         self._titles = [t for t in titles if t and 12 <= len(t) <= 300]
+        self._title_starts = {t.strip()[:5].lower() for t in self._titles}  # a cheap first test
         self._norm_titles: set[str] | None = None
         # the first words of each title, as written (a substring test runs in C; JSON keeps the case)
         self.title_heads = set()
@@ -118,25 +120,29 @@ class StateScanner:
 
     def identifies(self, obj: dict) -> bool | None:
         """True: ``obj`` is this page; False: another page of this site; None: cannot tell."""
-        keys = _IDENTIFYING_KEYS.intersection(obj)
-        if not keys:
+        present = _IDENTIFYING_KEYS.intersection(obj)
+        if not present:
             return None  # most objects of a blob (images, styles, counters) name no page
-        for k in _URL_KEYS:
-            if k in keys:
-                r = self.is_page(obj[k])
-                if r is not None:
-                    return r
-        slug = obj.get("slug")
-        if isinstance(slug, str) and slug.strip("/"):
-            return slug.strip("/").lower().rsplit("/", 1)[-1] in self.slugs
-        for k in _ID_KEYS:
-            v = obj.get(k)
-            if isinstance(v, int | str) and not isinstance(v, bool) and str(v) in self.ids:
-                return True
-        if self._titles:
+        if not _URL_KEY_SET.isdisjoint(present):
+            for k in _URL_KEYS:
+                if k in present:
+                    r = self.is_page(obj[k])
+                    if r is not None:
+                        return r
+        if "slug" in present:
+            slug = obj["slug"]
+            if isinstance(slug, str) and slug.strip("/"):
+                return slug.strip("/").lower().rsplit("/", 1)[-1] in self.slugs
+        if self.ids and not _ID_KEY_SET.isdisjoint(present):
+            for k in _ID_KEYS:
+                v = obj.get(k)
+                if isinstance(v, int | str) and not isinstance(v, bool) and str(v) in self.ids:
+                    return True
+        if self._titles and not _TITLE_KEY_SET.isdisjoint(present):
             for k in _TITLE_KEYS:
                 v = obj.get(k)
-                if isinstance(v, str) and 12 <= len(v) <= 300 and _norm_title(v) in self.titles:
+                if (isinstance(v, str) and 12 <= len(v) <= 300 and v[:5].lower() in self._title_starts
+                        and _norm_title(v) in self.titles):
                     return True
         return None
 
@@ -164,20 +170,27 @@ class StateScanner:
             return False
         return None
 
-    def article_objects(self, data: Any, depth: int = 0) -> Iterator[dict]:
-        if depth > 60:
-            return
-        if isinstance(data, dict):
-            if self.identifies(data):
-                yield data
-                return
-            for v in data.values():
-                if isinstance(v, dict | list):
-                    yield from self.article_objects(v, depth + 1)
-        elif isinstance(data, list):
-            for v in data:
-                if isinstance(v, dict | list):
-                    yield from self.article_objects(v, depth + 1)
+    def article_objects(self, data: Any) -> list[dict]:
+        """The objects of a blob that are this page, outermost first, in document order (an
+        explicit stack: blobs hold thousands of objects, and a generator per level costs)."""
+        found: list[dict] = []
+        keys, identifies = _IDENTIFYING_KEYS, self.identifies
+        stack: list[tuple[Any, int]] = [(data, 0)]
+        pop, push = stack.pop, stack.append
+        while stack:
+            value, depth = pop()
+            if depth > 60:
+                continue
+            if isinstance(value, dict):
+                if not keys.isdisjoint(value) and identifies(value):
+                    found.append(value)
+                    continue
+                children = value.values()
+            else:
+                children = value
+            for v in reversed([v for v in children if isinstance(v, dict | list)]):
+                push((v, depth + 1))
+        return found
 
     def strings(self, data: Any, out: list, depth: int = 0, top: bool = True) -> None:
         """The article object's strings, and the ``PostRef`` of each typed component in it."""
@@ -257,7 +270,8 @@ def scan_state(scripts, page_urls: list[str], walker,
         if not titles_read:  # the page's titles are read only once a script may hold state
             titles_read = True
             scanner.set_titles(titles() if callable(titles) else titles)
-        if not any(n in text for n in needles) and not (_is_state(text) and _names_title(text, scanner)):
+        if not any(n in text for n in needles) and not (
+                _is_state(text) and _hints_post(text) and _names_title(text, scanner)):
             continue
         if not mentions(text) and "\\u002F" not in text:
             continue
@@ -295,6 +309,17 @@ def scan_state(scripts, page_urls: list[str], walker,
 _STATE_START = re.compile(
     r"\s*(?:[{\[]|(?:window\.|self\.|globalThis\.|var |let |const )?[\w.$\[\]'\"]*?"
     r"(?:state|data|store|props|content|article|story|page|__)[\w$'\"\]]*\s*=)", re.I)
+
+
+# Substrings that an embedded post leaves in state (a post URL's path, embed markup, a typed
+# component): a blob known only by its headline is parsed only when it holds one of them.
+_POST_HINTS = ("status", "/p/", "\\/p\\/", "u002Fp\\u002F", "/reel", "embed", "watch?v=", "youtu.be",
+               "tiktok.com", "/posts/", "\\/posts\\/", "bsky.app", "threads.", "blockquote", "<iframe",
+               "u003Ciframe", "u003ciframe", "tweet", "Tweet", "instagram", "Instagram")
+
+
+def _hints_post(text: str) -> bool:
+    return any(h in text for h in _POST_HINTS)
 
 
 def _is_state(text: str) -> bool:
