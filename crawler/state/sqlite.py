@@ -143,13 +143,17 @@ class SqliteStore:
 
     def seen(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
              content_sha256: str | None = None) -> None:
-        """A fetch that emitted nothing (304, or same findings): refresh validators and time."""
-        self.db.execute(
-            "UPDATE urls SET last_seen = ?, etag = COALESCE(?, etag),"
-            " last_modified = COALESCE(?, last_modified),"
-            " content_sha256 = COALESCE(?, content_sha256) WHERE url = ?",
-            (_now(), etag, last_modified, content_sha256, url))
-        citations.touch(self.db, url, _now())
+        """A fetch that emitted nothing (304, or same findings): refresh validators and time,
+        and the last-seen time of the posts the article still cites (one transaction)."""
+        now = _now()
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "UPDATE urls SET last_seen = ?, etag = COALESCE(?, etag),"
+                " last_modified = COALESCE(?, last_modified),"
+                " content_sha256 = COALESCE(?, content_sha256) WHERE url = ?",
+                (now, etag, last_modified, content_sha256, url))
+            citations.touch(self.db, url, now)
 
     def begin_emit(self, url: str, record: dict[str, Any]) -> None:
         c = record["crawl"]
