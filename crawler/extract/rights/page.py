@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from crawler.extract.document import Document, collapse
 from crawler.extract.rights.machine import jsonld_rights, license_links, meta_rights
 from crawler.extract.rights.signs import ANY_SIGN, SignScan, placement, text_candidates
@@ -193,7 +195,7 @@ def _name_on_line_before(el, statement: str) -> str | None:
     return None
 
 
-_COPYRIGHT_NAMED = "//*[contains(@class, 'opyright') or contains(@id, 'opyright')]"
+_COPYRIGHT_NAMED = etree.XPath("//*[contains(@class, 'opyright') or contains(@id, 'opyright')]")
 
 
 def _unsigned_line(doc: Document) -> list[Rights]:
@@ -202,7 +204,7 @@ def _unsigned_line(doc: Document) -> list[Rights]:
 
     Asked only of pages where no signed line was found, so the extra look-up (in C) is rare.
     """
-    for el in doc.tree.xpath(_COPYRIGHT_NAMED):
+    for el in _COPYRIGHT_NAMED(doc.tree):
         if el.tag in ("a", "link", "meta", "script", "style") or placement(el)[0] != "page":
             continue
         for node in el.iter():
