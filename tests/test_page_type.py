@@ -71,3 +71,28 @@ def test_page_type_is_null_when_the_page_is_silent():
     html = b"<html><head><title>T</title></head><body><p>Text.</p></body></html>"
     rec = extract_record(html, CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
     assert rec["article"]["page_type"] is None
+
+
+@pytest.mark.parametrize("extra,expected", [((), ["essay.html", "news.html"]), (("-s", "ARTICLES_ONLY=1"), ["news.html"])])
+def test_the_site_and_warc_spiders_keep_citing_pages_alike(blog_site, tmp_path, extra, expected):
+    # (the section front links the essay only, so a site crawl from it meets the essay alone)
+    """Pages nobody listed (a site crawl, an archive) follow the same rule: a page that is not an
+    article but cites posts is kept unless ARTICLES_ONLY; one that cites nothing is dropped."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    res, records = crawl("site", "-a", f"url={blog_site.base}/sections.html", *extra, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()[-2000:]
+    assert sorted(_by_page(records)) == [p for p in expected if p != "news.html"]
+    archive = tmp_path / "pages.warc.gz"
+    with open(archive, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for name, body in (("essay.html", ESSAY), ("sections.html", FRONT), ("news.html", NEWS)):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"https://blog.example/{name}", "response",
+                                                          payload=io.BytesIO(body.encode()), http_headers=headers))
+    res, records = crawl("warc", "-a", f"path={archive}", *extra, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()[-2000:]
+    assert sorted(_by_page(records)) == expected

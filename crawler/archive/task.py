@@ -160,7 +160,7 @@ def _record(capture: Capture, body: bytes, input_url: str, opts: Options, counts
     """The ``warc`` spider's record for this capture, or None when it is not an article."""
     from crawler.extract import CrawlMeta, ExtractError, extract_record
     from crawler.extract.document import Document, decode_bytes, parse_html
-    from crawler.sources.pages import is_article_page
+    from crawler.sources.pages import is_article_page, keep_page
 
     meta = CrawlMeta(
         url=capture.url, final_url=capture.url, fetched_at=capture.date, status=capture.status,
@@ -170,10 +170,11 @@ def _record(capture: Capture, body: bytes, input_url: str, opts: Options, counts
     try:
         tree = parse_html(decode_bytes(body, capture.content_type))
         doc = Document(tree=tree, url=capture.url)
-        if not is_article_page(doc):
-            counts.not_articles += 1
-            return None
+        article = is_article_page(doc)
         rec = extract_record(tree, meta, with_text=opts.with_text, main_text=opts.main_text, document=doc)
+        if not keep_page(article, bool(rec.posts)):
+            counts.not_articles += 1  # not an article, and it cites no post
+            return None
     except ExtractError as exc:
         counts.failed += 1
         counts.fault(capture.offset, f"no record for {capture.url}: {exc}")

@@ -2,7 +2,9 @@
 
 A live ``site`` crawl and an archive (``warc`` spider, ``crawler archive``) both meet section
 fronts, tag pages, "about" pages and home pages besides articles; they must drop the same ones,
-so the rule lives here once.
+so the rule lives here once. A page that is not an article but cites posts is kept all the same
+(many blogs and essays call themselves ``og:type`` website), unless the user asks for articles
+only (``ARTICLES_ONLY``): what the page declares is in ``article.page_type`` to filter on.
 """
 
 from __future__ import annotations
@@ -23,3 +25,9 @@ def is_article_page(doc: Document) -> bool:
     if declared is not None:
         return declared
     return bool(ARTICLE_URL.search(urlsplit(doc.url).path))
+
+
+def keep_page(article: bool, cites_posts: bool, articles_only: bool = False) -> bool:
+    """Whether a page's record is emitted: an article always; another page when it cites posts
+    and the user did not ask for articles only."""
+    return article or (cites_posts and not articles_only)

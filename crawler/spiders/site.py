@@ -17,7 +17,7 @@ from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 
 from crawler.extract.document import Document
-from crawler.sources.pages import is_article_page
+from crawler.sources.pages import is_article_page, keep_page
 from crawler.spiders.base import RecordSpider, http_url
 
 
@@ -85,10 +85,13 @@ class SiteSpider(RecordSpider):
                     continue
                 yield response.follow(link, callback=self.parse, errback=self.fetch_failed,
                                       meta={"site_depth": depth + 1})
-        if looks_like_article(response.selector.root, response.url):
+        article = looks_like_article(response.selector.root, response.url)
+        articles_only = self.crawler.settings.getbool("ARTICLES_ONLY")
+        record = None
+        if keep_page(article, True, articles_only):
             response.meta["source"] = {"kind": "site", "url": self.url or response.url}
             record = self.record(response)
-            if record is not None:
-                yield record
-        else:
+        if record is not None and keep_page(article, bool(record["posts"]), articles_only):
+            yield record
+        else:  # not an article, and it cites no post (or ARTICLES_ONLY)
             self.crawler.stats.inc_value("pages/not_articles")

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from crawler.extract import CrawlMeta, ExtractError, extract_record, extract_text_record
 from crawler.extract.document import Document, decode_bytes, parse_html
-from crawler.sources.pages import ARTICLE_URL, is_article_page
+from crawler.sources.pages import ARTICLE_URL, is_article_page, keep_page
 from crawler.sources.warcs import WarcError, iter_html_records
 from crawler.spiders.base import RecordSpider
 
@@ -108,12 +108,16 @@ class WarcSpider(RecordSpider):
         else:
             tree = parse_html(decode_bytes(body, ctype))
             doc = Document(tree=tree, url=meta.final_url or meta.url)
-            if not is_article_page(doc):
+            article, articles_only = is_article_page(doc), settings.getbool("ARTICLES_ONLY")
+            if not keep_page(article, True, articles_only):
                 stats.inc_value("pages/not_articles")
                 return None
             rec = extract_record(tree, meta, with_text=settings.getbool("EXTRACT_TEXT"),
                                  main_text=settings.getbool("MAIN_TEXT", True),
                                  precise_text=settings.getbool("PRECISE_TEXT", False), document=doc)
+            if not keep_page(article, bool(rec.posts), articles_only):
+                stats.inc_value("pages/not_articles")  # not an article, and it cites no post
+                return None
             rec.crawl.content_sha256 = hashlib.sha256(body).hexdigest()
         stats.inc_value("pages/extracted")
         return rec.to_dict()
