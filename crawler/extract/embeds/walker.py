@@ -67,6 +67,20 @@ _CANDIDATE_TAGS = set(REGISTRY.by_tag) | EMBED_TAGS | {"a", "blockquote", "texta
 _CANDIDATE_ATTRS = set(REGISTRY.by_attr) | set(URL_RANK) | {"srcdoc"}
 _RULE_ATTRS = set(REGISTRY.by_attr)
 
+_ATTR_KINDS: dict[str, int] = {}  # attr_kind results: pages repeat the same attribute names
+
+
+def attr_kind(name: str) -> int:
+    """How an attribute may carry an embed: 0 never on its own (class, alt, width ...), 1 a
+    ``data-*`` attribute (a URL or JSON), 2 a type-like name (``data-provider``, ``*_type``), 3 any
+    other (JSON props, URL-encoded code)."""
+    if name in PLAIN_ATTRS:
+        return 0
+    if is_type_attr(name):
+        return 2
+    return 1 if name[:5] == "data-" else 3
+
+
 class Walker:
     """Walks one tree once; ``found`` collects hits in page order."""
 
@@ -125,7 +139,8 @@ class Walker:
         skip_tags, bare, cand_tags, cand_attrs, rule_attrs = (
             _SKIP_TAGS, _BARE_CANDIDATES, _CANDIDATE_TAGS, _CANDIDATE_ATTRS, _RULE_ATTRS)
         context_tags, block_tags, class_embeds = _CONTEXT_TAGS, _BLOCKS, class_may_embed
-        attr_may_embed, plain_attrs, type_attr = self._attr_may_embed, PLAIN_ATTRS, is_type_attr
+        attr_may_embed, attr_kinds = self._attr_may_embed, _ATTR_KINDS
+        attr_kind_get = attr_kinds.get
         ctx_cache, ctx_get = CHILD_CTX, CHILD_CTX.get  # (a dict: cheaper than lru_cache's wrapper)
         if len(ctx_cache) > 50_000:
             ctx_cache.clear()
@@ -194,10 +209,13 @@ class Walker:
                     if name in cand_attrs:
                         candidate = True
                         rule_attr = rule_attr or name in rule_attrs
-                    elif not candidate and value and not_a and name not in plain_attrs:
+                    elif not candidate and value and not_a:
+                        kind = attr_kind_get(name)  # 0 plain, 1 data-*, 2 type-like, 3 other
+                        if kind is None:
+                            kind = attr_kinds[name] = attr_kind(name)
                         c = value[0]  # cheap tests first: most attributes are plain values
-                        if (c in "{[%" or "<" in value or (name[:5] == "data-" and c in "h/")
-                                or type_attr(name)):
+                        if ((len(value) > 20 and "<" in value) or (kind and (
+                                c in "{[%" or (kind == 1 and c in "h/") or (kind == 2 and len(value) < 40)))):
                             candidate = attr_may_embed(name, value)
                 if licenses is not None and (tag == "a" or tag == "link") and (
                         (rel and "license" in rel.lower()) or (href and ("ommons" in href or "OMMONS" in href))):
