@@ -85,7 +85,8 @@ def reviewed_posts(doc: Document, walker: Walker) -> None:
 def page_titles(doc: Document) -> list[str]:
     """The titles this page gives itself, to know its object in a JSON state blob by."""
     titles = [t for t in (doc.meta_first("og:title"), doc.meta_first("twitter:title")) if t]
-    title = doc.tree.findtext(".//title")
+    head = doc.tree.find("head")
+    title = head.findtext("title") if head is not None else None  # (not ".//title": a whole-tree search)
     if title:
         titles.append(title.strip())
         titles.extend(part.strip() for part in re.split(r"\s[|·–—-]\s", title) if part.strip())

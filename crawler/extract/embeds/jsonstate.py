@@ -271,7 +271,7 @@ def scan_state(scripts, page_urls: list[str], walker,
             titles_read = True
             scanner.set_titles(titles() if callable(titles) else titles)
         if not any(n in text for n in needles) and not (
-                _is_state(text) and _hints_post(text) and _names_title(text, scanner)):
+                _is_state(text) and _names_title(text, scanner) and _hints_post(text)):
             continue
         if not mentions(text) and "\\u002F" not in text:
             continue

@@ -65,6 +65,8 @@ class Registry:
         if cached is None:
             names = set()
             for host in self.by_host:
+                if self.by_host[host] is _ARCHIVE:
+                    continue  # an archived post's URL names its platform's host inside it
                 labels = host.split(".")
                 # the registrable label: spotify in open.spotify.com, pinterest in pinterest.co.uk
                 second_level = len(labels) >= 3 and labels[-2] in ("co", "com")
@@ -72,7 +74,10 @@ class Registry:
                 # "twitter." covers twitter.com and its subdomains; "t.me" must stay whole
                 names.add(label + "." if len(label) > 3 else host)
             names = {n for n in names if not any(o != n and o in n for o in names)}
-            cached = self.__dict__["_markers"] = tuple(sorted(names | {"/@"}, key=len))
+            # the platforms pages cite most first: a text that names one stops the scan early
+            first = ("twitter.", "x.com", "youtu.", "instagram.", "facebook.", "tiktok.")
+            rest = sorted((names | {"/@"}) - set(first), key=len)
+            cached = self.__dict__["_markers"] = tuple(m for m in first if m in names) + tuple(rest)
         return cached
 
     def mentions(self, text: str) -> bool:
