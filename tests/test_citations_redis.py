@@ -4,13 +4,11 @@ redis-server, answers ``crawler cites`` and ``crawler posts`` as the SQLite stor
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
 
-import pytest
-from conftest import LOOPBACK, ROOT, jsonl, run_cli, start_server
+from conftest import LOOPBACK, ROOT, jsonl, run_cli
 from test_citations import EMBED, LINK, OTHER_EMBED, POST, _article, _crawl, _site
 
 from crawler.demo import SiteServer
@@ -18,19 +16,6 @@ from crawler.demo import SiteServer
 # what must agree between stores (the times are each crawl's own)
 SAME = ("platform", "post_key", "url", "record_id", "article_url", "publisher", "site", "title", "published",
         "version", "forms", "dropped_version")
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not installed (.ci/run installs the Debian package redis-server)")
-    proc, port = start_server(lambda port: [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                            "--appendonly", "no", "--dir", str(tmp_path)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def _two_workers(site, redis_url, tmp_path, tag):
