@@ -69,7 +69,8 @@ class StateExtension:
             self.store = open_store(settings.get("STATE_URI"),
                                     lock_wait=settings.getfloat("STATE_LOCK_WAIT", 0.0),
                                     worker=worker_id(crawler),
-                                    alive_seconds=settings.getfloat("REDIS_WORKER_TIMEOUT", 60.0))
+                                    alive_seconds=settings.getfloat("REDIS_WORKER_TIMEOUT", 60.0),
+                                    citation_index=settings.getbool("CITATION_INDEX", True))
         except StateError as exc:  # `crawler crawl` checks first; this is `scrapy crawl`
             logger.critical("%s", exc)
             raise

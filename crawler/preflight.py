@@ -153,7 +153,8 @@ def _state_preflight(settings) -> tuple[int, str] | None:
             settings.getpriority("STATE_URI") < SETTINGS_PRIORITIES["cmdline"]:
         return None  # shared Redis state (RedisAddon): workers share it, there is no run lock
     try:
-        open_store(settings.get("STATE_URI"), lock_wait=settings.getfloat("STATE_LOCK_WAIT", 0.0)).close()
+        open_store(settings.get("STATE_URI"), lock_wait=settings.getfloat("STATE_LOCK_WAIT", 0.0),
+                   citation_index=settings.getbool("CITATION_INDEX", True)).close()
     except StateUriError as exc:
         return EXIT_USAGE, str(exc)
     except StateError as exc:

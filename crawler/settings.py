@@ -80,6 +80,10 @@ STATE_ENABLED = True
 STATE_URI = "sqlite:///.state/crawler.sqlite"
 STATE_LOCK_WAIT = 0.0
 STATE_TRUST_LASTMOD = True  # skip listed URLs whose lastmod predates our last fetch
+# The citation index (`crawler cites/posts`, crawler/citations) is kept in the store as each
+# version is settled. False skips it (see docs/performance.md for what it costs): the store then
+# marks it stale, `cites`/`posts`/`feed --post` refuse to answer until `crawler reindex` rebuilds it.
+CITATION_INDEX = True
 ROLLING_FEED = None
 ROLLING_FEED_LIMIT = 100
 PROGRESS_INTERVAL = 10.0

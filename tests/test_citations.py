@@ -278,3 +278,88 @@ def test_a_bad_watch_list_stops_the_crawl_before_it_starts(tmp_path):
     res, _ = crawl("sitemap", "-a", "url=http://127.0.0.1:9/sitemap.xml", "-s", f"WATCH={watch}", cwd=tmp_path,
                    state=f"sqlite:///{state}")
     assert res.returncode == 2 and b"CITES_FEEDS and WATCH go together" in res.stderr
+    watch.write_text(f"twitter:{POST}\n")  # a good list, but no index to answer it
+    res, _ = crawl("sitemap", "-a", "url=http://127.0.0.1:9/sitemap.xml", "-s", f"CITES_FEEDS={tmp_path / 'f'}",
+                   "-s", f"WATCH={watch}", "-s", "CITATION_INDEX=False", cwd=tmp_path, state=f"sqlite:///{state}")
+    assert res.returncode == 2 and b"CITES_FEEDS needs the citation index" in res.stderr and not state.exists()
+
+
+# what a crawl's own times change (first/last seen); every other field must agree between stores
+_TIMES = ("first_seen", "last_seen")
+
+
+def _without_times(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in r.items() if k not in _TIMES} for r in rows]
+
+
+def test_citation_index_off_same_records_stale_until_reindex(two_sites, tmp_path):
+    sa, sb, _ = two_sites
+    on, off = f"sqlite:///{tmp_path / 'on.sqlite'}", f"sqlite:///{tmp_path / 'off.sqlite'}"
+    kept = [_crawl(s, tmp_path, on) for s in (sa, sb)]
+    skipped = [_crawl(s, tmp_path, off, "-s", "CITATION_INDEX=False") for s in (sa, sb)]
+
+    def same(records):
+        return sorted((r["id"], r["version"], json.dumps(r["posts"], sort_keys=True)) for r in records)
+
+    assert [same(r) for r in skipped] == [same(r) for r in kept] and len(kept[0]) == 2
+
+    # no silent partial answer: every reader says why, in one line, and what to run
+    for args in (["cites", f"twitter:{POST}"], ["posts", "--top", "3"],
+                 ["feed", "--post", f"twitter:{POST}", "-o", str(tmp_path / "feed.json")]):
+        res = run_cli(*args, "-s", f"STATE_URI={off}", cwd=tmp_path)
+        err = res.stderr.decode()
+        assert res.returncode == 1 and res.stdout == b"" and err.count("\n") == 1, (args, err)
+        assert "incomplete: 3 article versions were stored with CITATION_INDEX=False" in err
+        assert f"crawler reindex -s STATE_URI={off}" in err
+    assert not (tmp_path / "feed.json").exists()
+
+    res = run_cli("reindex", "-s", f"STATE_URI={off}", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()
+    for args in (["cites", f"twitter:{POST}"], ["cites", f"youtube:{YT}"], ["posts"], ["posts", "--top", "2"]):
+        answers = [run_cli(*args, "-s", f"STATE_URI={state}", cwd=tmp_path) for state in (on, off)]
+        assert all(a.returncode == 0 for a in answers), [a.stderr.decode() for a in answers]
+        assert _without_times(jsonl(answers[1].stdout)) == _without_times(jsonl(answers[0].stdout)) != []
+
+    # one more run without the index makes it stale again; one with it does not
+    _crawl(sb, tmp_path, off, "-s", "CITATION_INDEX=False")  # nothing changed: no version stored
+    assert _cites(tmp_path, off, f"twitter:{POST}").returncode == 0
+    page = two_sites[2] / "two.html"
+    page.write_text(_article("Two", "04", OTHER_EMBED))
+    os.utime(page, (time.time() + 5, time.time() + 5))
+    assert len(_crawl(sa, tmp_path, off, "-s", "CITATION_INDEX=False")) == 1
+    res = _cites(tmp_path, off, f"twitter:{POST}")
+    assert res.returncode == 1 and b"1 article version was stored" in res.stderr
+
+
+def test_kept_counts_rank_posts_as_the_rows_do(two_sites, tmp_path):
+    """``posts`` ranks from the counts the triggers keep; ``--since`` groups the rows themselves:
+    after new, edited (a post dropped), re-indexed and deleted rows, both give the same ranking."""
+    sa, sb, a_root = two_sites
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+
+    def both(*args):
+        kept = run_cli("posts", *args, "-s", f"STATE_URI={state}", cwd=tmp_path)
+        rows = run_cli("posts", *args, "--since", "1900-01-01", "-s", f"STATE_URI={state}", cwd=tmp_path)
+        assert kept.returncode == rows.returncode == 0, kept.stderr.decode() + rows.stderr.decode()
+        return jsonl(kept.stdout), jsonl(rows.stdout)
+
+    _crawl(sa, tmp_path, state)
+    _crawl(sb, tmp_path, state)
+    page = a_root / "two.html"
+    page.write_text(_article("Two", "04", OTHER_EMBED))
+    os.utime(page, (time.time() + 5, time.time() + 5))
+    _crawl(sa, tmp_path, state)
+    for args in ((), ("--top", "1"), ("--top", "3"), ("--min-outlets", "2"), ("--platform", "twitter")):
+        kept, rows = both(*args)
+        assert kept == rows and kept, args
+    kept, _ = both()
+    assert [(p["post_key"], p["outlets"], p["articles"]) for p in kept if p["platform"] == "twitter"] == \
+        [(POST, 2, 2), (OTHER, 1, 1)]
+    with sqlite3.connect(tmp_path / "state.sqlite") as db:  # an article forgotten by hand
+        db.execute("DELETE FROM cites WHERE url LIKE '%three.html'")
+    db.close()
+    kept, rows = both()
+    assert kept == rows and (POST, 1, 1) in [(p["post_key"], p["outlets"], p["articles"]) for p in kept]
+    assert run_cli("reindex", "-s", f"STATE_URI={state}", cwd=tmp_path).returncode == 0
+    kept, rows = both()
+    assert kept == rows and (POST, 2, 2) in [(p["post_key"], p["outlets"], p["articles"]) for p in kept]

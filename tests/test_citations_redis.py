@@ -108,3 +108,23 @@ def test_a_worker_killed_between_journal_and_output_leaves_the_index_equal_to_th
     assert len(emitted) == len(set(emitted)) == n
     rows = jsonl(run_cli("cites", f"twitter:{POST}", "-s", f"STATE_URI={redis_url}", cwd=tmp_path).stdout)
     assert sorted((r["url"], r["version"]) for r in rows) == sorted(emitted)
+
+
+def test_redis_index_off_is_stale_until_reindex(tmp_path, redis_url):
+    """``CITATION_INDEX=False`` on the shared store: readers refuse in one line; a reindex
+    answers as the SQLite store that kept its index."""
+    a = _site(tmp_path / "a", {"one.html": _article("One", "02", EMBED),
+                               "two.html": _article("Two", "04", EMBED + OTHER_EMBED)})
+    sqlite_state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    with SiteServer(a) as sa:
+        _crawl(sa, tmp_path, sqlite_state)
+        _crawl(sa, tmp_path, redis_url, "-s", "CITATION_INDEX=False")
+    for args in (["cites", f"twitter:{POST}"], ["posts"]):
+        res = run_cli(*args, "-s", f"STATE_URI={redis_url}", cwd=tmp_path)
+        err = res.stderr.decode()
+        assert res.returncode == 1 and err.count("\n") == 1 and "2 article versions were stored with " \
+            "CITATION_INDEX=False" in err and "crawler reindex" in err, err
+    res = run_cli("reindex", "-s", f"STATE_URI={redis_url}", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()
+    assert _answers(tmp_path, redis_url) == _answers(tmp_path, sqlite_state)
+    assert len(_answers(tmp_path, redis_url)[0]) == 2

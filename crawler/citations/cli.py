@@ -63,6 +63,17 @@ def _open(settings, command: str, *, lock: bool = False):
         return None, 1
 
 
+def stale_message(store, settings) -> str | None:
+    """Why the index cannot answer, or None: versions were stored with ``CITATION_INDEX=False``
+    since the last reindex, so an answer could be silently incomplete."""
+    n = store.index_stale()
+    if not n:
+        return None
+    return (f"the citation index of {settings.get('STATE_URI')} is incomplete: {n} article version"
+            f"{'s were' if n != 1 else ' was'} stored with CITATION_INDEX=False; build it with "
+            f"`crawler reindex -s STATE_URI={settings.get('STATE_URI')}`")
+
+
 def _post(text: str, command: str) -> tuple[str, str] | None:
     try:
         return parse_post(text)
@@ -96,6 +107,10 @@ def cmd_cites(args: argparse.Namespace) -> int:
     if store is None:
         return code
     try:
+        stale = stale_message(store, settings)
+        if stale:
+            _err(f"cites: {stale}")
+            return 1
         if not store.cited(*post):
             _err(f"cites: no article in the store cites {post[0]}:{post[1]}")
             return 1
@@ -126,6 +141,10 @@ def cmd_posts(args: argparse.Namespace) -> int:
     if store is None:
         return code
     try:
+        stale = stale_message(store, settings)
+        if stale:
+            _err(f"posts: {stale}")
+            return 1
         rows = store.top_posts(platform=platform, since=since, min_outlets=args.min_outlets, top=args.top)
     finally:
         store.close()
@@ -168,6 +187,10 @@ def cmd_feed_post(args: argparse.Namespace) -> int:
     if store is None:
         return code
     try:
+        stale = stale_message(store, settings)
+        if stale:
+            _err(f"feed: {stale}")
+            return 1
         if not store.cited(*post):
             _err(f"feed: no article in the store cites {post[0]}:{post[1]}")
             return 1

@@ -52,7 +52,11 @@ def read_watch(path: str) -> list[tuple[str, str]]:
 
 
 def write_watched_feeds(store, folder: str, watch: str, settings) -> int:
-    """One feed per watched post in ``folder`` (``CITES_FEEDS``); returns how many were written."""
+    """One feed per watched post in ``folder`` (``CITES_FEEDS``); returns how many were written.
+    Raises ``ValueError`` when the index is stale: an incomplete feed would look complete."""
+    if store.index_stale():
+        raise ValueError(f"not rewritten: the citation index is incomplete ({store.index_stale()} article "
+                         "versions stored with CITATION_INDEX=False); run `crawler reindex`")
     posts = read_watch(watch)
     for platform, key in posts:
         write_post_feed(store, platform, key, str(Path(folder) / feed_name(platform, key)), settings)
@@ -69,6 +73,8 @@ def watch_problem(settings) -> str | None:
         return None
     if not (folder and watch):
         return "CITES_FEEDS and WATCH go together: the folder of the per-post feeds and the file listing the posts"
+    if not settings.getbool("CITATION_INDEX", True):
+        return "CITES_FEEDS needs the citation index: drop CITATION_INDEX=False (or CITES_FEEDS and WATCH)"
     if Path(str(folder)).exists() and not Path(str(folder)).is_dir():
         return f"CITES_FEEDS: {folder} is a file; give a folder"
     try:

@@ -17,6 +17,7 @@ from crawler.citations import citations_of
 
 META_KEY = "cites_index"
 VERSION = "1"
+SKIPPED_KEY = "cites_skipped"  # article versions settled without their rows (CITATION_INDEX=False)
 
 
 def post_hash(store, platform: str, key: str) -> str:
@@ -136,6 +137,7 @@ def rebuild(store) -> int:
     store no longer holds go; first-seen times and dropped rows are kept (see the SQLite index)."""
     import redis
 
+    skipped = int(store.r.hget(store._k("meta"), SKIPPED_KEY) or 0)  # what this rebuild makes good
     n = 0
     for hkey in store.r.scan_iter(match=store._k("url", "*"), count=500):
         url = hkey[len(store._k("url", "")):]
@@ -166,4 +168,6 @@ def rebuild(store) -> int:
         if not store.r.exists(h):
             store.r.srem(store._k("citedposts"), member)
     store.r.hset(store._k("meta"), META_KEY, VERSION)
+    if skipped:  # versions skipped while this ran (a worker without the index) keep it stale
+        store.r.hincrby(store._k("meta"), SKIPPED_KEY, -skipped)
     return n

@@ -3,6 +3,15 @@
 ``apply`` runs inside the transaction of ``SqliteStore.settle`` that makes a version the
 article's latest, so rows and outputs move together. ``ensure`` creates the table and fills it
 from the stored records the first time a store from an older version is opened.
+
+``crawler posts`` ranks posts by outlets, then articles: counting them over every row takes
+seconds at a million rows, so triggers on ``cites`` keep the counts per post (``cite_posts``)
+and per post and site (``cite_sites``) for the rows cited now; every writer (``apply``,
+``rebuild``, a hand-made DELETE) goes through them, so the counts cannot drift from the rows.
+
+With ``CITATION_INDEX=False`` a settle skips ``apply`` and counts the version it did not index
+(``skip``, meta ``cites_skipped``): readers refuse an incomplete index (``stale``) until
+``crawler reindex`` has rebuilt it.
 """
 
 from __future__ import annotations
@@ -33,6 +42,71 @@ CREATE TABLE IF NOT EXISTS cites (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS cites_url ON cites(url);
 """
+SKIPPED_KEY = "cites_skipped"  # article versions stored without their rows (CITATION_INDEX=False)
+SUMMARY_KEY = "cites_summary"
+SUMMARY_VERSION = "1"
+
+
+def _add(x: str) -> str:
+    """Trigger statements for a row of ``x`` (NEW or OLD) that is cited now joining the counts."""
+    post = f"platform = {x}.platform AND post_key = {x}.post_key"
+    return f"""
+    INSERT INTO cite_posts (platform, post_key, articles, outlets) VALUES ({x}.platform, {x}.post_key, 1, 0)
+        ON CONFLICT (platform, post_key) DO UPDATE SET articles = articles + 1;
+    INSERT INTO cite_sites (platform, post_key, site, articles)
+        SELECT {x}.platform, {x}.post_key, {x}.site, 1 WHERE {x}.site IS NOT NULL
+        ON CONFLICT (platform, post_key, site) DO UPDATE SET articles = articles + 1;
+    UPDATE cite_posts SET outlets = outlets + 1 WHERE {post}
+        AND (SELECT articles FROM cite_sites WHERE {post} AND site = {x}.site) = 1;"""
+
+
+def _remove(x: str) -> str:
+    """Trigger statements for a row of ``x`` that was cited leaving the counts."""
+    post = f"platform = {x}.platform AND post_key = {x}.post_key"
+    return f"""
+    UPDATE cite_posts SET articles = articles - 1 WHERE {post};
+    UPDATE cite_sites SET articles = articles - 1 WHERE {post} AND site = {x}.site;
+    UPDATE cite_posts SET outlets = outlets - 1 WHERE {post}
+        AND (SELECT articles FROM cite_sites WHERE {post} AND site = {x}.site) = 0;
+    DELETE FROM cite_sites WHERE {post} AND site = {x}.site AND articles = 0;
+    DELETE FROM cite_posts WHERE {post} AND articles = 0;"""
+
+
+# per post, the rows cited now (not dropped): how many, and from how many sites (outlets)
+SUMMARY = f"""
+CREATE TABLE IF NOT EXISTS cite_posts (
+    platform TEXT NOT NULL, post_key TEXT NOT NULL, articles INTEGER NOT NULL, outlets INTEGER NOT NULL,
+    PRIMARY KEY (platform, post_key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS cite_posts_rank ON cite_posts(outlets, articles);
+CREATE TABLE IF NOT EXISTS cite_sites (
+    platform TEXT NOT NULL, post_key TEXT NOT NULL, site TEXT NOT NULL, articles INTEGER NOT NULL,
+    PRIMARY KEY (platform, post_key, site)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS cites_summary_insert AFTER INSERT ON cites WHEN NEW.dropped_at IS NULL
+BEGIN {_add("NEW")}
+END;
+CREATE TRIGGER IF NOT EXISTS cites_summary_delete AFTER DELETE ON cites WHEN OLD.dropped_at IS NULL
+BEGIN {_remove("OLD")}
+END;
+CREATE TRIGGER IF NOT EXISTS cites_summary_leave AFTER UPDATE OF dropped_at, site ON cites
+    WHEN OLD.dropped_at IS NULL AND (NEW.dropped_at IS NOT NULL OR NEW.site IS NOT OLD.site)
+BEGIN {_remove("OLD")}
+END;
+CREATE TRIGGER IF NOT EXISTS cites_summary_join AFTER UPDATE OF dropped_at, site ON cites
+    WHEN NEW.dropped_at IS NULL AND (OLD.dropped_at IS NOT NULL OR NEW.site IS NOT OLD.site)
+BEGIN {_add("NEW")}
+END;
+"""
+_FILL_SUMMARY = """
+DELETE FROM cite_posts;
+DELETE FROM cite_sites;
+INSERT INTO cite_sites (platform, post_key, site, articles) SELECT platform, post_key, site, COUNT(*) FROM cites
+    WHERE dropped_at IS NULL AND site IS NOT NULL GROUP BY platform, post_key, site;
+INSERT INTO cite_posts (platform, post_key, articles, outlets) SELECT platform, post_key, COUNT(*), COUNT(DISTINCT site)
+    FROM cites WHERE dropped_at IS NULL GROUP BY platform, post_key;
+"""
+
 # the instant a row sorts by (publication, else first seen), in Unix seconds: an index on it lets
 # `crawler cites --limit/--since` read a post's rows in order instead of sorting them
 _AT = "(julianday(COALESCE({published}, {first_seen})) - 2440587.5) * 86400"
@@ -49,8 +123,14 @@ _UPSERT = (f"INSERT INTO cites (platform, post_key, url, {', '.join(_COLUMNS)}, 
            + _AT.format(published="excluded.published", first_seen="cites.first_seen"))
 
 
-def ensure(db: sqlite3.Connection) -> None:
-    """The table, and its rows rebuilt from the records when the store predates it."""
+def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+    db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+               (key, value))
+
+
+def ensure(db: sqlite3.Connection, *, build: bool = True) -> None:
+    """The table, and its rows rebuilt from the records when the store predates it (with
+    ``build=False``, for a crawl with ``CITATION_INDEX=False``, marked stale instead)."""
     db.executescript(SCHEMA)
     if "at" not in {r[1] for r in db.execute("PRAGMA table_info(cites)")}:  # an index from before `at`
         with db:
@@ -58,9 +138,42 @@ def ensure(db: sqlite3.Connection) -> None:
             db.execute("ALTER TABLE cites ADD COLUMN at REAL")
             db.execute(f"UPDATE cites SET at = {_AT.format(published='published', first_seen='first_seen')}")
     db.execute("CREATE INDEX IF NOT EXISTS cites_post_at ON cites(platform, post_key, at)")
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (META_KEY,)).fetchone()
-    if row is None or row[0] != VERSION:
-        rebuild(db)
+    db.executescript(SUMMARY)
+    if _meta(db, SUMMARY_KEY) != SUMMARY_VERSION:  # an index from before the counts: counted once
+        with db:
+            db.execute("BEGIN IMMEDIATE")
+            for statement in _FILL_SUMMARY.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            _set_meta(db, SUMMARY_KEY, SUMMARY_VERSION)
+    if _meta(db, META_KEY) != VERSION:
+        if build:
+            rebuild(db)
+        else:  # a crawl that keeps no index on a store that has none: stale until a reindex
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                stored = db.execute("SELECT COUNT(*) FROM urls WHERE record IS NOT NULL").fetchone()[0]
+                if stored:  # (a new store has nothing to index)
+                    skip(db, stored)
+                _set_meta(db, META_KEY, VERSION)
+
+
+def _meta(db: sqlite3.Connection, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def skip(db: sqlite3.Connection, n: int = 1) -> None:
+    """``n`` article versions became the latest without their rows (inside the caller's
+    transaction): the index is stale until a rebuild."""
+    db.execute("INSERT INTO meta (key, value) VALUES (?, ?)"
+               " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value",
+               (SKIPPED_KEY, str(n)))
+
+
+def stale(db: sqlite3.Connection) -> int:
+    """How many article versions were stored without indexing since the last rebuild (0: none)."""
+    return int(_meta(db, SKIPPED_KEY) or 0)
 
 
 def rebuild(db: sqlite3.Connection) -> int:
@@ -77,8 +190,8 @@ def rebuild(db: sqlite3.Connection) -> int:
             rec = json.loads(record)
             apply(db, url, rec, seen_at=rec["crawl"].get("fetched_at") or last_seen, first_seen=first_seen)
             n += 1
-        db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                   (META_KEY, VERSION))
+        _set_meta(db, META_KEY, VERSION)
+        _set_meta(db, SKIPPED_KEY, "0")  # every stored version indexed: complete again
     return n
 
 
@@ -138,27 +251,57 @@ def known(db: sqlite3.Connection, platform: str, key: str) -> bool:
                       (platform, key)).fetchone() is not None
 
 
+_TOP_COLS = ["platform", "post_key", "outlets", "articles", "first_seen", "last_seen", "author_handle",
+             "author_name", "post_text", "post_url"]
+_DETAILS = ("MIN(c.first_seen), MAX(c.last_seen), MAX(c.author_handle), MAX(c.author_name), MAX(c.post_text),"
+            " MAX(c.post_url)")
+
+
 def top_posts(db: sqlite3.Connection, *, platform: str | None = None, since: str | None = None,
               min_outlets: int = 1, top: int | None = None) -> list[dict[str, Any]]:
-    """The most-cited posts: by outlets (distinct sites) citing them now, then by articles."""
+    """The most-cited posts: by outlets (distinct sites) citing them now, then by articles.
+
+    Ranked from the kept counts (``cite_posts``): with ``top``, only the posts ranked at least
+    as high as the K-th (ties included, for the first-seen tie-break) have their rows read.
+    ``since`` counts only some rows, so it groups the rows themselves (``_top_since``)."""
+    if since:
+        return _top_since(db, platform=platform, since=since, min_outlets=min_outlets, top=top)
+    where = "p.outlets >= ?"
+    args: list[Any] = [int(min_outlets)]
+    if platform:
+        where += " AND p.platform = ?"
+        args.append(platform)
+    if top:
+        kth = db.execute(f"SELECT p.outlets, p.articles FROM cite_posts p WHERE {where}"
+                         " ORDER BY p.outlets DESC, p.articles DESC LIMIT 1 OFFSET ?", (*args, int(top) - 1)).fetchone()
+        if kth is not None:
+            where += " AND (p.outlets, p.articles) >= (?, ?)"
+            args.extend(kth)
+    sql = (f"SELECT p.platform, p.post_key, p.outlets, p.articles, {_DETAILS} FROM cite_posts p"
+           " JOIN cites c ON c.platform = p.platform AND c.post_key = p.post_key AND c.dropped_at IS NULL"
+           f" WHERE {where} GROUP BY p.platform, p.post_key"
+           " ORDER BY p.outlets DESC, p.articles DESC, MIN(c.first_seen)")
+    if top:
+        sql += " LIMIT ?"
+        args.append(int(top))
+    return [_row(_TOP_COLS, r) for r in db.execute(sql, args)]
+
+
+def _top_since(db: sqlite3.Connection, *, platform: str | None, since: str, min_outlets: int,
+               top: int | None) -> list[dict[str, Any]]:
+    """``top_posts`` over the rows of articles published since ``since``: grouped here."""
     sql = ("SELECT platform, post_key, COUNT(DISTINCT site) AS outlets, COUNT(*) AS articles,"
-           " MIN(first_seen), MAX(last_seen), MAX(author_handle), MAX(author_name), MAX(post_text),"
-           " MAX(post_url) FROM cites WHERE dropped_at IS NULL")
-    args: list[Any] = []
+           f" {_DETAILS} FROM cites c WHERE dropped_at IS NULL AND at >= {_SINCE}")
+    args: list[Any] = [since]
     if platform:
         sql += " AND platform = ?"
         args.append(platform)
-    if since:
-        sql += f" AND at >= {_SINCE}"
-        args.append(since)
     sql += " GROUP BY platform, post_key HAVING outlets >= ? ORDER BY outlets DESC, articles DESC, MIN(first_seen)"
     args.append(int(min_outlets))
     if top:
         sql += " LIMIT ?"
         args.append(int(top))
-    cols = ["platform", "post_key", "outlets", "articles", "first_seen", "last_seen", "author_handle",
-            "author_name", "post_text", "post_url"]
-    return [_row(cols, r) for r in db.execute(sql, args)]
+    return [_row(_TOP_COLS, r) for r in db.execute(sql, args)]
 
 
 def records(db: sqlite3.Connection, urls: list[str]) -> list[dict[str, Any]]:

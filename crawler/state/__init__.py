@@ -56,24 +56,29 @@ class StateStore(Protocol):
     def top_posts(self, **filters: Any) -> list[dict[str, Any]]: ...
     def records(self, urls: list[str]) -> list[dict[str, Any]]: ...
     def reindex(self) -> int: ...
+    def index_stale(self) -> int: ...
     def get_meta(self, key: str) -> str | None: ...
     def set_meta(self, key: str, value: str) -> None: ...
     def close(self) -> None: ...
 
 
 def open_store(uri: str | None, *, lock: bool = True, lock_wait: float = 0.0, worker: str | None = None,
-               alive_seconds: float = 120.0, create: bool = True) -> StateStore:
+               alive_seconds: float = 120.0, create: bool = True, citation_index: bool = True) -> StateStore:
     """The store at ``uri``. ``create=False`` is for commands that only read it (``crawler
     feed``): a store that is not there is an error (``StateUriError``), never a new empty
-    one, so a mistyped ``STATE_URI`` cannot publish an empty feed."""
+    one, so a mistyped ``STATE_URI`` cannot publish an empty feed. ``citation_index=False``
+    (``CITATION_INDEX``): settling a version does not keep the citation index, which then
+    reads as stale until ``crawler reindex``."""
     uri = uri or "sqlite:///.state/crawler.sqlite"
     if uri.startswith("sqlite:///"):
         from crawler.state.sqlite import SqliteStore
 
-        return SqliteStore(uri.removeprefix("sqlite:///"), lock=lock, lock_wait=lock_wait, create=create)
+        return SqliteStore(uri.removeprefix("sqlite:///"), lock=lock, lock_wait=lock_wait, create=create,
+                           citation_index=citation_index)
     if uri.startswith(("redis://", "rediss://", "unix://")):
         from crawler.state.redis import RedisStore
 
         # shared by workers by design: no run lock, but a presence key per worker
-        return RedisStore(uri, worker=worker, alive_seconds=alive_seconds, create=create)
+        return RedisStore(uri, worker=worker, alive_seconds=alive_seconds, create=create,
+                          citation_index=citation_index)
     raise StateUriError(f"STATE_URI={uri!r}: use sqlite:///PATH or redis://HOST:PORT/DB")

@@ -76,10 +76,11 @@ def _score(published: str | None) -> float:
 
 class RedisStore:
     def __init__(self, uri: str, prefix: str = "crawler:state", worker: str | None = None,
-                 alive_seconds: float = 120.0, create: bool = True):
+                 alive_seconds: float = 120.0, create: bool = True, citation_index: bool = True):
         import redis
 
         self.prefix = prefix
+        self.citation_index = citation_index  # False: settle skips the index and marks it stale
         self.worker = worker or new_worker_id()
         try:
             self.r = redis.Redis.from_url(uri, decode_responses=True, socket_timeout=30)
@@ -98,7 +99,13 @@ class RedisStore:
             self.presence.beat(force=True)
         self._upgrade_ids()
         if self.r.hget(self._k("meta"), citations.META_KEY) != citations.VERSION:
-            citations.rebuild(self)  # a store from before the citation index: built once
+            if citation_index:
+                citations.rebuild(self)  # a store from before the citation index: built once
+            else:  # none kept now either: stale until `crawler reindex` (a new store: nothing to index)
+                stored = self.r.zcard(self._k("latest"))
+                if stored:
+                    self.r.hincrby(self._k("meta"), citations.SKIPPED_KEY, stored)
+                self.r.hset(self._k("meta"), citations.META_KEY, citations.VERSION)
 
     def _upgrade_ids(self) -> None:
         """Stores written before ids and versions held the full SHA-256 (see the SQLite store)."""
@@ -146,7 +153,7 @@ class RedisStore:
             if value is not None:
                 update[name] = value
         self.r.hset(key, mapping=update)
-        cites_field = self.r.hget(key, "cites")
+        cites_field = self.r.hget(key, "cites") if self.citation_index else None
         if cites_field:
             citations.touch(self, url, cites_field, update["last_seen"])
 
@@ -183,7 +190,8 @@ class RedisStore:
                         pipe.unwatch()
                         return
                     rec = json.loads(pending_record) if emitted else None
-                    old = citations.read_rows(self, pipe, url, cites_field) if emitted else {}
+                    index = emitted and self.citation_index
+                    old = citations.read_rows(self, pipe, url, cites_field) if index else {}
                     pipe.multi()
                     if rec is not None:
                         published = rec["article"].get("published") or rec["crawl"]["fetched_at"]
@@ -191,7 +199,11 @@ class RedisStore:
                                                 "canonical_url": rec["article"].get("canonical_url") or "",
                                                 "published": published})
                         pipe.zadd(self._k("latest"), {url: _score(published)})
-                        citations.stage(self, pipe, url, rec, old, seen_at=rec["crawl"].get("fetched_at") or _now())
+                        if index:
+                            citations.stage(self, pipe, url, rec, old,
+                                            seen_at=rec["crawl"].get("fetched_at") or _now())
+                        else:  # CITATION_INDEX=False: stale until `crawler reindex`
+                            pipe.hincrby(self._k("meta"), citations.SKIPPED_KEY, 1)
                     else:
                         pipe.hset(key, mapping={"etag": "", "last_modified": ""})
                     pipe.hdel(key, "pending_version", "pending_record", "pending_worker")
@@ -243,6 +255,10 @@ class RedisStore:
 
     def reindex(self) -> int:
         return citations.rebuild(self)
+
+    def index_stale(self) -> int:
+        """Article versions stored without their citation rows since the last reindex (0: none)."""
+        return int(self.r.hget(self._k("meta"), citations.SKIPPED_KEY) or 0)
 
     def get_meta(self, key: str) -> str | None:
         return self.r.hget(self._k("meta"), key)

@@ -42,8 +42,10 @@ def _now() -> str:
 
 
 class SqliteStore:
-    def __init__(self, path: str, *, lock: bool = True, lock_wait: float = 0.0, create: bool = True):
+    def __init__(self, path: str, *, lock: bool = True, lock_wait: float = 0.0, create: bool = True,
+                 citation_index: bool = True):
         self.path = path
+        self.citation_index = citation_index  # False: settle skips the index and marks it stale
         directory = os.path.dirname(os.path.abspath(path))
         if not create and not os.path.isfile(path):
             raise StateUriError(f"no state store at {path} (STATE_URI=sqlite:///{path}): check the path; "
@@ -70,7 +72,7 @@ class SqliteStore:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
             self._upgrade_ids()
-            citations.ensure(self.db)  # the citation index; an older store's is built once here
+            citations.ensure(self.db, build=citation_index)  # an older store's index is built once here
         except sqlite3.DatabaseError as exc:
             self._release_lock()
             raise StateError(f"state store {path}: {exc}") from None
@@ -153,7 +155,8 @@ class SqliteStore:
                 " last_modified = COALESCE(?, last_modified),"
                 " content_sha256 = COALESCE(?, content_sha256) WHERE url = ?",
                 (now, etag, last_modified, content_sha256, url))
-            citations.touch(self.db, url, now)
+            if self.citation_index:
+                citations.touch(self.db, url, now)
 
     def begin_emit(self, url: str, record: dict[str, Any]) -> None:
         c = record["crawl"]
@@ -189,7 +192,10 @@ class SqliteStore:
                     (version, row[0], rec["id"], rec["article"].get("canonical_url"),
                      rec["article"].get("published") or rec["crawl"]["fetched_at"], url))
                 # same transaction: the citation index moves with the article's latest version
-                citations.apply(self.db, url, rec, seen_at=rec["crawl"].get("fetched_at") or _now())
+                if self.citation_index:
+                    citations.apply(self.db, url, rec, seen_at=rec["crawl"].get("fetched_at") or _now())
+                else:  # CITATION_INDEX=False: the index is stale until `crawler reindex`
+                    citations.skip(self.db)
             else:  # never reached the output: forget the validators so it is fetched in full
                 self.db.execute(
                     "UPDATE urls SET pending_version = NULL, pending_record = NULL, etag = NULL,"
@@ -232,6 +238,10 @@ class SqliteStore:
 
     def reindex(self) -> int:
         return citations.rebuild(self.db)
+
+    def index_stale(self) -> int:
+        """Article versions stored without their citation rows since the last reindex (0: none)."""
+        return citations.stale(self.db)
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
