@@ -28,6 +28,18 @@ from crawler.archive.task import PROGRESS_TOPIC, Options, partition_name, proces
 
 SHOWN_FAULTS = 5  # per input on standard error; the manifest has up to MAX_FAULTS
 
+# A worker's statistical profiler samples the task thread's stack every 10 ms and its event loop
+# ticks every 20 ms; both need the GIL the task holds: in the worker's process CPU time they were
+# ~8% beyond the task thread's own (measured, docs/performance.md "Archive"). A job of a few long
+# tasks needs neither the dashboard's profile nor a tick watchdog; memory is still watched.
+LOCAL_WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.worker.memory.monitor-interval": "500ms",
+}
+
 
 class RunError(RuntimeError):
     """The job cannot start (the message says why and what to do)."""
@@ -134,9 +146,14 @@ def _client(workers: int, scheduler: str | None, dashboard: str | None):
         except (OSError, TimeoutError) as exc:
             raise RunError(f"--scheduler {scheduler}: cannot connect ({exc}); start one with "
                            "`dask scheduler` and workers with `dask worker ADDRESS`") from None
-    # processes, one thread each: extraction is Python holding the GIL
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=dashboard, silence_logs=logging.CRITICAL)
+    import dask
+
+    # processes, one thread each: extraction is Python holding the GIL, so every sampler a worker
+    # runs beside the task takes the GIL from it (LOCAL_WORKER_CONFIG); the nannies pass this
+    # configuration on to the worker processes they start
+    with dask.config.set(LOCAL_WORKER_CONFIG):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=dashboard, silence_logs=logging.CRITICAL)
     return Client(cluster), cluster
 
 

@@ -86,7 +86,7 @@ def open_input(url: str) -> IO[bytes]:
 def process_input(input_url: str, out_dir: str, opts: Options) -> dict[str, Any]:
     """One input to one partition in ``out_dir``; returns the manifest entry (never raises for
     a bad archive or an unreachable input: that is the entry's status)."""
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     counts = Counts()
     name = partition_name(input_url, opts.fmt)
     tmp = os.path.join(out_dir, f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}-{name}")  # pid: whose it is
@@ -108,7 +108,8 @@ def process_input(input_url: str, out_dir: str, opts: Options) -> dict[str, Any]
             os.unlink(tmp)
     progress.send(counts, final=True)
     entry = {"status": status, "partition": name if status != "failed" else None, "error": error,
-             "seconds": round(time.monotonic() - started, 3), "worker_pid": os.getpid()}
+             "seconds": round(time.monotonic() - started, 3), "worker_pid": os.getpid(),
+             "cpu_seconds": round(time.process_time() - cpu, 3)}  # the whole worker process while it ran
     entry.update({k: v for k, v in counts.__dict__.items()})
     return entry
 
