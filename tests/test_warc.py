@@ -9,6 +9,7 @@ interleaved with others, a chunked body, a gzip body, and one payload served at 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import socket
@@ -155,4 +156,49 @@ def test_warc_holds_the_exchanges_as_served(raw_server, tmp_path):
     again = [json.loads(line) for line in (tmp_path / "again.jsonl").read_text().splitlines()]
     assert sorted((r["crawl"]["url"], r["version"]) for r in again) == sorted(
         (r["crawl"]["url"], r["version"]) for r in records)
+    # and says where each page's evidence is: the revisit record itself for the revisited page
+    kinds = {r["crawl"]["url"]: record_at(warc, r["crawl"]["source"])[0] for r in again}
+    assert kinds[f"{raw_server.base}/c.html"] == "revisit"
+    assert {k for u, k in kinds.items() if not u.endswith("/c.html")} == {"response"}
+
+
+def record_at(path: Path, source: dict) -> tuple[str, str, str]:
+    """(type, WARC-Target-URI, WARC-Record-ID) of the record at ``source["offset"]`` in ``path``: the file
+    opened, the offset sought, one record read with warcio, as someone checking the evidence would."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    assert source["kind"] == "warc" and source["url"] == str(path)
+    with open(path, "rb") as fh:
+        fh.seek(source["offset"])
+        rec = next(iter(ArchiveIterator(fh, arc2warc=True)))
+        return rec.rec_type, rec.rec_headers.get_header("WARC-Target-URI"), rec.rec_headers.get_header("WARC-Record-ID")
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_the_warc_spider_records_the_offset_of_each_pages_record(tmp_path, gz):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    warc = tmp_path / ("pages.warc.gz" if gz else "pages.warc")
+    urls = [f"https://news.example/2025/05/0{n}/story-{n}.html" for n in range(1, 6)]
+    with open(warc, "wb") as fh:
+        w = WARCWriter(fh, gzip=gz)
+        w.write_record(w.create_warcinfo_record(warc.name, {"software": "test"}))
+        for n, url in enumerate(urls):
+            req = StatusAndHeaders(f"GET /{n} HTTP/1.1", [("Host", "news.example")], is_http_request=True)
+            w.write_record(w.create_warc_record(url, "request", http_headers=req))  # records between pages
+            hh = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            body = _page(f"Story {n}", 1918000000000000100 + n)
+            w.write_record(w.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                http_headers=hh))
+    res = _run(sys.executable, "-m", "crawler", "crawl", "warc", "-a", f"path={warc}", "-o", str(tmp_path / "r.jsonl"),
+               "-s", "STATE_ENABLED=0", "-s", "PROGRESS_INTERVAL=0", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()[-3000:]
+    records = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
+    assert sorted(r["crawl"]["url"] for r in records) == urls
+    offsets = set()
+    for r in records:
+        assert record_at(warc, r["crawl"]["source"]) == ("response", r["crawl"]["url"], r["crawl"]["warc_record_id"])
+        offsets.add(r["crawl"]["source"]["offset"])
+    assert len(offsets) == len(urls)
 

@@ -1,4 +1,8 @@
-"""WARC and ARC files (gzipped or not) to HTML response bodies with their crawl metadata."""
+"""WARC and ARC files (gzipped or not) to HTML response bodies with their crawl metadata.
+
+Each body's ``crawl.source`` names the archive and the offset of its record (the revisit's own
+for a revisit), as ``crawler archive`` does: ``warcio extract ARCHIVE OFFSET`` shows the evidence.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ def iter_html_records(path: str) -> Iterator[tuple[bytes, CrawlMeta]]:
             for rec in records:
                 if rec.rec_type not in ("response", "revisit") or rec.http_headers is None:
                     continue
+                offset = records.offset  # where this record starts (in the gzip file for .gz)
                 ctype = (rec.http_headers.get_header("Content-Type") or "").lower()
                 if not ctype.startswith(_HTML_TYPES):
                     continue
@@ -39,15 +44,15 @@ def iter_html_records(path: str) -> Iterator[tuple[bytes, CrawlMeta]]:
                     body = _payload_at(path, first_offset[digest])
                 else:
                     body = rec.content_stream().read()
-                    if digest:  # (asking the offset reads the record to its end: read the body first)
-                        first_offset.setdefault(digest, records.get_record_offset())
+                    if digest:
+                        first_offset.setdefault(digest, offset)
                 headers = {k.lower(): v for k, v in rec.http_headers.headers}
                 url = rec.rec_headers.get_header("WARC-Target-URI") or ""
                 yield body, CrawlMeta(
                     url=url, final_url=url, fetched_at=rec.rec_headers.get_header("WARC-Date"),
                     status=status, headers=headers,
                     warc_record_id=rec.rec_headers.get_header("WARC-Record-ID"),
-                    source={"kind": "warc", "url": path},
+                    source={"kind": "warc", "url": path, "offset": offset},  # the evidence, found again
                 )
         except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
             raise WarcError(str(exc) or exc.__class__.__name__) from None
