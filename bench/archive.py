@@ -64,13 +64,15 @@ def write_archives(folder: Path, responses: int, inputs: int, bodies: list[bytes
 
 
 class PeakRSS:
-    """Peak resident memory of each descendant process of ``pid`` (the Dask workers)."""
+    """Peak resident memory of each descendant process of ``pid`` (the Dask workers), and the CPU
+    time of ``pid`` itself (the client: scheduler, nannies, progress line, manifest)."""
 
     def __init__(self, pid: int):
         import psutil
 
         self.root = psutil.Process(pid)
         self.peak: dict[int, int] = {}
+        self.own_cpu = 0.0
         self.halt = threading.Event()
         self.thread = threading.Thread(target=self._loop, daemon=True)
         self.thread.start()
@@ -81,6 +83,8 @@ class PeakRSS:
         while not self.halt.wait(0.2):
             try:
                 kids = self.root.children(recursive=True)
+                own = self.root.cpu_times()
+                self.own_cpu = own.user + own.system
             except psutil.Error:
                 return
             for k in kids:  # the workers (they rename themselves "dask worker"), not the tracker
@@ -96,9 +100,9 @@ class PeakRSS:
         return max(self.peak.values(), default=0)
 
 
-def run(cmd: list[str], cwd: Path, watch: bool = False) -> tuple[float, float, int]:
+def run(cmd: list[str], cwd: Path, watch: bool = False) -> tuple[float, float, int, float]:
     """(wall seconds, CPU seconds of the command and every process it waited for, peak worker
-    RSS in bytes when ``watch``)."""
+    RSS in bytes and the client process's own CPU seconds (to its last sample) when ``watch``)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -107,10 +111,11 @@ def run(cmd: list[str], cwd: Path, watch: bool = False) -> tuple[float, float, i
     seconds = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak = rss.stop() if rss else 0
+    client = rss.own_cpu if rss else 0.0
     if proc.returncode != 0:
         sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return seconds, cpu, peak
+    return seconds, cpu, peak, client
 
 
 def archive_cmd(inputs: list[Path], out: Path, workers: int) -> list[str]:
@@ -134,6 +139,7 @@ def main() -> int:
                     help="peak worker memory on one archive of N and one of 5N responses (default 2,000)")
     ap.add_argument("--no-spider", action="store_true", help="skip the warc spider run")
     ap.add_argument("--no-memory", action="store_true", help="skip the memory runs")
+    ap.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)  # the default now; old commands
     args = ap.parse_args()
     responses = args.responses or (1000 if args.quick else 20000)
     base = args.memory_base or (200 if args.quick else 2000)
@@ -148,17 +154,18 @@ def main() -> int:
         rate, cpu = {}, {}
         for workers in (1, 2):
             out = work / f"out{workers}"
-            seconds, cpu[workers], peak = run(archive_cmd(inputs, out, workers), work, watch=True)
+            seconds, cpu[workers], peak, client = run(archive_cmd(inputs, out, workers), work, watch=True)
             rate[workers] = responses / seconds
             print(f"archive --workers {workers}: {seconds:.1f}s, {rate[workers]:.1f} pages/s, "
                   f"{1000 * cpu[workers] / responses:.1f} ms CPU per page (in the tasks: "
-                  f"{1000 * worker_cpu(out) / responses:.1f}), peak worker RSS {peak / 1e6:.0f} MB", flush=True)
+                  f"{1000 * worker_cpu(out) / responses:.1f}), peak worker RSS {peak / 1e6:.0f} MB, "
+                  f"client process CPU {client:.1f}s ({100 * client / seconds:.0f}% of a core)", flush=True)
         print(f"speed-up, 2 workers against 1: {rate[2] / rate[1]:.2f}x", flush=True)
         if not args.no_spider:
             cmd = [sys.executable, "-m", "crawler", "crawl", "warc", "-a", f"path={work / 'in'}/*.warc.gz",
                    "-o", str(work / "spider.jsonl"), "-s", "STATE_ENABLED=False", "-s", "LOG_LEVEL=WARNING",
                    "-s", "PROGRESS_INTERVAL=0"]
-            seconds, spider_cpu, _ = run(cmd, work)
+            seconds, spider_cpu, _, _ = run(cmd, work)
             spider = responses / seconds
             print(f"warc spider: {seconds:.1f}s, {spider:.1f} pages/s, {1000 * spider_cpu / responses:.1f} ms CPU "
                   f"per page; archive --workers 2 is {rate[2] / spider:.2f}x faster; archive's CPU per page "
@@ -167,7 +174,7 @@ def main() -> int:
             peaks = []
             for n in (base, 5 * base):
                 one = write_archives(work / f"mem{n}", n, 1, bodies)
-                _, _, peak = run(archive_cmd(one, work / f"memout{n}", 1), work, watch=True)
+                _, _, peak, _ = run(archive_cmd(one, work / f"memout{n}", 1), work, watch=True)
                 peaks.append(peak)
                 print(f"one archive of {n} responses: peak worker RSS {peak / 1e6:.0f} MB", flush=True)
             print(f"peak worker memory, 5x the archive: {peaks[1] / max(peaks[0], 1):.2f}x")

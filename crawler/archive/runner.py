@@ -31,8 +31,11 @@ SHOWN_FAULTS = 5  # per input on standard error; the manifest has up to MAX_FAUL
 # A worker's statistical profiler samples the task thread's stack every 10 ms and its event loop
 # ticks every 20 ms; both need the GIL the task holds: in the worker's process CPU time they were
 # ~8% beyond the task thread's own (measured, docs/performance.md "Archive"). A job of a few long
-# tasks needs neither the dashboard's profile nor a tick watchdog; memory is still watched.
-LOCAL_WORKER_CONFIG = {
+# tasks needs neither the dashboard's profile nor a tick watchdog; memory is still watched. And a
+# worker is handed one archive at a time (saturation 1.0, not 1.1: two each), so the last ones go
+# to whichever worker is free, not to one already holding a queued archive of minutes.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.scheduler.worker-saturation": 1.0,
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "2s",
@@ -149,9 +152,9 @@ def _client(workers: int, scheduler: str | None, dashboard: str | None):
     import dask
 
     # processes, one thread each: extraction is Python holding the GIL, so every sampler a worker
-    # runs beside the task takes the GIL from it (LOCAL_WORKER_CONFIG); the nannies pass this
+    # runs beside the task takes the GIL from it (LOCAL_CLUSTER_CONFIG); the nannies pass this
     # configuration on to the worker processes they start
-    with dask.config.set(LOCAL_WORKER_CONFIG):
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=dashboard, silence_logs=logging.CRITICAL)
     return Client(cluster), cluster
