@@ -126,6 +126,20 @@ def test_no_unsigned_holder_from_links_titles_or_the_article(footer):
     assert page_line(rec) is None
 
 
+@pytest.mark.parametrize("footer", [
+    "<footer><div class='copyright'>Harbour Ledger Media</div></footer>",
+    # inside a box the posts walker does not enter (a newsletter sign-up): still found
+    "<footer><div class='newsletter-signup'><p>Sign up.</p><div id='site-copyright'>Harbour Ledger Media"
+    "</div></div></footer>",
+])
+def test_the_unsigned_element_is_found_where_the_walk_did_not_go(footer):
+    """The walker collects elements named "copyright" on its one pass and the subtrees it did not
+    enter are searched afterwards: the answer is the same as a search of the whole tree."""
+    html = f"<html><body><article><p>Text of the story.</p></article>{footer}</body></html>"
+    rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
+    assert page_line(rec)["holder"] == "Harbour Ledger Media"
+
+
 def test_a_signed_line_wins_over_the_unsigned_element():
     html = ("<html><body><footer><div class='copyright'><span>Morning Network</span></div>"
             "<p>© 2025 Morning Network Inc.</p></footer></body></html>")

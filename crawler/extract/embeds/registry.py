@@ -25,6 +25,7 @@ _PROXY_PARAMS = ("url", "src", "href", "u")
 _ARCHIVE_HOSTS = ("web.archive.org", "archive.org", "archive.ph", "archive.today", "archive.is",
                   "archive.li", "archive.vn", "archive.md", "webcitation.org", "ghostarchive.org")
 _ARCHIVED = re.compile(r"^/(?:web/|wayback/|o/\w+/)?[\w.*-]{0,40}/(?P<url>(?:https?:)?/{1,2}[^/].*)$", re.I)
+_UNSEEN = object()
 _HOST = re.compile(r"\s*(?:https?:)?//([^/?#\s]+)", re.I)
 _FEDI_PATH = re.compile(r"/@[\w.]+(?:@[\w.-]+)?/\d{15}")
 _PROXY = re.compile(r"[?&](?:" + "|".join(_PROXY_PARAMS) + r")=(?:https?(?::|%3A)|//|%2F%2F)", re.I)
@@ -40,6 +41,7 @@ class Registry:
     by_name: dict[str, Platform] = field(default_factory=dict)  # "twitter", "tweet", "fb" ...
     any_host: list[Platform] = field(default_factory=list)
     _known_hosts: dict[str, bool] = field(default_factory=dict, repr=False)
+    _origins: dict[str, bool | None] = field(default_factory=dict, repr=False)  # "https://host": known
 
     def __post_init__(self) -> None:
         for p in self.platforms:
@@ -95,20 +97,37 @@ class Registry:
 
     def may_name_post(self, raw: str) -> bool:
         """Cheap filter before parsing: a known host, a Mastodon-style path, or a proxy."""
-        m = _HOST.match(raw)
-        if m is None:
+        if raw[:4] == "http" and (end := raw.find("/", 8)) > 0:
+            # "https://host": pages link the same few origins again and again, and a slice and a
+            # dict look-up are cheaper than the regex (the host lies wholly inside the slice)
+            origin = raw[:end]
+            known = self._origins.get(origin, _UNSEEN)
+            if known is _UNSEEN:
+                known = self._host_known(origin)
+                if len(self._origins) < 4096:
+                    self._origins[origin] = known
+        else:
+            known = self._host_known(raw)
+        if known is None:
             return False
-        known = self._known_hosts.get(m.group(1))
-        if known is None:  # pages link the same few hosts again and again
-            host = m.group(1).lower().rsplit("@", 1)[-1].split(":", 1)[0]
-            known = self.platform_for(host) is not None
-            if len(self._known_hosts) < 4096:
-                self._known_hosts[m.group(1)] = known
         if known:
             return True
         if "/@" in raw and _FEDI_PATH.search(raw):
             return True
         return "=" in raw and _PROXY.search(raw) is not None  # a proxy's url=http..., src=//...
+
+    def _host_known(self, raw: str) -> bool | None:
+        """Whether the host ``raw`` starts with is a platform's (None: it starts with no host)."""
+        m = _HOST.match(raw)
+        if m is None:
+            return None
+        known = self._known_hosts.get(m.group(1))
+        if known is None:
+            host = m.group(1).lower().rsplit("@", 1)[-1].split(":", 1)[0]
+            known = self.platform_for(host) is not None
+            if len(self._known_hosts) < 4096:
+                self._known_hosts[m.group(1)] = known
+        return known
 
     def is_wrapper(self, raw: str) -> bool:
         """A URL of a CMS or oEmbed service that wraps a post's URL (Embedly, Iframely, Drupal's

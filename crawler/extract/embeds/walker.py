@@ -135,6 +135,7 @@ class Walker:
         signs = self.signs if loc_prefix is None else None  # not inside parsed payloads
         holders = signs.holders if signs is not None else None
         licenses = signs.licenses if signs is not None else None
+        named = signs.named if signs is not None else None
         quick, any_sign, blank = QUICK_SIGN.search, ANY_SIGN.search, str.isspace
         skip_tags, bare, cand_tags, cand_attrs, rule_attrs = (
             _SKIP_TAGS, _BARE_CANDIDATES, _CANDIDATE_TAGS, _CANDIDATE_ATTRS, _RULE_ATTRS)
@@ -217,6 +218,8 @@ class Walker:
                         if ((len(value) > 20 and "<" in value) or (kind and (
                                 c in "{[%" or (kind == 1 and c in "h/") or (kind == 2 and len(value) < 40)))):
                             candidate = attr_may_embed(name, value)
+                if named is not None and ((cls and "opyright" in cls) or (idv and "opyright" in idv)):
+                    named.append((order, el))  # a site-wide copyright element, for rights
                 if licenses is not None and (tag == "a" or tag == "link") and (
                         (rel and "license" in rel.lower()) or (href and ("ommons" in href or "OMMONS" in href))):
                     licenses.append((order, el))  # a licence link candidate, for rights
@@ -233,8 +236,10 @@ class Walker:
                     skip()
                     push(ctx)
                     continue
-            # most elements carry no marker at all: their children share the context
-            if items or tag in context_tags:
+            # most elements carry no marker (no class, id, role or itemprop): their children
+            # share the context
+            if cls is not None or idv is not None or role is not None or itemprop is not None or (
+                    tag in context_tags):
                 key = (ctx, tag, cls, idv, role, itemprop)
                 child = ctx_get(key)
                 if child is None:

@@ -13,33 +13,35 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from crawler.extract.document import Document, collapse
+from crawler.extract.document import Document, collapse, merge_walked
+from crawler.extract.fastre import with_first_chars
 from crawler.extract.rights.machine import jsonld_rights, license_links, meta_rights
 from crawler.extract.rights.signs import ANY_SIGN, SignScan, placement, text_candidates
 from crawler.extract.rights.statement import entry, parse_statement
 from crawler.records import Rights
 
-_WIRE = re.compile(
+_WIRE = with_first_chars(re.compile(
     r"associated press|\bAP\b|reuters|agence france-presse|\bAFP\b|\bdpa\b|\bEFE\b|\bANSA\b|"
-    r"press association|\bPA Media\b|bloomberg news|\bKyodo\b|xinhua|\bUPI\b", re.I)
+    r"press association|\bPA Media\b|bloomberg news|\bKyodo\b|xinhua|\bUPI\b", re.I))
 _AGENCY = (r"dpa|afp|ap|reuters|epa|efe|ansa|apa|anp|sipa|pa|xinhua|imago|getty(?: images)?|"
            r"picture[- ]alliance|keystone|tass|belga|ritzau|ntb|tt|kyodo|yonhap|aap|ddp|kna|zuma")
 # A picture's credit: a credit word ("Photo:", "Foto:", "Credit:"), a picture library, or an
 # agency credit of the "NAME/AGENCY" or "AGENCY/NAME" form, which names a wire service but is a
-# credit for one picture, not the text's syndication.
-_MEDIA_CREDIT = re.compile(
+# credit for one picture, not the text's syndication. (The "NAME/" side is a look-behind so that
+# a match starts at a few known characters: see fastre.)
+_MEDIA_CREDIT = with_first_chars(re.compile(
     r"\b(?:AP Photo|REUTERS/|via Getty Images|Getty Images|Shutterstock|Unsplash|iStock|imago|"
     r"picture alliance|(?:photos?|fotos?|bild|image|picture|pic|credit|crédit(?: photo)?|"
     r"photograph|illustration|bildnachweis|fotografía)\s?:)|"
-    rf"\w\s?/\s?(?:{_AGENCY})\b|\b(?:{_AGENCY})\s?/\s?\w", re.I)
+    rf"(?:(?<=\w)|(?<=\w\s))/\s?(?:{_AGENCY})\b|\b(?:{_AGENCY})\s?/\s?\w", re.I))
 # Data-vendor and market-data notices (quotes, prices, index data): a credit for a widget's
 # data, never the page's own line.
-_DATA_NOTICE = re.compile(
+_DATA_NOTICE = with_first_chars(re.compile(
     r"\b(?:market|financial|stock|fund|price|pricing|exchange|index|quotes?|ticker)\s+data\s+"
     r"(?:is\s+|are\s+)?(?:provided|supplied|powered|sourced|delivered|courtesy|by|from|©)|"
     r"\bdata\s+(?:is\s+|are\s+)?(?:provided|supplied|powered|delivered)\s+by\b|"
     r"\bquotes?\s+(?:are\s+|is\s+)?(?:delayed|provided|supplied|powered)|"
-    r"\bdelayed\s+(?:by\s+)?(?:at\s+least\s+)?\d+\s*min", re.I)
+    r"\bdelayed\s+(?:by\s+)?(?:at\s+least\s+)?\d+\s*min", re.I))
 _SEPARATOR = re.compile(r"\s[|·•]\s|(?<=[.!?])\s")
 _BAR = re.compile(r"\s[|·•]\s")
 _WORD = re.compile(r"[^\W_]+")
@@ -140,7 +142,7 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     # dated or reserved footer lines first; undated ones last-first (credits precede the footer)
     footer = [e for e in footer if e.years or e.reserved] + [
         e for e in reversed(footer) if not (e.years or e.reserved)]
-    unsigned = [] if (footer or page_other or meta or article or jsonld_article) else _unsigned_line(doc)
+    unsigned = [] if (footer or page_other or meta or article or jsonld_article) else _unsigned_line(doc, scan)
     ordered = (footer + page_other + meta + unsigned + link_page + article + jsonld_article + links + media
                + jsonld_media)
     return _dedupe(ordered)
@@ -195,16 +197,26 @@ def _name_on_line_before(el, statement: str) -> str | None:
     return None
 
 
-_COPYRIGHT_NAMED = etree.XPath("//*[contains(@class, 'opyright') or contains(@id, 'opyright')]")
+_NAMED = "[contains(@class, 'opyright') or contains(@id, 'opyright')]"
+_COPYRIGHT_NAMED = etree.XPath(f"//*{_NAMED}")
+_COPYRIGHT_NAMED_BELOW = etree.XPath(f"descendant::*{_NAMED}")
 
 
-def _unsigned_line(doc: Document) -> list[Rights]:
+def _copyright_named(doc: Document, scan: SignScan | None):
+    """Elements whose class or id says "copyright", in document order: met by the posts walker
+    (plus the subtrees it did not enter) when there was one, else found by XPath (in C)."""
+    if scan is None or not scan.walked:
+        return _COPYRIGHT_NAMED(doc.tree)
+    return merge_walked(scan.named, scan.pruned, _COPYRIGHT_NAMED_BELOW)
+
+
+def _unsigned_line(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     """The holder a site-wide element named "copyright" shows without a sign (CSS ``::before``
     or JavaScript writes the © and the year): its first short text that is not a link.
 
-    Asked only of pages where no signed line was found, so the extra look-up (in C) is rare.
+    Asked only of pages where no signed line was found.
     """
-    for el in _COPYRIGHT_NAMED(doc.tree):
+    for el in _copyright_named(doc, scan):
         if el.tag in ("a", "link", "meta", "script", "style") or placement(el)[0] != "page":
             continue
         for node in el.iter():

@@ -15,21 +15,24 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extract.document import Document, is_article_body, merge_walked
+from crawler.extract.fastre import with_first_chars
 
 SYM = r"(?:©|ⓒ|Ⓒ|&copy;|&#169;|&#x0*a9;|\\u00a9)"
 SIGN = rf"(?:{SYM}|\(c\)|\bcopyright\b|\bcopr\.)"
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 RANGE = rf"(?P<y1>{YEAR})(?:\s*[-–—/]\s*(?P<y2>{YEAR}|\d\d\b|present|today|heute|hoy))?"
-RESERVED_ALL = re.compile(
+RESERVED_ALL = with_first_chars(re.compile(
     r"all rights reserved|alle rechte vorbehalten|todos los derechos reservados|"
     r"todos os direitos reservados|tous droits réservés|tutti i diritti riservati|"
     r"alle rechten voorbehouden|جميع الحقوق محفوظة|無断転載(?:を)?禁(?:止|じます)|版权所有|版權所有|"
     r"무단\s?전재|all reproduction and representation rights reserved|"
     r"alle rechte für die wiedergabe|derechos reservados|direitos reservados|rights reserved",
     re.I,
-)
-RESERVED_SOME = re.compile(r"some rights reserved|algunos derechos reservados|certains droits réservés", re.I)
-ANY_SIGN = re.compile(rf"{SYM}|\(c\)\s*{YEAR}|\bcopyright\b|\bcopr\.|{RESERVED_ALL.pattern}|®", re.I)
+))
+RESERVED_SOME = with_first_chars(
+    re.compile(r"some rights reserved|algunos derechos reservados|certains droits réservés", re.I))
+ANY_SIGN = with_first_chars(
+    re.compile(rf"{SYM}|\(c\)\s*{YEAR}|\bcopyright\b|\bcopr\.|{RESERVED_ALL.pattern}|®", re.I))
 # Case-sensitive literals only: a fast first test for ANY_SIGN on every text node of a page.
 # Each literal starts at a fairly rare character ("pyright", not "copyright"; "serv", not
 # "reserv"), which lets the regex engine skip ahead: three times faster than the plain words.
@@ -110,6 +113,7 @@ class SignScan:
     holders: list[tuple[int, HtmlElement]] = field(default_factory=list)
     pruned: list[tuple[int, HtmlElement]] = field(default_factory=list)
     licenses: list[tuple[int, HtmlElement]] = field(default_factory=list)  # <a>/<link> with rel or a CC URL
+    named: list[tuple[int, HtmlElement]] = field(default_factory=list)  # class/id naming "copyright"
     walked: bool = False  # set by the walker once it has filled the lists
 
     def add(self, order: int, holder: HtmlElement | None, piece: str | None) -> None:

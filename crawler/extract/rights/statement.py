@@ -9,12 +9,13 @@ import re
 from typing import Any
 
 from crawler.extract.document import collapse
+from crawler.extract.fastre import with_first_chars
 from crawler.extract.rights.signs import RANGE, RESERVED_ALL, RESERVED_SOME, SIGN, SYM, YEAR
 from crawler.records import Rights
 
-_RESTRICTION_WORDS = re.compile(
+_RESTRICTION_WORDS = with_first_chars(re.compile(
     r"reproduc|republi|redistribut|rewritten|broadcast|without (?:the )?(?:prior )?(?:written )?"
-    r"(?:permission|consent)|prohibited|untersagt|prohibida|interdite|재배포", re.I)
+    r"(?:permission|consent)|prohibited|untersagt|prohibida|interdite|재배포", re.I))
 _RESTRICTION = re.compile(rf"[^.]*(?:{_RESTRICTION_WORDS.pattern})[^.]*\.?", re.I)
 _SENTENCE_PIECE = re.compile(r"[^.]+\.?")
 _TEMPLATE = re.compile(r"\{\{|\{year\}|\$\{|<%|\[year\]", re.I)
@@ -31,7 +32,7 @@ def years_of(m: re.Match) -> list[int]:
     return [y1, end] if end > y1 else [y1]
 
 
-_SIGN_YEAR = re.compile(rf"(?:{SIGN}[\s,:]*)+(?:{SYM}\s*)?{RANGE}", re.I)
+_SIGN_YEAR = with_first_chars(re.compile(rf"(?:{SIGN}[\s,:]*)+(?:{SYM}\s*)?{RANGE}", re.I))
 _SIGN_ONLY = re.compile(rf"(?:{SIGN}[\s,:]*)+", re.I)
 YEAR_ANY = re.compile(RANGE, re.I)
 _REG_YEAR = re.compile(rf"®\s*{RANGE}", re.I)
@@ -39,7 +40,7 @@ _YEAR_BEFORE = re.compile(rf"{RANGE}[\s,]*$", re.I)  # "2001 – 2022 © Holder"
 # A holder ends at a sentence end, a separator, a rights phrase, a corporate-family clause or a
 # company-registration tail ("... Limited in England No. 679215", ", registered in England and
 # Wales", "company number 0123", "Registered office: ...").
-_CUT = re.compile(rf"\.(?:\s|$)|\s[|·•]\s?|\s[-–—]\s|{RESERVED_ALL.pattern}|{RESERVED_SOME.pattern}|"
+_CUT = with_first_chars(re.compile(rf"\.(?:\s|$)|\s[|·•]\s?|\s[-–—]\s|{RESERVED_ALL.pattern}|{RESERVED_SOME.pattern}|"
                   r"\bis a registered\b|,\s*(?:a division|a subsidiary|part of)|\s{3,}|\n|"
                   r",\s*an?\s(?:[\w&.'-]+\s){1,4}?(?:company|brand)\b|"
                   r"\s(?:or|and|and/or)\s(?:(?:its|their)\s(?:licensors|affiliates|suppliers|partners|"
@@ -47,7 +48,7 @@ _CUT = re.compile(rf"\.(?:\s|$)|\s[|·•]\s?|\s[-–—]\s|{RESERVED_ALL.patter
                   r"(?:holders|owners|contributors|authors|rights))\b|"
                   r",?\s(?:registered|incorporated)\s(?:in|at|office|under|with|no)\b|"
                   r"\sin (?:England|Scotland|Wales|Northern Ireland|Ireland)\b|\sregistered office\b|"
-                  r",?\s(?:company|registration|reg\.|firm|vat)\s?(?:no\b|number|nr\b|reg)|\sNo\.\s?\d", re.I)
+                  r",?\s(?:company|registration|reg\.|firm|vat)\s?(?:no\b|number|nr\b|reg)|\sNo\.\s?\d", re.I))
 _HOLDER_TRIM = " \t,;:·•|-–—()[]\"'“”"
 _ABBREV_END = re.compile(r"\b\w\.\w$")  # "a.s", "S.A", "N.V": a dotted company form
 

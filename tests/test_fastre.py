@@ -1,0 +1,82 @@
+"""The first-character look-ahead (crawler/extract/fastre.py) changes how fast a pattern searches,
+never what it finds: every wrapped pattern of the extraction core against its plain form."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+import crawler.extract
+from crawler.extract.fastre import with_first_chars
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def wrapped_patterns() -> list[tuple[str, re.Pattern]]:
+    out = {}
+    for mod in pkgutil.walk_packages(crawler.extract.__path__, "crawler.extract."):
+        module = importlib.import_module(mod.name)
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern) and value.pattern.startswith("(?=["):
+                out[value.pattern] = (f"{mod.name}.{name}", value)
+    return sorted(out.values())
+
+
+def plain(pattern: re.Pattern) -> re.Pattern:
+    inner = pattern.pattern[pattern.pattern.index("])(?:") + 5:-1]
+    return re.compile(inner, pattern.flags)
+
+
+@functools.lru_cache(maxsize=1)
+def corpus() -> tuple[str, ...]:
+    lines = [
+        "© 2025 Harbour Ledger. All rights reserved.", "Photo: Jane Roe/dpa", "Foto: AFP / Jane Roe",
+        "Jane Roe / Reuters", "REUTERS/Jane Roe", "Copyright\u00a02019\u2009-\u20092024 Nordmedia, a.s.",
+        "Market data provided by Vendor", "Quotes delayed at least 15 min", "(c) 2020 x",
+        "Tous droits réservés", "جميع الحقوق محفوظة", "無断転載を禁じます", "무단 전재", "x\u3000y \u2028 z",
+        "Registered in England No. 123", "Some rights reserved", "Algunos derechos reservados", "and its licensors", "AP Photo/John Doe", "",
+    ]
+    pages = sorted((ROOT / "fixtures").rglob("*.html"))
+    if (SHARED / "realworld" / "pages").is_dir():
+        pages += sorted((SHARED / "realworld" / "pages").glob("*.html"))[:15]
+    for page in pages:
+        text = lxml.html.fromstring(page.read_bytes()).text_content()
+        lines += [ln for ln in text.splitlines() if ln.strip()][:400]
+    return tuple(lines)
+
+
+def test_the_core_wraps_its_slow_patterns():
+    names = {name.rsplit(".", 1)[-1] for name, _ in wrapped_patterns()}
+    assert {"ANY_SIGN", "RESERVED_ALL", "_WIRE", "_MEDIA_CREDIT", "_CUT"} <= names
+
+
+@pytest.mark.parametrize("name,pattern", wrapped_patterns(), ids=lambda v: v if isinstance(v, str) else "")
+def test_a_wrapped_pattern_finds_what_the_plain_one_finds(name, pattern):
+    slow = plain(pattern)
+    texts = corpus()
+    for text in texts:
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in slow.finditer(text)], (name, text)
+    assert any(slow.search(t) for t in texts), f"{name}: the corpus never exercises it"
+
+
+@pytest.mark.parametrize("source,flags,expected", [
+    (r"\bfoo|bar", re.I, "(?=[bf])"),
+    (r"(?:a|b)?c", 0, "(?=[abc])"),
+    (r"\s[|]x", 0, "(?=["),
+    (r"x*y", 0, "(?=[xy])"),
+])
+def test_first_characters(source, flags, expected):
+    assert with_first_chars(re.compile(source, flags)).pattern.startswith(expected)
+
+
+@pytest.mark.parametrize("source", [r"\w+/x", r"[^a]b", r"a?", r".x", r"x|\d"])
+def test_unknown_first_characters_leave_the_pattern_alone(source):
+    pattern = re.compile(source)
+    assert with_first_chars(pattern) is pattern
