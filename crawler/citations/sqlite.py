@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from functools import lru_cache
 from typing import Any
 
 from crawler.citations import citations_of
@@ -44,33 +45,35 @@ CREATE INDEX IF NOT EXISTS cites_url ON cites(url);
 """
 SKIPPED_KEY = "cites_skipped"  # article versions stored without their rows (CITATION_INDEX=False)
 SUMMARY_KEY = "cites_summary"
-SUMMARY_VERSION = "1"
+SUMMARY_VERSION = "2"
 
 
 def _add(x: str) -> str:
-    """Trigger statements for a row of ``x`` (NEW or OLD) that is cited now joining the counts."""
+    """Trigger statements for a row of ``x`` (NEW or OLD) that is cited now joining the counts:
+    two statements (each one costs a row of the index a few microseconds more in the crawl)."""
     post = f"platform = {x}.platform AND post_key = {x}.post_key"
     return f"""
-    INSERT INTO cite_posts (platform, post_key, articles, outlets) VALUES ({x}.platform, {x}.post_key, 1, 0)
-        ON CONFLICT (platform, post_key) DO UPDATE SET articles = articles + 1;
     INSERT INTO cite_sites (platform, post_key, site, articles)
         SELECT {x}.platform, {x}.post_key, {x}.site, 1 WHERE {x}.site IS NOT NULL
         ON CONFLICT (platform, post_key, site) DO UPDATE SET articles = articles + 1;
-    UPDATE cite_posts SET outlets = outlets + 1 WHERE {post}
-        AND (SELECT articles FROM cite_sites WHERE {post} AND site = {x}.site) = 1;"""
+    INSERT INTO cite_posts (platform, post_key, articles, outlets) VALUES ({x}.platform, {x}.post_key, 1,
+        COALESCE((SELECT articles = 1 FROM cite_sites WHERE {post} AND site = {x}.site), 0))
+        ON CONFLICT (platform, post_key) DO UPDATE SET articles = articles + 1, outlets = outlets + excluded.outlets;"""
 
 
 def _remove(x: str) -> str:
     """Trigger statements for a row of ``x`` that was cited leaving the counts."""
     post = f"platform = {x}.platform AND post_key = {x}.post_key"
     return f"""
-    UPDATE cite_posts SET articles = articles - 1 WHERE {post};
     UPDATE cite_sites SET articles = articles - 1 WHERE {post} AND site = {x}.site;
-    UPDATE cite_posts SET outlets = outlets - 1 WHERE {post}
-        AND (SELECT articles FROM cite_sites WHERE {post} AND site = {x}.site) = 0;
+    UPDATE cite_posts SET articles = articles - 1,
+        outlets = outlets - COALESCE((SELECT articles = 0 FROM cite_sites WHERE {post} AND site = {x}.site), 0)
+        WHERE {post};
     DELETE FROM cite_sites WHERE {post} AND site = {x}.site AND articles = 0;
     DELETE FROM cite_posts WHERE {post} AND articles = 0;"""
 
+
+_TRIGGERS = ("cites_summary_insert", "cites_summary_delete", "cites_summary_leave", "cites_summary_join")
 
 # per post, the rows cited now (not dropped): how many, and from how many sites (outlets)
 SUMMARY = f"""
@@ -78,7 +81,6 @@ CREATE TABLE IF NOT EXISTS cite_posts (
     platform TEXT NOT NULL, post_key TEXT NOT NULL, articles INTEGER NOT NULL, outlets INTEGER NOT NULL,
     PRIMARY KEY (platform, post_key)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS cite_posts_rank ON cite_posts(outlets, articles);
 CREATE TABLE IF NOT EXISTS cite_sites (
     platform TEXT NOT NULL, post_key TEXT NOT NULL, site TEXT NOT NULL, articles INTEGER NOT NULL,
     PRIMARY KEY (platform, post_key, site)
@@ -107,8 +109,8 @@ INSERT INTO cite_posts (platform, post_key, articles, outlets) SELECT platform, 
     FROM cites WHERE dropped_at IS NULL GROUP BY platform, post_key;
 """
 
-# the instant a row sorts by (publication, else first seen), in Unix seconds: an index on it lets
-# `crawler cites --limit/--since` read a post's rows in order instead of sorting them
+# the instant a row sorts by (publication, else first seen), in Unix seconds, so that sorting and
+# `--since` compare numbers rather than parse dates
 _AT = "(julianday(COALESCE({published}, {first_seen})) - 2440587.5) * 86400"
 _SINCE = "(julianday(?) - 2440587.5) * 86400"
 
@@ -137,7 +139,11 @@ def ensure(db: sqlite3.Connection, *, build: bool = True) -> None:
             db.execute("BEGIN IMMEDIATE")
             db.execute("ALTER TABLE cites ADD COLUMN at REAL")
             db.execute(f"UPDATE cites SET at = {_AT.format(published='published', first_seen='first_seen')}")
-    db.execute("CREATE INDEX IF NOT EXISTS cites_post_at ON cites(platform, post_key, at)")
+    # no index on `at` nor on the counts: each is a page more to write per row in the crawl's
+    # transaction, for queries that answer in milliseconds without (docs/performance.md)
+    db.executescript("DROP INDEX IF EXISTS cites_post_at; DROP INDEX IF EXISTS cite_posts_rank;")
+    if _meta(db, SUMMARY_KEY) != SUMMARY_VERSION:  # triggers of another version go (then counted again)
+        db.executescript("".join(f"DROP TRIGGER IF EXISTS {name};" for name in _TRIGGERS))
     db.executescript(SUMMARY)
     if _meta(db, SUMMARY_KEY) != SUMMARY_VERSION:  # an index from before the counts: counted once
         with db:
@@ -217,10 +223,16 @@ def touch(db: sqlite3.Connection, url: str, now: str) -> None:
     db.execute("UPDATE cites SET last_seen = ? WHERE url = ? AND dropped_at IS NULL", (now, url))
 
 
+@lru_cache(maxsize=256)
+def _forms(text: str | None) -> tuple[str, ...]:
+    """A row's ``forms`` (JSON text): a handful of distinct values, decoded once each."""
+    return tuple(json.loads(text or "[]"))
+
+
 def _row(cols: list[str], values: tuple) -> dict[str, Any]:
     d = dict(zip(cols, values, strict=True))
     if "forms" in d:
-        d["forms"] = json.loads(d["forms"] or "[]")
+        d["forms"] = list(_forms(d["forms"]))
     return d
 
 
@@ -239,11 +251,12 @@ def cites(db: sqlite3.Connection, platform: str, key: str, *, since: str | None 
     if site:
         sql += " AND site = ?"
         args.append(site.removeprefix("www."))
-    sql += " ORDER BY at, article_url"
+    sql += " ORDER BY at, article_url"  # a post's rows are side by side (the key): read, then sorted
     if limit:
         sql += " LIMIT ?"
         args.append(int(limit))
-    return [_row(list(_OUT), r) for r in db.execute(sql, args)]
+    cols = list(_OUT)
+    return [_row(cols, r) for r in db.execute(sql, args)]
 
 
 def known(db: sqlite3.Connection, platform: str, key: str) -> bool:
