@@ -80,3 +80,15 @@ def test_first_characters(source, flags, expected):
 def test_unknown_first_characters_leave_the_pattern_alone(source):
     pattern = re.compile(source)
     assert with_first_chars(pattern) is pattern
+
+
+def test_the_quick_sign_test_lets_every_sign_through():
+    """QUICK_SIGN runs on every text node and only its hits go on to ANY_SIGN: a text with a
+    sign that it missed would be a rights line lost."""
+    from crawler.extract.rights.signs import ANY_SIGN, QUICK_SIGN
+
+    texts = [*corpus(), "Alle Rechte vorbehalten.", "Alle rechten voorbehouden", "COPYRIGHT 2024 X",
+             "Copr. 2020 X", "&copy; 2021 X", "\\u00a9 2022 X", "版权所有", "Tutti i diritti riservati"]
+    signed = [t for t in texts if ANY_SIGN.search(t)]
+    assert len(signed) > 20
+    assert [t for t in signed if not QUICK_SIGN.search(t)] == []

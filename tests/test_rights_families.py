@@ -140,6 +140,21 @@ def test_the_unsigned_element_is_found_where_the_walk_did_not_go(footer):
     assert page_line(rec)["holder"] == "Harbour Ledger Media"
 
 
+@pytest.mark.parametrize("footer", [
+    # after an element the walk passes over (an icon, a script): the tail is still read
+    "<footer><p>Links</p><svg><path d='M0 0'/></svg> © 2025 Harbour Ledger. All rights reserved.<p>x</p></footer>",
+    "<footer><script>var a = 1;</script>© 2025 Harbour Ledger. All rights reserved.<p>x</p></footer>",
+    # after a comment
+    "<footer><!-- the site's line -->© 2025 Harbour Ledger. All rights reserved.<p>x</p></footer>",
+    # after the very last node of the page, passed over
+    "<footer><p>Links</p><button>Top</button> © 2025 Harbour Ledger. All rights reserved.</footer>",
+])
+def test_a_line_in_the_tail_of_a_node_the_walk_does_not_enter(footer):
+    html = f"<html><body><article><p>Text of the story.</p></article>{footer}</body></html>"
+    rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
+    assert (page_line(rec)["holder"], page_line(rec)["years"]) == ("Harbour Ledger", [2025])
+
+
 def test_a_signed_line_wins_over_the_unsigned_element():
     html = ("<html><body><footer><div class='copyright'><span>Morning Network</span></div>"
             "<p>© 2025 Morning Network Inc.</p></footer></body></html>")

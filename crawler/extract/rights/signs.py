@@ -34,10 +34,12 @@ RESERVED_SOME = with_first_chars(
 ANY_SIGN = with_first_chars(
     re.compile(rf"{SYM}|\(c\)\s*{YEAR}|\bcopyright\b|\bcopr\.|{RESERVED_ALL.pattern}|®", re.I))
 # Case-sensitive literals only: a fast first test for ANY_SIGN on every text node of a page.
-# Each literal starts at a fairly rare character ("pyright", not "copyright"; "serv", not
-# "reserv"), which lets the regex engine skip ahead: three times faster than the plain words.
-QUICK_SIGN = re.compile(r"©|ⓒ|Ⓒ|&copy;|&#|\\u00a9|\([cC]\)|pyright|PYRIGHT|opr\.|OPR\.|®|serv|SERV|behalt|BEHALT|"
-                        r"orbehoud|محفوظة|無断|版权|版權|무단")
+# Each literal starts at a rare character ("yright", not "copyright"; "behoud", not "voorbehoud";
+# "pr.", not "copr."), which lets the regex engine skip ahead to few places: the common letters
+# (o, s) would stop it at every sixth character. "serv" (reserved, réservés, riservati) stays:
+# its "v" forms ("ved") would pass every "moved" and "saved" on to ANY_SIGN.
+QUICK_SIGN = re.compile(r"©|ⓒ|Ⓒ|&copy;|&#|\\u00a9|\([cC]\)|yright|YRIGHT|pr\.|PR\.|®|serv|SERV|behalt|BEHALT|"
+                        r"behoud|BEHOUD|محفوظة|無断|版权|版權|무단")
 _SITE_FOOTER_NAMES = re.compile(r"footer|colophon|legal|bottom|site-info|siteinfo", re.I)
 _COPYRIGHT_NAME = re.compile(r"copyright", re.I).search
 _MEDIA_NAMES = re.compile(r"caption|credit|figcaption|photo-?info|image-?source|bildquelle", re.I)
