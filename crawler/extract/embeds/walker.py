@@ -12,7 +12,6 @@ import html
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extract.document import merge_walked, parse_fragment, text_of
