@@ -156,7 +156,8 @@ def test_files_globs_lists_and_urls_give_the_warc_spiders_records(tmp_path, http
     inputs = [str(a), str(g1), str(g2), str(listed), f"{base}/remote.warc.gz", str(arc)]
     assert sorted(m["inputs"]) == sorted(inputs)
     assert {e["status"] for e in m["inputs"].values()} == {"done"}
-    assert m["inputs"][str(a)]["not_html"] == 4 and m["inputs"][str(a)]["not_articles"] == 4
+    # sitemaps and the feed are not pages; robots.txt (text) and 4 HTML pages are not articles
+    assert m["inputs"][str(a)]["not_html"] == 3 and m["inputs"][str(a)]["not_articles"] == 5
     mine = records_in(tmp_path / "out")
     assert len(mine) == 5 * ARTICLES_PER_COPY + 3
     for r in mine:
@@ -220,6 +221,43 @@ def test_bad_archives_are_reported_with_their_offsets_and_the_rest_goes_on(tmp_p
     assert m[str(lying)]["records"] == ARTICLES_PER_COPY - 1
     urls = {r["crawl"]["url"] for r in records_in(tmp_path / "out")}
     assert target not in urls and target.replace("news2", "news0") in urls
+
+
+def test_text_articles_and_revisits_give_the_warc_spiders_records(tmp_path):
+    """An article saved as text, and a page whose payload was archived before (a ``revisit``
+    record, as WARC_OUTPUT writes one): the spider makes records of both, so must the command."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from crawler.warc import payload_digest
+
+    page = next(b for u, b, _, _ in captures(0) if "/2025/05/0" in u)
+    text = b"Harbour wall repaired\n\nThe wall was rebuilt in May, see https://x.com/harbour/status/1918000000000000009\n"
+    src = tmp_path / "own.warc.gz"
+    first, again = "https://news.example/2025/05/01/first-capture-of-it.html", "https://news.example/copy-of-the-page"
+    with open(src, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        html = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        w.write_record(w.create_warc_record(first, "response", payload=io.BytesIO(page), http_headers=html))
+        plain = StatusAndHeaders("200 OK", [("Content-Type", "text/plain; charset=utf-8")], protocol="HTTP/1.1")
+        w.write_record(w.create_warc_record("https://news.example/2025/05/02/harbour-wall.txt", "response",
+                                            payload=io.BytesIO(text), http_headers=plain))
+        w.write_record(w.create_revisit_record(again, payload_digest(page), first, "2025-05-01T12:00:00Z",
+                                               http_headers=html))
+        w.write_record(w.create_revisit_record("https://news.example/2025/05/03/unknown-payload-here.html",
+                                               payload_digest(b"not in this archive"), "https://elsewhere.example/",
+                                               "2025-05-01T12:00:00Z", http_headers=html))
+    res = archive(str(src), "-o", str(tmp_path / "out"), "--workers", "1", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()
+    mine = keyed(records_in(tmp_path / "out"))
+    res, theirs = crawl("warc", "-a", f"path={src}", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()[-2000:]
+    assert {k: comparable(r) for k, r in mine.items()} == {k: comparable(r) for k, r in keyed(theirs).items()}
+    assert sorted(u for u, _ in mine) == sorted([first, again, "https://news.example/2025/05/02/harbour-wall.txt"])
+    by_url = {u: r for (u, _), r in mine.items()}
+    assert by_url[again]["crawl"]["content_sha256"] == by_url[first]["crawl"]["content_sha256"]
+    assert by_url["https://news.example/2025/05/02/harbour-wall.txt"]["article"]["title"] == "Harbour wall repaired"
+    assert manifest(tmp_path / "out")["inputs"][str(src)]["unresolved"] == 1
 
 
 def _start(args: list[str], cwd: Path) -> subprocess.Popen:
@@ -323,7 +361,7 @@ def test_filters_site_dates_language_citing(tmp_path):
     assert set(got["until"]) == {k for k in everything if host[k] in ("news0.example", "plain.example")}
     assert {everything[k]["article"]["language"] for k in everything} == {"en", "fr"}
     assert set(got["lang_citing"]) == {k for k in everything if host[k] == "news0.example"}
-    assert manifest(tmp_path / "site")["inputs"][str(src)]["out_of_scope"] == 9 + 4  # HTML of news0
+    assert manifest(tmp_path / "site")["inputs"][str(src)]["out_of_scope"] == 9 + 5  # HTML and text of news0
 
 
 def _without_none(x):

@@ -17,7 +17,8 @@ from typing import IO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
+PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")  # the warc spider's (crawler.sources.warcs)
+
 
 
 class ArchiveFault(Exception):
@@ -31,8 +32,10 @@ class ArchiveFault(Exception):
 
 @dataclass
 class Capture:
-    """One ``response`` record. ``body()`` reads its payload (before the next capture is asked
-    for) and raises ``LyingRecord`` when the record's length does not hold."""
+    """One ``response`` record, or a ``revisit`` (``revisit`` set: its payload is the earlier
+    response's with the same ``digest``, as our own ``WARC_OUTPUT`` writes). ``body()`` reads a
+    response's payload (before the next capture is asked for) and raises ``LyingRecord`` when
+    the record's length does not hold."""
 
     url: str
     date: str | None
@@ -41,14 +44,17 @@ class Capture:
     status: int | None
     content_type: str
     headers: dict[str, str] = field(default_factory=dict)
+    digest: str | None = None  # WARC-Payload-Digest
+    revisit: bool = False
     _record: object = None
     _finish: Callable[[], str | None] | None = None
     checked: bool = False
     faulty: bool = False
 
     @property
-    def is_html(self) -> bool:
-        return self.content_type.lower().startswith(HTML_TYPES)
+    def is_page(self) -> bool:
+        """HTML or text: what the ``warc`` spider reads (``crawler.archive.record``)."""
+        return self.content_type.lower().startswith(PAGE_TYPES)
 
     def body(self) -> bytes:
         try:
@@ -152,7 +158,7 @@ def _first_line(text: str) -> str:
 
 
 def _capture(rec, offset: int, finish: Callable[[], str | None]) -> Capture | None:
-    if rec.rec_type != "response" or rec.http_headers is None:
+    if rec.rec_type not in ("response", "revisit") or rec.http_headers is None:
         return None
     h = rec.rec_headers
     try:
@@ -167,6 +173,8 @@ def _capture(rec, offset: int, finish: Callable[[], str | None]) -> Capture | No
         status=status,
         content_type=rec.http_headers.get_header("Content-Type") or "",
         headers={k.lower(): v for k, v in rec.http_headers.headers},
+        digest=h.get_header("WARC-Payload-Digest"),
+        revisit=rec.rec_type == "revisit",
         _record=rec,
         _finish=finish,
     )

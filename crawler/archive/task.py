@@ -50,12 +50,13 @@ def _iso(d: datetime | None) -> str | None:
 @dataclass
 class Counts:
     responses: int = 0  # HTTP response records
-    not_html: int = 0
+    not_html: int = 0  # neither HTML nor text
     not_ok: int = 0  # HTTP status other than 200
     out_of_scope: int = 0  # --site, --since/--until
     not_articles: int = 0
     filtered: int = 0  # --lang, --citing
     duplicates: int = 0  # same URL and version again in this input
+    unresolved: int = 0  # revisits of a payload the input does not hold
     failed: int = 0  # pages the extract core could not read
     invalid: int = 0  # records the schema rejected
     records: int = 0
@@ -118,13 +119,16 @@ def _records(fh: IO[bytes], input_url: str, opts: Options, counts: Counts, progr
     from crawler.records import is_valid
 
     seen: set[tuple[str, str]] = set()
+    first: dict[str, int] = {}  # payload digest -> offset of the response holding it (for revisits)
     for capture in iter_captures(fh):
         if isinstance(capture, LyingRecord):
             counts.fault(capture.offset, capture.message)
             continue
         counts.responses += 1
         progress.maybe_send(counts)
-        if not capture.is_html:
+        if capture.digest and not capture.revisit:
+            first.setdefault(capture.digest, capture.offset)
+        if not capture.is_page:
             counts.not_html += 1
             continue
         if capture.status is not None and capture.status != 200:  # redirects, errors: as the warc spider
@@ -134,9 +138,12 @@ def _records(fh: IO[bytes], input_url: str, opts: Options, counts: Counts, progr
             counts.out_of_scope += 1
             continue
         try:
-            body = capture.body()
+            body = _revisited(input_url, first, capture) if capture.revisit else capture.body()
         except LyingRecord as exc:
             counts.fault(exc.offset, exc.message)
+            continue
+        if body is None:  # a revisit of a payload this archive does not hold: as the warc spider
+            counts.unresolved += 1
             continue
         record = _record(capture, body, input_url, opts, counts)
         if record is None:
@@ -157,11 +164,33 @@ def _records(fh: IO[bytes], input_url: str, opts: Options, counts: Counts, progr
         yield record
 
 
+def _revisited(input_url: str, first: dict[str, int], capture: Capture) -> bytes | None:
+    """The payload a revisit record stands for: the earlier response's, read again at its offset
+    (a second handle: the stream being read stays where it is)."""
+    offset = first.get(capture.digest or "")
+    if offset is None:
+        return None
+    from warcio.archiveiterator import ArchiveIterator
+
+    try:
+        if "://" not in input_url or input_url.startswith("file://"):
+            fh = open(input_url.removeprefix("file://"), "rb")  # noqa: SIM115
+        else:
+            import fsspec
+
+            fh = fsspec.open(input_url, "rb").open()  # random access (HTTP range requests)
+        with fh:
+            fh.seek(offset)
+            return next(iter(ArchiveIterator(fh, arc2warc=True))).content_stream().read()
+    except (OSError, ValueError, StopIteration) as exc:
+        raise LyingRecord(capture.offset, f"revisit of the record at offset {offset}: cannot read it again "
+                                          f"({exc.__class__.__name__}: {exc})") from None
+
+
 def _record(capture: Capture, body: bytes, input_url: str, opts: Options, counts: Counts) -> dict | None:
-    """The ``warc`` spider's record for this capture, or None when it is not an article."""
-    from crawler.extract import CrawlMeta, ExtractError, extract_record
-    from crawler.extract.document import Document, decode_bytes, parse_html
-    from crawler.sources.pages import is_article_page, keep_page
+    """The ``warc`` spider's record for this capture (``crawler.archive.record``), or None."""
+    from crawler.archive.record import NOT_OK, Rules, archived_record
+    from crawler.extract import CrawlMeta, ExtractError
 
     meta = CrawlMeta(
         url=capture.url, final_url=capture.url, fetched_at=capture.date, status=capture.status,
@@ -169,13 +198,7 @@ def _record(capture: Capture, body: bytes, input_url: str, opts: Options, counts
         crawl_id=opts.crawl_id, source={"kind": "warc", "url": input_url, "offset": capture.offset},
     )
     try:
-        tree = parse_html(decode_bytes(body, capture.content_type))
-        doc = Document(tree=tree, url=capture.url)
-        article = is_article_page(doc)
-        rec = extract_record(tree, meta, with_text=opts.with_text, main_text=opts.main_text, document=doc)
-        if not keep_page(article, bool(rec.posts)):
-            counts.not_articles += 1  # not an article, and it cites no post
-            return None
+        record, outcome = archived_record(body, meta, Rules(with_text=opts.with_text, main_text=opts.main_text))
     except ExtractError as exc:
         counts.failed += 1
         counts.fault(capture.offset, f"no record for {capture.url}: {exc}")
@@ -184,8 +207,12 @@ def _record(capture: Capture, body: bytes, input_url: str, opts: Options, counts
         counts.failed += 1
         counts.fault(capture.offset, f"no record for {capture.url}: {exc.__class__.__name__}: {exc}")
         return None
-    rec.crawl.content_sha256 = hashlib.sha256(body).hexdigest()
-    return rec.to_dict()
+    if record is None:
+        if outcome == NOT_OK:
+            counts.not_ok += 1
+        else:
+            counts.not_articles += 1  # robots.txt and its kin; not an article, and it cites no post
+    return record
 
 
 def _in_scope(capture: Capture, opts: Options) -> bool:

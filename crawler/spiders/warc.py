@@ -11,15 +11,14 @@ of one URL make one record per version.
 from __future__ import annotations
 
 import glob
-import hashlib
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from crawler.extract import CrawlMeta, ExtractError, extract_record, extract_text_record
-from crawler.extract.document import Document, decode_bytes, parse_html
-from crawler.sources.pages import ARTICLE_URL, is_article_page, keep_page
+from crawler.archive.record import EXTRACTED, NOT_ARTICLE, NOT_OK, Rules, archived_record
+from crawler.extract import CrawlMeta, ExtractError
 from crawler.sources.warcs import WarcError, iter_html_records
 from crawler.spiders.base import RecordSpider
+
+STATS = {EXTRACTED: "pages/extracted", NOT_OK: "warc/skipped_status", NOT_ARTICLE: "pages/not_articles"}
 
 
 class WarcSpider(RecordSpider):
@@ -89,35 +88,10 @@ class WarcSpider(RecordSpider):
 
     def archived_record(self, body: bytes, meta: CrawlMeta) -> dict | None:
         """The record of one archived HTML or text response, or None when a live crawl would
-        make none of it."""
-        stats, settings = self.crawler.stats, self.crawler.settings
-        path = urlsplit(meta.url).path
-        if path.endswith("/robots.txt") or path.endswith(("/ads.txt", "/humans.txt", "/security.txt")):
-            stats.inc_value("pages/not_articles")
-            return None
-        if meta.status is not None and meta.status != 200:
-            stats.inc_value("warc/skipped_status")
-            return None
-        ctype = meta.header("content-type") or ""
-        if "text/plain" in ctype:
-            if not ARTICLE_URL.search(path):  # text declares nothing: the URL rule alone
-                stats.inc_value("pages/not_articles")
-                return None
-            rec = extract_text_record(decode_bytes(body, ctype), meta,
-                                      with_text=settings.getbool("EXTRACT_TEXT"), body=body)
-        else:
-            tree = parse_html(decode_bytes(body, ctype))
-            doc = Document(tree=tree, url=meta.final_url or meta.url)
-            article, articles_only = is_article_page(doc), settings.getbool("ARTICLES_ONLY")
-            if not keep_page(article, True, articles_only):
-                stats.inc_value("pages/not_articles")
-                return None
-            rec = extract_record(tree, meta, with_text=settings.getbool("EXTRACT_TEXT"),
-                                 main_text=settings.getbool("MAIN_TEXT", True),
-                                 precise_text=settings.getbool("PRECISE_TEXT", False), document=doc)
-            if not keep_page(article, bool(rec.posts), articles_only):
-                stats.inc_value("pages/not_articles")  # not an article, and it cites no post
-                return None
-            rec.crawl.content_sha256 = hashlib.sha256(body).hexdigest()
-        stats.inc_value("pages/extracted")
-        return rec.to_dict()
+        make none of it (the rule is ``crawler.archive.record``'s, shared with ``crawler archive``)."""
+        settings = self.crawler.settings
+        record, outcome = archived_record(body, meta, Rules(
+            with_text=settings.getbool("EXTRACT_TEXT"), main_text=settings.getbool("MAIN_TEXT", True),
+            precise_text=settings.getbool("PRECISE_TEXT", False), articles_only=settings.getbool("ARTICLES_ONLY")))
+        self.crawler.stats.inc_value(STATS[outcome])
+        return record
