@@ -163,7 +163,7 @@ class Walker:
         ctx_cache, ctx_get = CHILD_CTX, CHILD_CTX.get  # (a dict: cheaper than lru_cache's wrapper)
         if len(ctx_cache) > 50_000:
             ctx_cache.clear()
-        may_name_post = self.registry.may_name_post
+        may_name_post, url_attrs = self.registry.may_name_post, URL_RANK
         blocks, scripts = self._blocks, self._scripts
         stack: list[tuple[HtmlElement | None, Ctx]] = [(start.getparent(), ctx)]
         push, pop = stack.append, stack.pop
@@ -234,8 +234,11 @@ class Walker:
                     elif name == "rel":
                         rel = value
                     if name in cand_attrs:
-                        candidate = True
-                        rule_attr = rule_attr or name in rule_attrs
+                        if name in rule_attrs:
+                            candidate = rule_attr = True
+                        elif not candidate and (name not in url_attrs or (value and (
+                                may_name_post(value) or "url=" in value))):
+                            candidate = True  # (an image's src names no post: not worth a look)
                     elif not candidate and value and not_a:
                         kind = attr_kind_get(name)  # 0 plain, 1 data-*, 2 type-like, 3 other
                         if kind is None:
