@@ -224,8 +224,9 @@ def test_bad_archives_are_reported_with_their_offsets_and_the_rest_goes_on(tmp_p
 
 
 def test_text_articles_and_revisits_give_the_warc_spiders_records(tmp_path):
-    """An article saved as text, and a page whose payload was archived before (a ``revisit``
-    record, as WARC_OUTPUT writes one): the spider makes records of both, so must the command."""
+    """An article saved as text, a page whose payload was archived before (a ``revisit`` record,
+    as WARC_OUTPUT writes one), a page that is no article but cites a post: the spider makes
+    records of all three (of two with ARTICLES_ONLY), so must the command (with --articles-only)."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -233,6 +234,11 @@ def test_text_articles_and_revisits_give_the_warc_spiders_records(tmp_path):
 
     page = next(b for u, b, _, _ in captures(0) if "/2025/05/0" in u)
     text = b"Harbour wall repaired\n\nThe wall was rebuilt in May, see https://x.com/harbour/status/1918000000000000009\n"
+    citing, citing_page = "https://news.example/about", (
+        b"<html lang='en'><head><title>About us</title><meta property='og:type' content='website'></head><body>"
+        b"<p>Our newsroom, as the mayor put it:</p><blockquote class='twitter-tweet'><p>Proud of them</p>&mdash; "
+        b"Mayor (@mayor) <a href='https://twitter.com/mayor/status/1918000000000000042'>May 1, 2025</a>"
+        b"</blockquote></body></html>")
     src = tmp_path / "own.warc.gz"
     first, again = "https://news.example/2025/05/01/first-capture-of-it.html", "https://news.example/copy-of-the-page"
     with open(src, "wb") as fh:
@@ -244,6 +250,7 @@ def test_text_articles_and_revisits_give_the_warc_spiders_records(tmp_path):
                                             payload=io.BytesIO(text), http_headers=plain))
         w.write_record(w.create_revisit_record(again, payload_digest(page), first, "2025-05-01T12:00:00Z",
                                                http_headers=html))
+        w.write_record(w.create_warc_record(citing, "response", payload=io.BytesIO(citing_page), http_headers=html))
         w.write_record(w.create_revisit_record("https://news.example/2025/05/03/unknown-payload-here.html",
                                                payload_digest(b"not in this archive"), "https://elsewhere.example/",
                                                "2025-05-01T12:00:00Z", http_headers=html))
@@ -253,11 +260,19 @@ def test_text_articles_and_revisits_give_the_warc_spiders_records(tmp_path):
     res, theirs = crawl("warc", "-a", f"path={src}", cwd=tmp_path)
     assert res.returncode == 0, res.stderr.decode()[-2000:]
     assert {k: comparable(r) for k, r in mine.items()} == {k: comparable(r) for k, r in keyed(theirs).items()}
-    assert sorted(u for u, _ in mine) == sorted([first, again, "https://news.example/2025/05/02/harbour-wall.txt"])
+    assert sorted(u for u, _ in mine) == sorted([first, again, citing, "https://news.example/2025/05/02/harbour-wall.txt"])
     by_url = {u: r for (u, _), r in mine.items()}
     assert by_url[again]["crawl"]["content_sha256"] == by_url[first]["crawl"]["content_sha256"]
     assert by_url["https://news.example/2025/05/02/harbour-wall.txt"]["article"]["title"] == "Harbour wall repaired"
     assert manifest(tmp_path / "out")["inputs"][str(src)]["unresolved"] == 1
+
+    res = archive(str(src), "-o", str(tmp_path / "only"), "--workers", "1", "--articles-only", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()
+    mine = keyed(records_in(tmp_path / "only"))
+    res, theirs = crawl("warc", "-a", f"path={src}", "-s", "ARTICLES_ONLY=1", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()[-2000:]
+    assert {k: comparable(r) for k, r in mine.items()} == {k: comparable(r) for k, r in keyed(theirs).items()}
+    assert citing not in {u for u, _ in mine} and len(mine) == 3
 
 
 def _start(args: list[str], cwd: Path) -> subprocess.Popen:

@@ -47,6 +47,8 @@ def add_parser(sub) -> None:
     ap.add_argument("--lang", action="append", metavar="CODE",
                     help="only articles in these languages (en matches en-GB; repeatable, or comma-separated)")
     ap.add_argument("--citing", action="store_true", help="only articles that cite at least one post")
+    ap.add_argument("--articles-only", action="store_true",
+                    help="drop pages that are not articles even when they cite posts (the spiders' ARTICLES_ONLY)")
     ap.add_argument("--text", action="store_true", help="include the article's main text")
     ap.add_argument("--no-main-text", action="store_true",
                     help="skip main-text extraction (faster; text_sha256 is null)")
@@ -108,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     opts = Options(crawl_id="", sites=_listed(args.site), since=bounds.get("since"), until=bounds.get("until"),
                    langs=_listed(args.lang), citing=args.citing, with_text=args.text,
-                   main_text=not args.no_main_text, fmt=args.format)
+                   main_text=not args.no_main_text, articles_only=args.articles_only, fmt=args.format)
     from crawler.archive.runner import RunError, run_job
 
     try:

@@ -34,13 +34,17 @@ class Options:
     citing: bool = False
     with_text: bool = False
     main_text: bool = True
+    articles_only: bool = False
     fmt: str = "jsonl"
 
     def key(self) -> dict[str, Any]:
         """The options that change which records an input gives (a resumed job must match)."""
-        return {"sites": list(self.sites), "since": _iso(self.since), "until": _iso(self.until),
-                "langs": list(self.langs), "citing": self.citing, "with_text": self.with_text,
-                "main_text": self.main_text, "format": self.fmt}
+        key = {"sites": list(self.sites), "since": _iso(self.since), "until": _iso(self.until),
+               "langs": list(self.langs), "citing": self.citing, "with_text": self.with_text,
+               "main_text": self.main_text, "format": self.fmt}
+        if self.articles_only:  # only when set: folders written before the option still resume
+            key["articles_only"] = True
+        return key
 
 
 def _iso(d: datetime | None) -> str | None:
@@ -198,7 +202,8 @@ def _record(capture: Capture, body: bytes, input_url: str, opts: Options, counts
         crawl_id=opts.crawl_id, source={"kind": "warc", "url": input_url, "offset": capture.offset},
     )
     try:
-        record, outcome = archived_record(body, meta, Rules(with_text=opts.with_text, main_text=opts.main_text))
+        record, outcome = archived_record(body, meta, Rules(with_text=opts.with_text, main_text=opts.main_text,
+                                                             articles_only=opts.articles_only))
     except ExtractError as exc:
         counts.failed += 1
         counts.fault(capture.offset, f"no record for {capture.url}: {exc}")
