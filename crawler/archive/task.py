@@ -130,11 +130,11 @@ def _records(fh: IO[bytes], input_url: str, opts: Options, counts: Counts, progr
             continue
         counts.responses += 1
         progress.maybe_send(counts)
-        if capture.digest and not capture.revisit:
-            first.setdefault(capture.digest, capture.offset)
         if not capture.is_page:
             counts.not_html += 1
             continue
+        if capture.digest and not capture.revisit:  # ~140 bytes a page: 1.4 MB for 10,000
+            first.setdefault(capture.digest, capture.offset)
         if capture.status is not None and capture.status != 200:  # redirects, errors: as the warc spider
             counts.not_ok += 1
             continue
