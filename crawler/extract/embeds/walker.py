@@ -8,14 +8,11 @@ it is a citation of the article (site chrome is not) and records where it stood.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
-from urllib.parse import unquote, urljoin
 
 from lxml.html import HtmlElement
 
-from crawler.extract.document import merge_walked, parse_fragment, text_of
-from crawler.extract.embeds import twitter
+from crawler.extract.document import merge_walked, text_of
 from crawler.extract.embeds.base import Hit
 from crawler.extract.embeds.context import (
     CHILD_CTX,
@@ -23,27 +20,16 @@ from crawler.extract.embeds.context import (
     Ctx,
     child_ctx,
 )
-from crawler.extract.embeds.links import judge_link
+from crawler.extract.embeds.elements import ElementRules
 from crawler.extract.embeds.markup import (
-    CODE_SCRIPT_TYPES,
     EMBED_TAGS,
-    ESCAPED_EMBED,
     PLAIN_ATTRS,
-    URL_FORMS,
     URL_RANK,
     class_may_embed,
     last_sentence,
-    posted,
-    rendered,
-    unpark,
 )
 from crawler.extract.embeds.placeholders import (
-    from_card,
-    from_placeholder,
     is_type_attr,
-    markup_in_json,
-    named_platform,
-    platform_in_value,
 )
 from crawler.extract.embeds.registry import REGISTRY, Registry
 from crawler.extract.rights import ANY_SIGN, QUICK_SIGN, SignScan
@@ -97,7 +83,7 @@ def _pass_over(el: HtmlElement, start: HtmlElement, parent: HtmlElement | None):
     return _NEVER, (el, parent)
 
 
-class Walker:
+class Walker(ElementRules):
     """Walks one tree once; ``found`` collects hits in page order."""
 
     def __init__(self, root: HtmlElement, page_url: str = "", registry: Registry = REGISTRY,
@@ -215,48 +201,63 @@ class Walker:
             if items:
                 if tag == "meta" and loc_prefix is None:
                     self._metas.append((order, el))
-                # one pass over the attributes: the context markers, and whether a rule may apply
                 href = rel = None
-                candidate = tag in bare or tag in cand_tags
-                not_a = tag != "a"  # a link is judged by its href below, not by other attributes
-                rule_attr = False
-                for name, value in items:
-                    if name == "class":
-                        cls = value
-                    elif name == "id":
-                        idv = value
-                    elif name == "href":
-                        href = value
-                    elif name == "role":
-                        role = value
-                    elif name == "itemprop":
-                        itemprop = value
-                    elif name == "rel":
-                        rel = value
-                    if name in cand_attrs:
-                        if name in rule_attrs:
-                            candidate = rule_attr = True
-                        elif not candidate and (name not in url_attrs or (value and (
-                                may_name_post(value) or "url=" in value))):
-                            candidate = True  # (an image's src names no post: not worth a look)
-                    elif not candidate and value and not_a:
-                        kind = attr_kind_get(name)  # 0 plain, 1 data-*, 2 type-like, 3 other
-                        if kind is None:
-                            kind = attr_kinds[name] = attr_kind(name)
-                        c = value[0]  # cheap tests first: most attributes are plain values
-                        if ((len(value) > 20 and "<" in value) or (kind and (
-                                c in "{[%" or (kind == 1 and c in "h/") or (kind == 2 and len(value) < 40)))):
-                            candidate = attr_may_embed(name, value)
+                if ctx[0]:  # site chrome cites nothing: read only the context markers
+                    candidate = False
+                    for name, value in items:
+                        if name == "class":
+                            cls = value
+                        elif name == "id":
+                            idv = value
+                        elif name == "href":
+                            href = value
+                        elif name == "role":
+                            role = value
+                        elif name == "itemprop":
+                            itemprop = value
+                        elif name == "rel":
+                            rel = value
+                else:  # one pass over the attributes: the context markers, and whether a rule may apply
+                    candidate = tag in bare or tag in cand_tags
+                    not_a = tag != "a"  # a link is judged by its href below, not by other attributes
+                    rule_attr = False
+                    for name, value in items:
+                        if name == "class":
+                            cls = value
+                        elif name == "id":
+                            idv = value
+                        elif name == "href":
+                            href = value
+                        elif name == "role":
+                            role = value
+                        elif name == "itemprop":
+                            itemprop = value
+                        elif name == "rel":
+                            rel = value
+                        if name in cand_attrs:
+                            if name in rule_attrs:
+                                candidate = rule_attr = True
+                            elif not candidate and (name not in url_attrs or (value and (
+                                    may_name_post(value) or "url=" in value))):
+                                candidate = True  # (an image's src names no post: not worth a look)
+                        elif not candidate and value and not_a:
+                            kind = attr_kind_get(name)  # 0 plain, 1 data-*, 2 type-like, 3 other
+                            if kind is None:
+                                kind = attr_kinds[name] = attr_kind(name)
+                            c = value[0]  # cheap tests first: most attributes are plain values
+                            if ((len(value) > 20 and "<" in value) or (kind and (
+                                    c in "{[%" or (kind == 1 and c in "h/") or (kind == 2 and len(value) < 40)))):
+                                candidate = attr_may_embed(name, value)
+                    if tag == "a":  # links: only a platform URL, an embed class or a rule's attribute
+                        candidate = rule_attr or bool(href and may_name_post(href)) or bool(
+                            cls and class_embeds(cls))
+                    elif cls and not candidate:
+                        candidate = class_embeds(cls)
                 if named is not None and ((cls and "opyright" in cls) or (idv and "opyright" in idv)):
                     named.append((order, el))  # a site-wide copyright element, for rights
                 if licenses is not None and (tag == "a" or tag == "link") and (
                         (rel and "license" in rel.lower()) or (href and ("ommons" in href or "OMMONS" in href))):
                     licenses.append((order, el))  # a licence link candidate, for rights
-                if tag == "a":  # links: only a platform URL, an embed class or a rule's attribute
-                    candidate = rule_attr or bool(href and may_name_post(href)) or bool(
-                        cls and class_embeds(cls))
-                elif cls and not candidate:
-                    candidate = class_embeds(cls)
             else:
                 candidate = tag in bare
             if candidate and not ctx[0]:
@@ -296,137 +297,6 @@ class Walker:
                     holders.append((order, stack[-1][0]))
 
 
-    def element(self, el: HtmlElement, tag: str, ctx: Ctx, loc: str | None) -> bool:
-        """Recognise ``el`` as an embed (or as a non-post widget). True: do not descend."""
-        reg = self.registry
-        hits: list[Hit] | None = None
-        cls = el.get("class")
-        if cls:
-            for tok in cls.split():
-                handler = reg.by_class.get(tok)
-                if handler is not None:
-                    hits = handler(el)
-                    if hits is not None:
-                        break
-        if hits is None:
-            handler = reg.by_tag.get(tag)
-            if handler is not None:
-                hits = handler(el)
-        if hits is None and reg.by_attr:
-            for attr in el.attrib:
-                handler = reg.by_attr.get(attr)
-                if handler is not None:
-                    hits = handler(el)
-                    if hits is not None:
-                        break
-        if hits is not None:  # [] marks a widget that cites nothing (timeline, follow button)
-            self.add(hits, el, ctx, loc)
-            return True
-        if tag == "a":
-            return self.anchor(el, ctx, loc)
-        if tag == "blockquote":
-            hits = twitter.from_bare_blockquote(el)  # the official code with its class stripped
-            if hits:
-                self.add(hits, el, ctx, loc)
-                return True
-            self.unmatched_quotes.append((el, loc or self.path(el)))
-        urls: list[tuple[int, str, str]] = []
-        payloads: list[str] = []
-        links: list[str] = []
-        for attr, value in el.attrib.items():  # one pass over the attributes it actually has
-            rank = URL_RANK.get(attr)
-            if rank is not None:
-                if value:
-                    urls.append((rank, attr, value))
-            elif attr == "srcdoc" or (len(value) > 20 and "<" in value and ESCAPED_EMBED.search(value)):
-                payloads.append(value)
-            elif len(value) > 20 and "<a " in value and reg.mentions(value):
-                links.append(value)  # a footnote or tooltip holding a linked citation
-            elif value[:3] in ("%3C", "%3c"):  # URL-encoded embed code (consent wrappers)
-                decoded = unquote(value)
-                if ESCAPED_EMBED.search(decoded):
-                    payloads.append(decoded)
-        for _, attr, raw in sorted(urls):
-            form = URL_FORMS[attr]
-            if raw.startswith("/") and not raw.startswith("//") and "url=" in raw and self.page_url:
-                try:
-                    raw = urljoin(self.page_url, raw)  # Drupal's /media/oembed?url=...
-                except ValueError:
-                    continue
-            ref = reg.match(raw)
-            if ref is not None:
-                if form is None:
-                    form = "rendered" if rendered(el, cls) else "amp" if tag[:4] == "amp-" else (
-                        "iframe" if tag in EMBED_TAGS and not reg.is_wrapper(raw) else "cms")
-                self.add([Hit(ref, form, handle=ref.handle, posted=posted(ref))], el, ctx, loc)
-                return tag in EMBED_TAGS or tag == "div"
-        if tag == "textarea" and el.text and ESCAPED_EMBED.search(html.unescape(el.text)):
-            self.fragment(html.unescape(el.text), el, ctx)
-            return True
-        for value in links:
-            self.fragment(value, el, ctx, lazy=ctx.lazy)  # its links are read as the text's links
-        for value in payloads:
-            if value[:1] in "{[":  # JSON props: its strings are the markup (quotes escaped in JSON)
-                for markup in markup_in_json(value):
-                    self.fragment(markup, el, ctx, lazy=ctx.lazy)
-            else:
-                self.fragment(value, el, ctx)
-        if cls and "wp-block-embed__wrapper" in cls and len(el) == 0 and el.text:
-            ref = reg.match(el.text.strip())
-            if ref is not None:
-                self.add([Hit(ref, "cms", handle=ref.handle, posted=posted(ref))], el, ctx, loc)
-                return True
-        return self.cms(el, tag, cls, ctx, loc)
-
-    def cms(self, el: HtmlElement, tag: str, cls: str | None, ctx: Ctx, loc: str | None) -> bool:
-        """A CMS placeholder or a post card the site rendered itself (``placeholders.py``)."""
-        hits = from_placeholder(el, tag, cls, self.registry)
-        if hits is None:
-            platform = named_platform(el, cls)
-            hits = from_card(el, platform, self.registry) if platform is not None else None
-        if not hits:
-            return False
-        for h in hits:
-            h.posted = posted(h.ref) or h.posted  # a tweet id knows its own time
-        self.add(hits, el, ctx, loc)
-        return True
-
-    def _attr_may_embed(self, name: str, value: str) -> bool:
-        """Whether an attribute other than the rules' own may make its element an embed: escaped
-        embed code, a post URL in a ``data-*`` attribute, or a type attribute naming a platform."""
-        if len(value) > 20 and ("<" in value or value[:3] in ("%3C", "%3c")):
-            return True
-        if value[:1] in "{[":  # escaped JSON config (data-config, data-attrs, island props)
-            return self.registry.mentions(value)
-        if name[:5] == "data-" and (value[:4] == "http" or value[:2] == "//"):
-            return self.registry.may_name_post(value)
-        return len(value) < 40 and is_type_attr(name) and platform_in_value(value) is not None  # (both cached)
-
-    def anchor(self, el: HtmlElement, ctx: Ctx, loc: str | None) -> bool:
-        """A link to a post: a CMS card, a lazy player, or a citation in the text (``links.py``)."""
-        return judge_link(self, el, ctx, loc)
-
-    def script(self, el: HtmlElement, ctx: Ctx, loc_prefix: str | None, text: str | None) -> None:
-        if ctx.chrome:
-            return
-        for attr in el.attrib:
-            handler = self.registry.by_attr.get(attr)
-            if handler is not None:
-                hits = handler(el)
-                if hits:
-                    self.add(hits, el, ctx)
-                    return
-        if not text:
-            return
-        typ = (el.get("type") or "").lower().strip()
-        if typ not in CODE_SCRIPT_TYPES:
-            parked = unpark(text)
-            if parked is not None:
-                self.fragment(parked, el, ctx)
-                return
-        if "createTweet" in text:
-            self.add(twitter.from_script(text), el, ctx)
-
     def page_scripts(self) -> list[tuple[HtmlElement, str | None]]:
         """Every script of the page with its text, in document order, after the walk: the head's,
         the ones the walk met (their text already read: large JSON state is decoded once),
@@ -442,15 +312,3 @@ class Walker:
     def _head_iter(self, tag: str):
         head = self.roottree.getroot().find("head")
         return head.iter(tag) if head is not None else ()
-
-    def fragment(self, markup: str, host: HtmlElement, ctx: Ctx, lazy: bool = True) -> None:
-        """Escaped or parked embed code: parse it and walk it as if it were in the page."""
-        if self._fragments > 200:
-            return
-        self._fragments += 1
-        frag = parse_fragment(markup)
-        if frag is None:
-            return
-        self.walk(frag, ctx._replace(lazy=lazy), loc_prefix=self.path(host) + "#fragment")
-
-
