@@ -14,7 +14,9 @@
 4. The crawl cost: the same crawl of a generated loopback site (bench/sitegen.py) with the index
    kept and with ``CITATION_INDEX=False``, alternating on/off, pages per second to the last
    record written, and the ratio (goal: the index costs under 5%); also the crawler process's
-   CPU time per page (user + system), steadier than wall time when others load the machine.
+   CPU time per page (user + system), steadier than wall time when others load the machine, and
+   the same records replayed through the emission journal alone in this process, with and
+   without the index: the index's own CPU per record, against the crawl's CPU per page.
 
 No assertions: it prints figures. Default run: a few minutes on a 2-core machine.
 
@@ -26,6 +28,7 @@ Usage: python bench/cites.py [--rows 1000000] [--pages 1000] [--rounds 3] [--sto
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
 import statistics
@@ -161,6 +164,19 @@ def commands(path: Path, hot: tuple[str, str, int]) -> None:
         print(f"  crawler {label}: {t:.2f} s  (start-up goal {START_GOAL:.1f} s)")
 
 
+def journal_cpu(records: list[dict], on: bool, tmp: Path) -> float:
+    """CPU ms per record of the emission journal (begin_emit + finish_emit, as the crawl calls
+    them) replaying ``records`` into a new store, with the index kept or not."""
+    store = SqliteStore(str(tmp / f"replay-{on}-{time.monotonic_ns()}.sqlite"), lock=False, citation_index=on)
+    t = time.process_time()
+    for rec in records:
+        store.begin_emit(rec["crawl"]["url"], rec)
+        store.finish_emit(rec["crawl"]["url"], rec["version"])
+    spent = time.process_time() - t
+    store.close()
+    return spent * 1000 / len(records)
+
+
 def crawl_cost(pages: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         site = make_site(Path(tmp) / "site", pages)
@@ -184,6 +200,13 @@ def crawl_cost(pages: int, rounds: int) -> None:
                     n = out.read_bytes().count(b"\n")
                     rates[on].append(n / (out.stat().st_mtime - t0))
                     cpu[on].append((r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime) * 1000 / n)
+        # the same records through the journal alone, in this process: the index's own cost,
+        # measured where others' load cannot hide it
+        records = [json.loads(line) for line in (Path(tmp) / "off-0" / "out.jsonl").read_text().splitlines()]
+        journal: dict[bool, list[float]] = {True: [], False: []}
+        for _ in range(5):
+            for on in (True, False):
+                journal[on].append(journal_cpu(records, on, Path(tmp)))
     on, off = statistics.median(rates[True]), statistics.median(rates[False])
     c_on, c_off = statistics.median(cpu[True]), statistics.median(cpu[False])
     print(f"  {pages} pages, {rounds} rounds on/off alternating (each page cites 2 posts)")
@@ -193,6 +216,10 @@ def crawl_cost(pages: int, rounds: int) -> None:
           f"   CPU {c_off:.2f} ms/page  {[round(x, 2) for x in cpu[False]]}")
     print(f"  cost of the index: {1 - on / off:+.1%} of pages/s, {c_on / c_off - 1:+.1%} CPU per page"
           f"  (goal < {CRAWL_GOAL:.0%}; on a busy machine the CPU figure is the steadier)")
+    j_on, j_off = statistics.median(journal[True]), statistics.median(journal[False])
+    print(f"  the journal alone, same records replayed in process (median of 5): {j_on:.3f} ms CPU per record"
+          f" with the index, {j_off:.3f} without: the index adds {j_on - j_off:.3f} ms,"
+          f" {(j_on - j_off) / c_off:.1%} of the crawl's CPU per page")
 
 
 def main() -> int:
