@@ -112,6 +112,19 @@ def test_dublin_core_meta():
     assert rights[1]["kind"] == "license" and rights[1]["license_url"].startswith("https://creativecommons.org/")
 
 
+@pytest.mark.parametrize("where", [
+    '<head><link rel="License" href="https://creativecommons.org/licenses/by-sa/4.0/"></head><body><p>x</p>',
+    # inside a section the posts walker does not enter (reader comments): read all the same
+    '<head></head><body><article><p>Text.</p></article><div class="comments"><p>Comments are '
+    '<a href="https://creativecommons.org/licenses/by-sa/4.0/" rel="license">CC BY-SA 4.0</a></p></div>',
+])
+def test_licence_links_in_the_head_and_in_subtrees_the_walk_passes_over(where):
+    html = f"<html>{where}</body></html>"
+    rights = extract_record(html, CrawlMeta(url="https://ex.example/a"), main_text=False).to_dict()["rights"]
+    assert [r["license_url"] for r in rights if r["kind"] == "license"] == [
+        "https://creativecommons.org/licenses/by-sa/4.0/"]
+
+
 def test_bad_jsonld_types_are_ignored():
     html = ('<html><head><script type="application/ld+json">{"@type":"NewsArticle","copyrightHolder":42,'
             '"copyrightYear":["x"],"license":{"bad":true}}</script><script type="application/ld+json">{broken'
