@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lxml import etree
-
 from crawler.extract.document import Document, collapse, merge_walked, node_types
 from crawler.extract.rights.signs import SignScan, placement
 from crawler.extract.rights.statement import YEAR_ANY, clean_holder, entry, parse_statement, years_of
@@ -34,23 +32,14 @@ def meta_rights(doc: Document) -> list[Rights]:
     return out
 
 
-# <a> and <link> that may be a licence: a rel naming one, or a Creative Commons URL (the same
-# test as the walker's; license_links then reads each in full). In C: the head and the subtrees
-# the walker did not enter (comments, related stories) hold hundreds of plain links.
-_MAY_LICENSE = ("[contains(translate(@rel, 'LICENSE', 'license'), 'license') or contains(@href, 'ommons')"
-                " or contains(@href, 'OMMONS')]")
-_LICENSE_LINKS = etree.XPath(f"descendant-or-self::a{_MAY_LICENSE} | descendant-or-self::link{_MAY_LICENSE}")
-
-
 def _link_candidates(doc: Document, scan: SignScan | None):
-    """<a> and <link> elements that may be licences, in document order: from the posts walker's
-    pass when there was one (the head and the subtrees it did not enter are read here), else
-    from the whole tree."""
+    """<a> and <link> elements in document order: from the posts walker's pass when there was
+    one (the head and the subtrees it did not enter are read here), else from the whole tree."""
     if scan is None or not scan.walked:
         return doc.tree.iter("a", "link")
     head = doc.tree.find("head")
-    out = _LICENSE_LINKS(head) if head is not None else []
-    return out + merge_walked(scan.licenses, scan.pruned, _LICENSE_LINKS)
+    out = list(head.iter("a", "link")) if head is not None else []
+    return out + merge_walked(scan.licenses, scan.pruned, lambda root: root.iter("a", "link"))
 
 
 def license_links(doc: Document, scan: SignScan | None = None) -> tuple[list[Rights], list[Rights]]:
