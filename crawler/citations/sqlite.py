@@ -255,8 +255,10 @@ def cites(db: sqlite3.Connection, platform: str, key: str, *, since: str | None 
     if limit:
         sql += " LIMIT ?"
         args.append(int(limit))
-    cols = list(_OUT)
-    return [_row(cols, r) for r in db.execute(sql, args)]
+    rows = [dict(zip(_OUT, r, strict=True)) for r in db.execute(sql, args)]  # a hot post: thousands
+    for row in rows:
+        row["forms"] = list(_forms(row["forms"]))
+    return rows
 
 
 def known(db: sqlite3.Connection, platform: str, key: str) -> bool:
