@@ -189,6 +189,17 @@ def test_a_store_from_before_the_index_is_indexed_on_open(two_sites, tmp_path):
     rows = jsonl(_cites(tmp_path, f"sqlite:///{path}", f"twitter:{POST}").stdout)
     assert [r["title"] for r in rows] == ["One", "Two"]
 
+    def ranked(*args):
+        return jsonl(run_cli("posts", *args, "-s", f"STATE_URI=sqlite:///{path}", cwd=tmp_path).stdout)
+
+    # the kept counts agree with the rebuilt rows (not counted twice), and a store from before
+    # the counts has them counted when opened
+    assert ranked() == ranked("--since", "1900-01-01") and ranked()[0]["articles"] == 2
+    with sqlite3.connect(path) as db:
+        db.executescript("DROP TABLE cite_posts; DROP TABLE cite_sites; DELETE FROM meta WHERE key = 'cites_summary';")
+    db.close()
+    assert ranked() == ranked("--since", "1900-01-01") and ranked()[0]["articles"] == 2
+
 
 def test_killed_and_resumed_run_leaves_no_row_missing_or_doubled(tmp_path):
     """SIGKILL after the journal marked a version pending and before the output got it

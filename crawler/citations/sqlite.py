@@ -148,10 +148,7 @@ def ensure(db: sqlite3.Connection, *, build: bool = True) -> None:
     if _meta(db, SUMMARY_KEY) != SUMMARY_VERSION:  # an index from before the counts: counted once
         with db:
             db.execute("BEGIN IMMEDIATE")
-            for statement in _FILL_SUMMARY.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            _set_meta(db, SUMMARY_KEY, SUMMARY_VERSION)
+            _count(db)
     if _meta(db, META_KEY) != VERSION:
         if build:
             rebuild(db)
@@ -162,6 +159,15 @@ def ensure(db: sqlite3.Connection, *, build: bool = True) -> None:
                 if stored:  # (a new store has nothing to index)
                     skip(db, stored)
                 _set_meta(db, META_KEY, VERSION)
+
+
+def _count(db: sqlite3.Connection) -> None:
+    """Count the rows cited now into ``cite_posts``/``cite_sites`` from scratch (inside the
+    caller's transaction): once for a store from before the counts, and at each rebuild."""
+    for statement in _FILL_SUMMARY.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    _set_meta(db, SUMMARY_KEY, SUMMARY_VERSION)
 
 
 def _meta(db: sqlite3.Connection, key: str) -> str | None:
@@ -196,6 +202,7 @@ def rebuild(db: sqlite3.Connection) -> int:
             rec = json.loads(record)
             apply(db, url, rec, seen_at=rec["crawl"].get("fetched_at") or last_seen, first_seen=first_seen)
             n += 1
+        _count(db)  # the triggers kept the counts; counted again, a reindex repairs them too
         _set_meta(db, META_KEY, VERSION)
         _set_meta(db, SKIPPED_KEY, "0")  # every stored version indexed: complete again
     return n
