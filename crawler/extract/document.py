@@ -116,9 +116,12 @@ def merge_walked(met: list[tuple[int, Any]], pruned: list[tuple[int, HtmlElement
     """Document order for what one walk collected: ``met`` holds (visit order, item) pairs the
     walk recorded, ``pruned`` the (visit order, root) of subtrees it did not enter, whose items
     ``expand`` finds (in document order) only now, at their place in the page."""
+    found = [(order, items) for order, root in pruned if (items := list(expand(root)))]
+    if not found:  # most pruned subtrees hold none of what is asked: ``met`` is in order already
+        return [item for _, item in met]
     keyed = [((order, 0), item) for order, item in met]
-    for order, root in pruned:
-        keyed += [((order, j + 1), item) for j, item in enumerate(expand(root))]
+    for order, items in found:
+        keyed += [((order, j + 1), item) for j, item in enumerate(items)]
     keyed.sort(key=lambda k: k[0])
     return [item for _, item in keyed]
 

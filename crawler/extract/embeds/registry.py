@@ -85,7 +85,10 @@ class Registry:
     def mentions(self, text: str) -> bool:
         """Cheap test before any regex or parsing: does ``text`` name a platform at all?
         (Substring scans run in C; a 50-way regex alternation does not.)"""
-        return any(m in text for m in self.markers)
+        for m in self.__dict__.get("_markers") or self.markers:  # (a loop: no generator to resume)
+            if m in text:
+                return True
+        return False
 
     def platform_for(self, host: str) -> Platform | None:
         parts = host.split(".")
