@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -56,6 +57,15 @@ def _names(el: HtmlElement) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
 
 
+@lru_cache(maxsize=8192)
+def _name_marks(names: str) -> tuple[bool, bool, bool]:
+    """(names a site footer, names a media credit, names "copyright"): one cached look per class
+    and id string (placement asks it of every ancestor of every rights line; pages repeat them)."""
+    return (_SITE_FOOTER_NAMES.search(names) is not None,
+            _MEDIA_NAMES.search(names) is not None or "copyrightHolder" in names,
+            _COPYRIGHT_NAME(names) is not None)
+
+
 def _beside_picture(el: HtmlElement) -> bool:
     """A picture in the element or beside it: the element is that picture's credit."""
     parent = el.getparent()
@@ -73,21 +83,22 @@ def placement(el: HtmlElement) -> tuple[str, bool]:
     in_body = False
     if el.tag in _QUOTES:
         return "quote", False
-    own = _names(el)
-    if not _SITE_FOOTER_NAMES.search(own) and (_MEDIA_NAMES.search(own) or "copyrightHolder" in own):
+    own_footer, own_media, own_copyright = _name_marks(_names(el))
+    if not own_footer and own_media:
         return "media", False  # <span class="credit">© 2025 AFP</span>
-    named: HtmlElement | None = el if _COPYRIGHT_NAME(own) else None
+    named: HtmlElement | None = el if own_copyright else None
     for a in el.iterancestors():
         tag = a.tag if isinstance(a.tag, str) else ""
         if tag in _QUOTES:
             return "quote", False
         names = _names(a)
+        footer, media, copyright_named = _name_marks(names)
         # "footer-credits", "site-info": the site's footer, although the name says credit
-        if tag == "footer" or (a.get("role") or "") == "contentinfo" or _SITE_FOOTER_NAMES.search(names):
+        if tag == "footer" or (a.get("role") or "") == "contentinfo" or footer:
             return "page", True
-        if tag in ("figcaption", "figure") or _MEDIA_NAMES.search(names) or "copyrightHolder" in names:
+        if tag in ("figcaption", "figure") or media:
             return "media", False
-        if named is None and _COPYRIGHT_NAME(names):
+        if named is None and copyright_named:
             named = a
         if is_article_body(a, tag, names):
             in_body = True

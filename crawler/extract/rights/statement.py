@@ -53,16 +53,26 @@ _HOLDER_TRIM = " \t,;:·•|-–—()[]\"'“”"
 _ABBREV_END = re.compile(r"\b\w\.\w$")  # "a.s", "S.A", "N.V": a dotted company form
 
 
+# (compiled once here: an f-string pattern in a call is rebuilt and looked up in re's cache each time)
+_LEAD_WORD = re.compile(rf"^(?:{SIGN}|by|von|por|par|di|of)\s+", re.I)
+_TRAILING_YEAR = re.compile(rf"\s*{YEAR}\s*$")
+_LEAD_SIGN = re.compile(rf"^{SIGN}\s*", re.I)
+_LETTER = re.compile(r"[^\W\d_]")
+_SYM = re.compile(SYM, re.I)
+_BEFORE_SPLIT = re.compile(r"[|·•]|\.\s")
+_SPAN_SPLIT = re.compile(r"(?<=\.)\s+|\s+\|\s+")
+
+
 def clean_holder(raw: str) -> str | None:
     raw = raw.lstrip(_HOLDER_TRIM + " .")
     if cut := _CUT.search(raw):
         end = cut.start()
         # the last dot of "a.s." or "S.A." ends the name, not a sentence: keep it
         raw = raw[:end + 1] if raw[end] == "." and _ABBREV_END.search(raw, 0, end) else raw[:end]
-    raw = re.sub(rf"^(?:{SIGN}|by|von|por|par|di|of)\s+", "", raw.strip(_HOLDER_TRIM), flags=re.I)
-    raw = re.sub(rf"\s*{YEAR}\s*$", "", raw).strip(_HOLDER_TRIM)
-    raw = re.sub(rf"^{SIGN}\s*", "", raw, flags=re.I).strip(_HOLDER_TRIM)
-    if not raw or len(raw) > 80 or len(raw.split()) > 10 or not re.search(r"[^\W\d_]", raw):
+    raw = _LEAD_WORD.sub("", raw.strip(_HOLDER_TRIM))
+    raw = _TRAILING_YEAR.sub("", raw).strip(_HOLDER_TRIM)
+    raw = _LEAD_SIGN.sub("", raw).strip(_HOLDER_TRIM)
+    if not raw or len(raw) > 80 or len(raw.split()) > 10 or not _LETTER.search(raw):
         return None
     if raw.lower() in ("all", "copyright", "the", "by"):
         return None
@@ -96,11 +106,11 @@ def parse_statement(text: str) -> dict[str, Any] | None:
         years, start = years_of(m), m.start()
         holder = clean_holder(text[m.end():])
         if holder is None:  # "Holder © 2025"
-            before = re.split(r"[|·•]|\.\s", text[: m.start()])[-1]
+            before = _BEFORE_SPLIT.split(text[: m.start()])[-1]
             holder = clean_holder(before) if before.strip() else None
             if holder:
                 start = text.rfind(before.strip(), 0, m.start())
-    elif (m := _SIGN_ONLY.search(text)) and re.search(SYM, m.group(0), re.I):
+    elif (m := _SIGN_ONLY.search(text)) and _SYM.search(m.group(0)):
         start = m.start()
         after = text[m.end():]
         ym = YEAR_ANY.search(after[:120])
@@ -108,7 +118,7 @@ def parse_statement(text: str) -> dict[str, Any] | None:
             years, start = years_of(yb), yb.start()
             holder = clean_holder(after)
             if holder is None:  # "Holder, 2008–2016 ©"
-                before = re.split(r"[|·•]|\.\s", text[:start])[-1]
+                before = _BEFORE_SPLIT.split(text[:start])[-1]
                 holder = clean_holder(before) if before.strip() else None
                 if holder:
                     start = text.rfind(before.strip(), 0, start)
@@ -149,7 +159,7 @@ def parse_statement(text: str) -> dict[str, Any] | None:
 def _statement_span(text: str, start: int) -> str:
     """From the sign to the end of the rights sentences that follow it."""
     tail = text[start:]
-    parts = re.split(r"(?<=\.)\s+|\s+\|\s+", tail)
+    parts = _SPAN_SPLIT.split(tail)
     out = [parts[0]]
     for p in parts[1:]:
         if RESERVED_ALL.search(p) or RESERVED_SOME.search(p) or _RESTRICTION.match(p):
