@@ -92,3 +92,20 @@ def test_the_quick_sign_test_lets_every_sign_through():
     signed = [t for t in texts if ANY_SIGN.search(t)]
     assert len(signed) > 20
     assert [t for t in signed if not QUICK_SIGN.search(t)] == []
+
+
+def test_the_last_sentence_found_from_the_end_is_the_last_of_a_split():
+    """markup.last_sentence searches the reversed text; it must give what splitting the whole
+    block into sentences gives, on any mix of words, stops and spaces."""
+    import random
+
+    from crawler.extract.embeds.markup import _SENTENCES, last_sentence
+
+    def by_split(text: str) -> str | None:
+        parts = [p for p in _SENTENCES.split(text.strip()) if p]
+        return parts[-1][:400] if parts else None
+
+    rng = random.Random(7)
+    texts = ["".join(rng.choice("ab .!?…\n\t") for _ in range(rng.randint(0, 16))) for _ in range(5000)]
+    texts += ["One. Two three.", "Ends with a space. ", "No stop at all", "Why? Because… yes", ""]
+    assert [last_sentence(t) for t in texts] == [by_split(t) for t in texts]

@@ -175,11 +175,12 @@ class Document:
         """``<meta>`` values by lower-cased name/property/itemprop/http-equiv."""
         out: dict[str, list[str]] = {}
         for m in self.metas if self.metas is not None else self.tree.iter("meta"):
-            content = m.get("content")
+            attrs = dict(m.items())  # (one call for all: a page has dozens of metas)
+            content = attrs.get("content")
             if content is None:
                 continue
             for attr in ("name", "property", "itemprop", "http-equiv"):
-                key = m.get(attr)
+                key = attrs.get(attr)
                 if key:
                     out.setdefault(key.strip().lower(), []).append(content.strip())
         return out

@@ -39,11 +39,17 @@ CODE_SCRIPT_TYPES = frozenset(("", "text/javascript", "application/javascript", 
 _BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]{40,}$")
 
 
+_LAST_BOUNDARY = re.compile(r"\s+(?=[.!?…])")  # a sentence boundary, in the reversed text
+
+
 def last_sentence(text: str | None) -> str | None:
+    """The text's last sentence (after the last ``[.!?…]`` and whitespace): found from the end,
+    in the reversed text, instead of splitting a long block into all its sentences."""
+    text = (text or "").strip()
     if not text:
         return None
-    parts = [p for p in _SENTENCES.split(text.strip()) if p]
-    return parts[-1][:400] if parts else None
+    m = _LAST_BOUNDARY.search(text[::-1])
+    return (text[len(text) - m.start():] if m else text)[:400]
 
 
 def sentence_around(block_text: str, needle: str) -> str | None:
