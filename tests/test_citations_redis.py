@@ -33,8 +33,10 @@ def _two_workers(site, redis_url, tmp_path, tag):
 def _answers(tmp_path, state):
     cites = jsonl(run_cli("cites", f"twitter:{POST}", "-s", f"STATE_URI={state}", cwd=tmp_path).stdout)
     posts = jsonl(run_cli("posts", "-s", f"STATE_URI={state}", cwd=tmp_path).stdout)
+    top = jsonl(run_cli("posts", "--top", "1", "-s", f"STATE_URI={state}", cwd=tmp_path).stdout)  # ranked by counts
     return ([{k: r[k] for k in SAME} | {"dropped": r["dropped_at"] is not None} for r in cites],
-            [{k: p[k] for k in ("platform", "post_key", "outlets", "articles", "author_handle")} for p in posts])
+            [{k: p[k] for k in ("platform", "post_key", "outlets", "articles", "author_handle")} for p in posts],
+            [(p["platform"], p["post_key"], p["outlets"], p["articles"]) for p in top])
 
 
 def test_two_redis_workers_answer_as_sqlite(tmp_path, redis_url):
@@ -53,7 +55,24 @@ def test_two_redis_workers_answer_as_sqlite(tmp_path, redis_url):
         _two_workers(sa, redis_url, tmp_path, "a2")
     in_sqlite, in_redis = _answers(tmp_path, sqlite_state), _answers(tmp_path, redis_url)
     assert len(in_sqlite[0]) == 3 and [r["dropped"] for r in in_sqlite[0]] == [False, False, True]
+    assert in_sqlite[2] == [("twitter", POST, 2, 2)]
     assert in_redis == in_sqlite
+
+    # the rank set the workers kept holds what the rows count (outlets * 2**26 + articles);
+    # a store from before it has it counted when opened
+    import redis
+
+    r = redis.Redis.from_url(redis_url, decode_responses=True)
+    counted = sorted((f"{p['platform']}:{p['post_key']}", p["outlets"], p["articles"]) for p in in_sqlite[1])
+
+    def kept():
+        return sorted((m, int(s) // 2**26, int(s) % 2**26)
+                      for m, s in r.zrange("crawler:state:postrank", 0, -1, withscores=True))
+
+    assert kept() == counted and len(counted) == 2
+    r.delete("crawler:state:postrank", *r.scan_iter(match="crawler:state:citesites:*"))
+    r.hdel("crawler:state:meta", "cites_rank")
+    assert _answers(tmp_path, redis_url) == in_sqlite and kept() == counted
 
     res = run_cli("reindex", "-s", f"STATE_URI={redis_url}", cwd=tmp_path)
     assert res.returncode == 0, res.stderr.decode()
@@ -61,16 +80,13 @@ def test_two_redis_workers_answer_as_sqlite(tmp_path, redis_url):
 
     # a store from before the index (no rows, no meta field) is indexed when a reader opens it;
     # what the journal alone saw (the dropped row) cannot come back from the records
-    import redis
-
-    r = redis.Redis.from_url(redis_url, decode_responses=True)
     for key in [*r.scan_iter(match="crawler:state:cite:*"), "crawler:state:citedposts"]:
         r.delete(key)
     for key in r.scan_iter(match="crawler:state:url:*"):
         r.hdel(key, "cites")
     r.hdel("crawler:state:meta", "cites_index")
-    cites, _ = _answers(tmp_path, redis_url)
-    assert cites == [row for row in in_sqlite[0] if not row["dropped"]]
+    cites, _, top = _answers(tmp_path, redis_url)
+    assert cites == [row for row in in_sqlite[0] if not row["dropped"]] and top == in_sqlite[2]
 
 
 def test_a_worker_killed_between_journal_and_output_leaves_the_index_equal_to_the_outputs(tmp_path, redis_url):

@@ -6,6 +6,13 @@ lists in ``cites`` the posts it has ever been indexed under. ``RedisStore.settle
 article's hash, reads its rows, and writes them in the same MULTI/EXEC as the version it makes
 the latest (``stage``), so two workers never interleave one article's rows and the index never
 disagrees with the outputs.
+
+``crawler posts`` ranks from kept counts, as in SQLite: ``{prefix}:postrank`` is a sorted set
+of posts scored ``outlets * 2**26 + articles`` (the rows cited now), ``{prefix}:citesites:
+{platform}:{key}`` counts a post's rows per site. ``stage`` queues one small Lua script per row
+that joins or leaves the counts (``_COUNT``: the per-site counter and the score move in one
+step, so workers settling other articles of the same post cannot interleave them); the ranking
+only picks the candidates, whose outlets and articles are then counted from their rows.
 """
 
 from __future__ import annotations
@@ -18,6 +25,22 @@ from crawler.citations import citations_of
 META_KEY = "cites_index"
 VERSION = "1"
 SKIPPED_KEY = "cites_skipped"  # article versions settled without their rows (CITATION_INDEX=False)
+RANK_KEY, RANK_VERSION = "cites_rank", "1"
+_OUTLET = 2**26  # score = outlets * _OUTLET + articles: both exact in a double up to 67 million
+
+# KEYS: the rank set, the post's per-site counts; ARGV: member, site ("" for none), +1 or -1
+_COUNT = """
+local d = tonumber(ARGV[3])
+local o = 0
+if ARGV[2] ~= '' then
+  local n = redis.call('HINCRBY', KEYS[2], ARGV[2], d)
+  if d > 0 and n == 1 then o = 1 end
+  if d < 0 and n <= 0 then o = -1; redis.call('HDEL', KEYS[2], ARGV[2]) end
+end
+local score = tonumber(redis.call('ZINCRBY', KEYS[1], o * 67108864 + d, ARGV[1]))
+if score <= 0 then redis.call('ZREM', KEYS[1], ARGV[1]) end
+return score
+"""
 
 
 def post_hash(store, platform: str, key: str) -> str:
@@ -39,18 +62,33 @@ def read_rows(store, client, url: str, cites_field: str | None) -> dict[tuple[st
     return out
 
 
+def _count(store, pipe, platform: str, key: str, site: str | None, delta: int) -> None:
+    """Queue a row of the post joining (+1) or leaving (-1) the counts."""
+    pipe.eval(_COUNT, 2, store._k("postrank"), store._k("citesites", platform, key), _member(platform, key),
+              site or "", delta)
+
+
+def _live(row: dict[str, Any] | None) -> bool:
+    return bool(row) and not row.get("dropped_at")
+
+
 def stage(store, pipe, url: str, rec: dict[str, Any], old: dict[tuple[str, str], dict[str, Any]], *,
           seen_at: str, first_seen: str | None = None) -> None:
     """Queue on ``pipe`` (inside MULTI) the writes that make the index agree with ``rec``."""
     cited = citations_of(rec)
     for (platform, key), row in cited.items():
         before = old.get((platform, key)) or {}
+        if not _live(before) or before.get("site") != row["site"]:
+            if _live(before):
+                _count(store, pipe, platform, key, before.get("site"), -1)
+            _count(store, pipe, platform, key, row["site"], 1)
         row = dict(row, first_seen=before.get("first_seen") or first_seen or seen_at,
                    last_seen=max(before.get("last_seen") or "", seen_at), dropped_at=None, dropped_version=None)
         pipe.hset(post_hash(store, platform, key), url, json.dumps(row, ensure_ascii=False))
         pipe.sadd(store._k("citedposts"), _member(platform, key))
     for (platform, key), row in old.items():
-        if (platform, key) not in cited and not row.get("dropped_at"):
+        if (platform, key) not in cited and _live(row):
+            _count(store, pipe, platform, key, row.get("site"), -1)
             row = dict(row, dropped_at=seen_at, dropped_version=rec["version"])
             pipe.hset(post_hash(store, platform, key), url, json.dumps(row, ensure_ascii=False))
     members = sorted({_member(*k) for k in (*old, *cited)})
@@ -114,8 +152,35 @@ def _all_rows(store, members: list[str], batch: int = 500):
 
 def top_posts(store, *, platform: str | None = None, since: str | None = None, min_outlets: int = 1,
               top: int | None = None) -> list[dict[str, Any]]:
-    """As the SQLite index; reads every post's rows (no kept counts in this store yet)."""
-    members = [m for m in store.r.smembers(store._k("citedposts")) if not platform or m.split(":", 1)[0] == platform]
+    """As the SQLite index. The rank set picks the candidates (with ``top``: the posts scored at
+    least as high as the K-th, ties included); their rows give the figures. ``since`` counts
+    only some rows, so it reads every post's."""
+    if since:
+        members = [m for m in store.r.smembers(store._k("citedposts"))
+                   if not platform or m.split(":", 1)[0] == platform]
+        return _from_rows(store, members, since=since, min_outlets=min_outlets, top=top)
+    rank, low = store._k("postrank"), int(min_outlets) * _OUTLET
+    members: list[str] = []
+    kth, start, done = None, 0, False
+    while not done:
+        chunk = store.r.zrevrangebyscore(rank, "+inf", low, start=start, num=1000, withscores=True)
+        start += len(chunk)
+        done = len(chunk) < 1000
+        for member, score in chunk:
+            if platform and member.split(":", 1)[0] != platform:
+                continue
+            if kth is not None and score < kth:
+                done = True
+                break
+            members.append(member)
+            if top and kth is None and len(members) == top:
+                kth = score
+    return _from_rows(store, members, since=None, min_outlets=min_outlets, top=top)
+
+
+def _from_rows(store, members: list[str], *, since: str | None, min_outlets: int,
+               top: int | None) -> list[dict[str, Any]]:
+    """The ranked posts among ``members``, each counted from its rows."""
     out = []
     for p, key, all_rows in _all_rows(store, members):
         rows = [r for r in all_rows if not r.get("dropped_at")]
@@ -133,6 +198,30 @@ def top_posts(store, *, platform: str | None = None, since: str | None = None, m
                     "post_text": most("post_text"), "post_url": most("post_url")})
     out.sort(key=lambda d: (-d["outlets"], -d["articles"], d["first_seen"]))
     return out[: top or None]
+
+
+def recount(store) -> None:
+    """The rank set and per-site counts counted again from every post's rows (a store from
+    before them, and each rebuild). Rows written by other workers while it runs may be missed
+    until the next ``crawler reindex``; the answers' figures come from the rows regardless."""
+    counts: dict[str, dict[str, int]] = {}
+    for p, key, rows in _all_rows(store, list(store.r.smembers(store._k("citedposts")))):
+        sites: dict[str, int] = {}
+        live = [r for r in rows if not r.get("dropped_at")]
+        for r in live:
+            if r.get("site"):
+                sites[r["site"]] = sites.get(r["site"], 0) + 1
+        if live:
+            counts[_member(p, key)] = sites | {"": len(live)}
+    with store.r.pipeline(transaction=True) as pipe:
+        pipe.delete(store._k("postrank"), *store.r.scan_iter(match=store._k("citesites", "*"), count=500))
+        for member, sites in counts.items():
+            articles = sites.pop("")
+            if sites:
+                pipe.hset(store._k("citesites", *member.split(":", 1)), mapping=sites)
+            pipe.zadd(store._k("postrank"), {member: len(sites) * _OUTLET + articles})
+        pipe.hset(store._k("meta"), RANK_KEY, RANK_VERSION)
+        pipe.execute()
 
 
 def records(store, urls: list[str]) -> list[dict[str, Any]]:
@@ -179,6 +268,7 @@ def rebuild(store) -> int:
                 store.r.hdel(h, url)
         if not store.r.exists(h):
             store.r.srem(store._k("citedposts"), member)
+    recount(store)  # the counts follow the rows (and a rebuild repairs them)
     store.r.hset(store._k("meta"), META_KEY, VERSION)
     if skipped:  # versions skipped while this ran (a worker without the index) keep it stale
         store.r.hincrby(store._k("meta"), SKIPPED_KEY, -skipped)

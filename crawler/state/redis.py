@@ -106,6 +106,8 @@ class RedisStore:
                 if stored:
                     self.r.hincrby(self._k("meta"), citations.SKIPPED_KEY, stored)
                 self.r.hset(self._k("meta"), citations.META_KEY, citations.VERSION)
+        if citation_index and self.r.hget(self._k("meta"), citations.RANK_KEY) != citations.RANK_VERSION:
+            citations.recount(self)  # an index from before the rank set: counted once
 
     def _upgrade_ids(self) -> None:
         """Stores written before ids and versions held the full SHA-256 (see the SQLite store)."""
