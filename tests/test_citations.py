@@ -374,3 +374,21 @@ def test_kept_counts_rank_posts_as_the_rows_do(two_sites, tmp_path):
     assert run_cli("reindex", "-s", f"STATE_URI={state}", cwd=tmp_path).returncode == 0
     kept, rows = both()
     assert kept == rows and (POST, 2, 2) in [(p["post_key"], p["outlets"], p["articles"]) for p in kept]
+
+
+def test_watched_feeds_are_not_rewritten_from_a_stale_index(tmp_path):
+    """A run with the index after one without it: the per-post feeds would miss the skipped
+    versions, so they are left as they were (an error line) until a reindex."""
+    root = _site(tmp_path / "site", {"one.html": _article("One", "02", EMBED)})
+    watch, feeds = tmp_path / "watch.txt", tmp_path / "posts"
+    watch.write_text(f"twitter:{POST}\n")
+    state = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    feed_args = ("-s", f"CITES_FEEDS={feeds}", "-s", f"WATCH={watch}")
+    with SiteServer(root) as server:
+        _crawl(server, tmp_path, state, "-s", "CITATION_INDEX=False")
+        res, _ = crawl("sitemap", "-a", f"url={server.base}/sitemap.xml", *feed_args, cwd=tmp_path, state=state)
+        assert res.returncode == 0 and not (feeds / f"twitter-{POST}.json").exists()
+        assert b"not rewritten: the citation index is incomplete" in res.stderr
+        assert run_cli("reindex", "-s", f"STATE_URI={state}", cwd=tmp_path).returncode == 0
+        _crawl(server, tmp_path, state, *feed_args)
+    assert [i["title"] for i in json.loads((feeds / f"twitter-{POST}.json").read_text())["items"]] == ["One"]
