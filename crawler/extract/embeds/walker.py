@@ -282,7 +282,12 @@ class Walker(ElementRules):
                 continue
             if tag in block_tags and not child[1] and not child[0]:
                 blocks.append(el)
-            push((el, child))
+            if len(el):  # its children find it on the stack
+                push((el, child))
+            elif holders is not None:  # a leaf: nothing to push, its tail comes right after it
+                tail = el.tail
+                if tail and not blank(tail) and quick(tail) and any_sign(tail) and parent is not None:
+                    holders.append((order, parent))
         # the walk is over: the tails of what is still open (``start``'s own is not its)
         if holders is not None:
             order += 1
