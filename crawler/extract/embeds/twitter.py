@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -38,10 +37,8 @@ def canonical(post_id: str, handle: str | None) -> str:
     return f"https://x.com/{handle}/status/{post_id}" if handle else f"https://x.com/i/status/{post_id}"
 
 
-@lru_cache(maxsize=4096)
 def posted_from_id(post_id: str) -> str | None:
-    """The time a status id was made (its snowflake's top bits); cached: a page names its
-    tweets again and again (embed, card, link)."""
+    """The time a status id was made (its snowflake's top bits)."""
     n = int(post_id)
     if n < _SNOWFLAKE_MIN:
         return None
