@@ -85,7 +85,7 @@ class Registry:
     def mentions(self, text: str) -> bool:
         """Cheap test before any regex or parsing: does ``text`` name a platform at all?
         (Substring scans run in C; a 50-way regex alternation does not.)"""
-        for m in self.__dict__.get("_markers") or self.markers:  # (a loop: no generator to resume)
+        for m in self.markers:  # (a loop: no generator to resume)
             if m in text:
                 return True
         return False

@@ -32,7 +32,7 @@ from crawler.extract.embeds.placeholders import (
     is_type_attr,
 )
 from crawler.extract.embeds.registry import REGISTRY, Registry
-from crawler.extract.rights import ANY_SIGN, QUICK_SIGN, SignScan
+from crawler.extract.rights import ANY_SIGN, QUICK_SIGN, SignScan, is_sign_text
 
 
 @dataclass(slots=True)
@@ -162,10 +162,8 @@ class Walker(ElementRules):
                 if el is not stop:
                     continue
                 stop = None
-                if holders is not None and passed[1] is not None:
-                    tail = passed[0].tail  # the tail of the subtree passed over comes just before
-                    if tail and not blank(tail) and quick(tail) and any_sign(tail):
-                        holders.append((order, passed[1]))
+                if holders is not None and passed[1] is not None and is_sign_text(passed[0].tail):
+                    holders.append((order, passed[1]))  # the tail of the subtree passed over comes first
                 passed = None
             parent = el.getparent()
             while stack[-1][0] is not parent:  # the subtrees that ended: read their tails
@@ -177,10 +175,8 @@ class Walker(ElementRules):
             ctx = stack[-1][1]
             tag = el.tag
             if tag.__class__ is not str:  # a comment or processing instruction: only its tail
-                if holders is not None and el is not start:
-                    tail = el.tail
-                    if tail and not blank(tail) and quick(tail) and any_sign(tail) and parent is not None:
-                        holders.append((order, parent))
+                if holders is not None and el is not start and parent is not None and is_sign_text(el.tail):
+                    holders.append((order, parent))
                 continue
             if tag in skip_tags:
                 stop, passed = _pass_over(el, start, parent)
@@ -202,57 +198,44 @@ class Walker(ElementRules):
                 if tag == "meta" and loc_prefix is None:
                     self._metas.append((order, el))
                 href = rel = None
-                if ctx[0]:  # site chrome cites nothing: read only the context markers
-                    candidate = False
-                    for name, value in items:
-                        if name == "class":
-                            cls = value
-                        elif name == "id":
-                            idv = value
-                        elif name == "href":
-                            href = value
-                        elif name == "role":
-                            role = value
-                        elif name == "itemprop":
-                            itemprop = value
-                        elif name == "rel":
-                            rel = value
-                else:  # one pass over the attributes: the context markers, and whether a rule may apply
-                    candidate = tag in bare or tag in cand_tags
-                    not_a = tag != "a"  # a link is judged by its href below, not by other attributes
-                    rule_attr = False
-                    for name, value in items:
-                        if name == "class":
-                            cls = value
-                        elif name == "id":
-                            idv = value
-                        elif name == "href":
-                            href = value
-                        elif name == "role":
-                            role = value
-                        elif name == "itemprop":
-                            itemprop = value
-                        elif name == "rel":
-                            rel = value
-                        if name in cand_attrs:
-                            if name in rule_attrs:
-                                candidate = rule_attr = True
-                            elif not candidate and (name not in url_attrs or (value and (
-                                    may_name_post(value) or "url=" in value))):
-                                candidate = True  # (an image's src names no post: not worth a look)
-                        elif not candidate and value and not_a:
-                            kind = attr_kind_get(name)  # 0 plain, 1 data-*, 2 type-like, 3 other
-                            if kind is None:
-                                kind = attr_kinds[name] = attr_kind(name)
-                            c = value[0]  # cheap tests first: most attributes are plain values
-                            if ((len(value) > 20 and "<" in value) or (kind and (
-                                    c in "{[%" or (kind == 1 and c in "h/") or (kind == 2 and len(value) < 40)))):
-                                candidate = attr_may_embed(name, value)
-                    if tag == "a":  # links: only a platform URL, an embed class or a rule's attribute
-                        candidate = rule_attr or bool(href and may_name_post(href)) or bool(
-                            cls and class_embeds(cls))
-                    elif cls and not candidate:
-                        candidate = class_embeds(cls)
+                look = not ctx[0]  # site chrome cites nothing: there only the context markers are read
+                candidate = look and (tag in bare or tag in cand_tags)
+                not_a = tag != "a"  # a link is judged by its href below, not by other attributes
+                rule_attr = False
+                for name, value in items:  # one pass: the context markers, and whether a rule may apply
+                    if name == "class":
+                        cls = value
+                    elif name == "id":
+                        idv = value
+                    elif name == "href":
+                        href = value
+                    elif name == "role":
+                        role = value
+                    elif name == "itemprop":
+                        itemprop = value
+                    elif name == "rel":
+                        rel = value
+                    if not look:
+                        continue
+                    if name in cand_attrs:
+                        if name in rule_attrs:
+                            candidate = rule_attr = True
+                        elif not candidate and (name not in url_attrs or (value and (
+                                may_name_post(value) or "url=" in value))):
+                            candidate = True  # (an image's src names no post: not worth a look)
+                    elif not candidate and value and not_a:
+                        kind = attr_kind_get(name)  # 0 plain, 1 data-*, 2 type-like, 3 other
+                        if kind is None:
+                            kind = attr_kinds[name] = attr_kind(name)
+                        c = value[0]  # cheap tests first: most attributes are plain values
+                        if ((len(value) > 20 and "<" in value) or (kind and (
+                                c in "{[%" or (kind == 1 and c in "h/") or (kind == 2 and len(value) < 40)))):
+                            candidate = attr_may_embed(name, value)
+                if look and tag == "a":  # links: only a platform URL, an embed class or a rule's attribute
+                    candidate = rule_attr or bool(href and may_name_post(href)) or bool(
+                        cls and class_embeds(cls))
+                elif look and cls and not candidate:
+                    candidate = class_embeds(cls)
                 if named is not None and ((cls and "opyright" in cls) or (idv and "opyright" in idv)):
                     named.append((order, el))  # a site-wide copyright element, for rights
                 if licenses is not None and (tag == "a" or tag == "link") and (
@@ -291,14 +274,12 @@ class Walker(ElementRules):
         # the walk is over: the tails of what is still open (``start``'s own is not its)
         if holders is not None:
             order += 1
-            if passed is not None and passed[0] is not start and passed[1] is not None:
-                tail = passed[0].tail
-                if tail and not blank(tail) and quick(tail) and any_sign(tail):
-                    holders.append((order, passed[1]))
+            if passed is not None and passed[0] is not start and passed[1] is not None and (
+                    is_sign_text(passed[0].tail)):
+                holders.append((order, passed[1]))
             while len(stack) > 1:
                 done = pop()[0]
-                tail = done.tail
-                if done is not start and tail and not blank(tail) and quick(tail) and any_sign(tail):
+                if done is not start and is_sign_text(done.tail):
                     holders.append((order, stack[-1][0]))
 
 
