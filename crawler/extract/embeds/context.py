@@ -68,7 +68,17 @@ _SECTION_NAMES = frozenset((
     "next-article", "next-story", "next-post", "up-next",
 ))
 
-CHILD_CTX: dict[tuple, Ctx] = {}  # child_ctx results: pages repeat the same markup
+# The walk carries a context as five bits (chrome in the low two, then soft, body, lazy): an int
+# is hashed and tested faster than a tuple, and the walk does both for every element.
+SOFT, BODY, LAZY = 4, 8, 16
+CTXS: tuple[Ctx, ...] = tuple(Ctx(b & 3, bool(b & SOFT), bool(b & BODY), bool(b & LAZY)) for b in range(32))
+
+
+def ctx_bits(ctx: Ctx) -> int:
+    return ctx.chrome | ctx.soft * SOFT | ctx.body * BODY | ctx.lazy * LAZY
+
+
+CHILD_BITS: dict[tuple, int] = {}  # child_bits results: pages repeat the same markup
 
 
 def _comment_section(names: str) -> bool:
@@ -109,6 +119,12 @@ def child_ctx(ctx: Ctx, tag: str, cls: str | None, idv: str | None, role: str | 
     if names and not page_level and _SOFT.search(names):
         soft = True
     return Ctx(chrome, soft, body, lazy)
+
+
+def child_bits(bits: int, tag: str, cls: str | None, idv: str | None, role: str | None,
+               itemprop: str | None) -> int:
+    """``child_ctx`` on the walk's bits (cached by the walk in ``CHILD_BITS``)."""
+    return ctx_bits(child_ctx(CTXS[bits], tag, cls, idv, role, itemprop))
 
 
 def is_prose(block_text: str, anchor_text: str) -> bool:

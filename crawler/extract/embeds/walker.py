@@ -15,10 +15,12 @@ from lxml.html import HtmlElement
 from crawler.extract.document import merge_walked, text_of
 from crawler.extract.embeds.base import Hit
 from crawler.extract.embeds.context import (
-    CHILD_CTX,
+    CHILD_BITS,
     CHROME_TAGS,
+    CTXS,
     Ctx,
-    child_ctx,
+    child_bits,
+    ctx_bits,
 )
 from crawler.extract.embeds.elements import ElementRules
 from crawler.extract.embeds.markup import (
@@ -101,6 +103,8 @@ class Walker(ElementRules):
         self.base_ctx = Ctx(chrome=0, soft=False, body=False, lazy=False)
         self.signs = signs  # rights signs seen on the way, so rights need no walk of their own
         self._fragments = 0
+        self._read: tuple[HtmlElement, str] | None = None  # (the last block read, its text)
+        self._said: tuple[str | None, str | None] | None = None  # (that text, its last sentence)
 
     def path(self, el: HtmlElement) -> str:
         try:
@@ -113,7 +117,15 @@ class Walker(ElementRules):
         for h in hits:
             if ctx.lazy and h.form in ("embed", "iframe"):
                 h.form = "lazy"
-            self.found.append(Found(h, loc or self.path(el), context or last_sentence(self.last_text)))
+            self.found.append(Found(h, loc or self.path(el), context or self.last_sentence()))
+
+    def last_sentence(self) -> str | None:
+        """The last sentence of ``last_text``, once per block: embeds often follow each other
+        after one paragraph (a thread, a gallery of posts)."""
+        text = self.last_text
+        if self._said is None or self._said[0] is not text:
+            self._said = (text, last_sentence(text))
+        return self._said[1]
 
     # -- the walk ---------------------------------------------------------------------------
 
@@ -122,9 +134,13 @@ class Walker(ElementRules):
         """Text of the last content block (p, li, h2...) of over 30 characters walked so far:
         the sentence an embed follows. Computed only when a hit needs it."""
         while self._blocks:
-            t = text_of(self._blocks[-1])
+            block = self._blocks[-1]
+            if self._read is not None and self._read[0] is block:
+                return self._read[1]
+            t = text_of(block)
             if len(t) > 30:
                 del self._blocks[:-1]
+                self._read = (block, t)
                 return t
             self._blocks.pop()
         return None
@@ -133,9 +149,10 @@ class Walker(ElementRules):
         """Pre-order over the nodes below ``start`` with lxml's ``iter()`` (C iteration, cheaper
         than ``iterwalk``'s start and end events). A stack of (element, its children's context)
         follows the walk: a node's parent is on top once the subtrees that ended are popped (and
-        their tails read). A subtree that must not be entered is passed over up to the first node
-        after it. The hottest loop of the project: names are bound locally, contexts indexed as
-        tuples (``ctx[0]`` is ``chrome``, ``ctx[1]`` is ``soft``)."""
+        their tails read). An element is pushed only when its first child comes (else it was a
+        leaf, and its tail is read then). A subtree that must not be entered is passed over up to
+        the first node after it. The hottest loop of the project: names are bound locally, and
+        contexts travel as bits (``context.ctx_bits``: ``c & 3`` is ``chrome``)."""
         signs = self.signs if loc_prefix is None else None  # not inside parsed payloads
         holders = signs.holders if signs is not None else None
         licenses = signs.licenses if signs is not None else None
@@ -146,16 +163,18 @@ class Walker(ElementRules):
         context_tags, block_tags, class_embeds = _CONTEXT_TAGS, _BLOCKS, class_may_embed
         attr_may_embed, attr_kinds = self._attr_may_embed, _ATTR_KINDS
         attr_kind_get = attr_kinds.get
-        ctx_cache, ctx_get = CHILD_CTX, CHILD_CTX.get  # (a dict: cheaper than lru_cache's wrapper)
+        ctx_cache, ctx_get = CHILD_BITS, CHILD_BITS.get  # (a dict: cheaper than lru_cache's wrapper)
         if len(ctx_cache) > 50_000:
             ctx_cache.clear()
         may_name_post, url_attrs = self.registry.may_name_post, URL_RANK
-        blocks, scripts = self._blocks, self._scripts
-        stack: list[tuple[HtmlElement | None, Ctx]] = [(start.getparent(), ctx)]
+        blocks, scripts, ctxs = self._blocks, self._scripts, CTXS
+        stack: list[tuple[HtmlElement | None, int]] = [(start.getparent(), ctx_bits(ctx))]
         push, pop = stack.append, stack.pop
         order = 0  # visit order: sorts rights holders and pruned subtrees (main tree only)
         stop = None  # passing over a subtree: the first node after it
         passed: tuple[HtmlElement, HtmlElement | None] | None = None  # (that subtree, its parent)
+        entered: HtmlElement | None = None  # the last element entered, not yet pushed
+        entered_bits = 0  # its children's context
         for el in start.iter():
             order += 1
             if stop is not None:
@@ -166,13 +185,21 @@ class Walker(ElementRules):
                     holders.append((order, passed[1]))  # the tail of the subtree passed over comes first
                 passed = None
             parent = el.getparent()
+            if entered is not None:
+                if parent is entered:  # its first child: now it is open
+                    push((entered, entered_bits))
+                elif holders is not None:  # it was a leaf: its tail comes right after it
+                    tail = entered.tail
+                    if tail and not blank(tail) and quick(tail) and any_sign(tail) and stack[-1][0] is not None:
+                        holders.append((order, stack[-1][0]))
+                entered = None
             while stack[-1][0] is not parent:  # the subtrees that ended: read their tails
                 done = pop()[0]
                 if holders is not None:
                     tail = done.tail  # (most text nodes are blank: isspace is cheaper than a search)
                     if tail and not blank(tail) and quick(tail) and any_sign(tail):
                         holders.append((order, stack[-1][0]))
-            ctx = stack[-1][1]
+            c = stack[-1][1]
             tag = el.tag
             if tag.__class__ is not str:  # a comment or processing instruction: only its tail
                 if holders is not None and el is not start and parent is not None and is_sign_text(el.tail):
@@ -185,7 +212,7 @@ class Walker(ElementRules):
                 text = el.text
                 if loc_prefix is None:
                     scripts.append((order, (el, text)))
-                self.script(el, ctx, loc_prefix, text)
+                self.script(el, ctxs[c], loc_prefix, text)
                 stop, passed = _pass_over(el, start, parent)
                 continue
             if holders is not None:
@@ -194,11 +221,11 @@ class Walker(ElementRules):
                     holders.append((order, el))
             items = el.items()
             cls = idv = role = itemprop = None
+            look = not c & 3  # site chrome cites nothing: there only the context markers are read
             if items:
                 if tag == "meta" and loc_prefix is None:
                     self._metas.append((order, el))
                 href = rel = None
-                look = not ctx[0]  # site chrome cites nothing: there only the context markers are read
                 candidate = look and (tag in bare or tag in cand_tags)
                 not_a = tag != "a"  # a link is judged by its href below, not by other attributes
                 rule_attr = False
@@ -227,9 +254,9 @@ class Walker(ElementRules):
                         kind = attr_kind_get(name)  # 0 plain, 1 data-*, 2 type-like, 3 other
                         if kind is None:
                             kind = attr_kinds[name] = attr_kind(name)
-                        c = value[0]  # cheap tests first: most attributes are plain values
+                        first = value[0]  # cheap tests first: most attributes are plain values
                         if ((len(value) > 20 and "<" in value) or (kind and (
-                                c in "{[%" or (kind == 1 and c in "h/") or (kind == 2 and len(value) < 40)))):
+                                first in "{[%" or (kind == 1 and first in "h/") or (kind == 2 and len(value) < 40)))):
                             candidate = attr_may_embed(name, value)
                 if look and tag == "a":  # links: only a platform URL, an embed class or a rule's attribute
                     candidate = rule_attr or bool(href and may_name_post(href)) or bool(
@@ -242,38 +269,36 @@ class Walker(ElementRules):
                         (rel and "license" in rel.lower()) or (href and ("ommons" in href or "OMMONS" in href))):
                     licenses.append((order, el))  # a licence link candidate, for rights
             else:
-                candidate = tag in bare
-            if candidate and not ctx[0]:
+                candidate = look and tag in bare
+            if candidate:
                 loc = f"{loc_prefix}{self.path(el)}" if loc_prefix else None
-                if self.element(el, tag, ctx, loc):
+                if self.element(el, tag, ctxs[c], loc):
                     stop, passed = _pass_over(el, start, parent)
                     continue
             # most elements carry no marker (no class, id, role or itemprop): their children
             # share the context
             if cls is not None or idv is not None or role is not None or itemprop is not None or (
                     tag in context_tags):
-                key = (ctx, tag, cls, idv, role, itemprop)
+                key = (c, tag, cls, idv, role, itemprop)
                 child = ctx_get(key)
                 if child is None:
-                    child = ctx_cache[key] = child_ctx(*key)
+                    child = ctx_cache[key] = child_bits(*key)
+                if child & 3 == 2:
+                    if loc_prefix is None:
+                        self.pruned.append((order, el))
+                    stop, passed = _pass_over(el, start, parent)
+                    continue
             else:
-                child = ctx
-            if child[0] == 2:
-                if loc_prefix is None:
-                    self.pruned.append((order, el))
-                stop, passed = _pass_over(el, start, parent)
-                continue
-            if tag in block_tags and not child[1] and not child[0]:
+                child = c
+            if not child & 7 and tag in block_tags:
                 blocks.append(el)
-            if len(el):  # its children find it on the stack
-                push((el, child))
-            elif holders is not None:  # a leaf: nothing to push, its tail comes right after it
-                tail = el.tail
-                if tail and not blank(tail) and quick(tail) and any_sign(tail) and parent is not None:
-                    holders.append((order, parent))
+            entered, entered_bits = el, child
         # the walk is over: the tails of what is still open (``start``'s own is not its)
         if holders is not None:
             order += 1
+            if entered is not None and entered is not start and stack[-1][0] is not None and (
+                    is_sign_text(entered.tail)):
+                holders.append((order, stack[-1][0]))
             if passed is not None and passed[0] is not start and passed[1] is not None and (
                     is_sign_text(passed[0].tail)):
                 holders.append((order, passed[1]))
@@ -281,7 +306,6 @@ class Walker(ElementRules):
                 done = pop()[0]
                 if done is not start and is_sign_text(done.tail):
                     holders.append((order, stack[-1][0]))
-
 
     def page_scripts(self) -> list[tuple[HtmlElement, str | None]]:
         """Every script of the page with its text, in document order, after the walk: the head's,
@@ -296,5 +320,7 @@ class Walker(ElementRules):
         return list(self._head_iter("meta")) + merge_walked(self._metas, self.pruned, lambda root: root.iter("meta"))
 
     def _head_iter(self, tag: str):
-        head = self.roottree.getroot().find("head")
+        root = self.roottree.getroot()
+        # (the parser puts <head> first; ``find`` would parse a path for it each time)
+        head = root[0] if len(root) and root[0].tag == "head" else root.find("head")
         return head.iter(tag) if head is not None else ()

@@ -9,6 +9,9 @@ JSON-LD Article fields) and media credits (``media``: captions, ImageObject fiel
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -84,15 +87,47 @@ def _site_words(doc: Document) -> set[str]:
     return {w for w in words if len(w) > 2 and w not in ("www", "the", "news", "com")}
 
 
-def _vendor_notice(parsed: dict, head: str, tail: str, site: set[str]) -> bool:
+def _vendor_notice(line: _Line, site: set[str]) -> bool:
     """A data vendor's line: the statement names market data, or follows such a notice, or is
     followed by one that names its holder; never a line whose holder is the site."""
-    holder_words = set(_WORD.findall((parsed["holder"] or "").lower()))
+    holder_words = set(_WORD.findall((line.parsed["holder"] or "").lower()))
     if holder_words & site:
         return False
-    if _DATA_NOTICE.search(parsed["statement"]) or _DATA_NOTICE.search(head):
+    if line.data_notice:
         return True
-    return bool(_DATA_NOTICE.search(tail)) and any(w in tail.lower() for w in holder_words if len(w) > 2)
+    return line.notice_after and any(w in line.tail.lower() for w in holder_words if len(w) > 2)
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """What a rights line's text says by itself, whatever the page: its statement and the
+    notices and credits around it. Cached per text, as the pages of one site repeat their footer."""
+
+    parsed: dict[str, Any]  # parse_statement's result: copied before a caller changes it
+    quoted: bool  # an opening quotation mark before the statement is still open
+    before: str  # see _context
+    tail: str
+    data_notice: bool  # the statement or what stands before it names market data
+    notice_after: bool  # what follows it does
+    credit: bool  # "Photo: NAME © 2025 AGENCY": a credit word before or in the statement
+    credit_in_text: bool  # a credit anywhere in the block's text
+    wire: bool  # the statement names a wire service
+
+
+@lru_cache(maxsize=4096)
+def _line(text: str) -> _Line | None:
+    parsed = parse_statement(text)
+    if parsed is None:
+        return None
+    statement = parsed["statement"]
+    i = text.find(statement)
+    before, head, tail = _context(text, statement)
+    return _Line(parsed=parsed, quoted=i > 0 and _in_quotes(text[:i]), before=before, tail=tail,
+                 data_notice=bool(_DATA_NOTICE.search(statement) or _DATA_NOTICE.search(head)),
+                 notice_after=_DATA_NOTICE.search(tail) is not None,
+                 credit=bool(_MEDIA_CREDIT.search(before) or _MEDIA_CREDIT.search(statement)),
+                 credit_in_text=_MEDIA_CREDIT.search(text) is not None,
+                 wire=_WIRE.search(statement) is not None)
 
 
 def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
@@ -106,36 +141,34 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
         scope, in_footer = placement(el)
         if scope == "quote":
             continue
-        parsed = parse_statement(text)
-        if parsed is None:
-            continue
-        statement = parsed["statement"]
-        i = text.find(statement)
-        if i > 0 and _in_quotes(text[:i]):
+        line = _line(text)
+        if line is None or line.quoted:
             continue  # "its footer read “© 2019 Other Site”": a quotation, not a line of this page
-        before, head, tail = _context(text, statement)
+        parsed = {**line.parsed, "years": list(line.parsed["years"]),
+                  "restrictions": list(line.parsed["restrictions"])}
         if site is None:
             site = _site_words(doc)
-        if _vendor_notice(parsed, head, tail, site):
+        if _vendor_notice(line, site):
             media.append(entry(parsed, "credit", "text", "media"))  # a data vendor's notice
             continue
-        if _MEDIA_CREDIT.search(before) or _MEDIA_CREDIT.search(statement):
+        if line.credit:
             media.append(entry(parsed, "credit", "text", "media"))  # "Photo: NAME © 2025 AGENCY"
             continue
         if not in_footer and scope in ("article", "page") and _cites_other_site(el, doc, parsed, site):
             continue  # a cited web page's own line, listed with its link in the text
-        if scope == "article" and not _WIRE.search(parsed["statement"]):
-            if _MEDIA_CREDIT.search(text) or not parsed["years"]:
+        if scope == "article" and not line.wire:
+            if line.credit_in_text or not parsed["years"]:
                 scope = "media"
             else:
                 scope = "page"
         if in_footer and parsed["holder"] is None:
-            parsed["holder"] = _name_on_line_before(el, statement)  # "<b>Name</b><br>© All rights reserved."
+            # "<b>Name</b><br>© All rights reserved."
+            parsed["holder"] = _name_on_line_before(el, parsed["statement"])
         if scope == "page" and not in_footer and not parsed["years"] and not parsed["reserved"]:
             scope = "media"  # "© Name" with no year outside the footer: a picture credit
-        line = entry(parsed, _kind(parsed["statement"], scope), "text", scope)
+        kind = "credit" if scope == "media" else "syndication" if line.wire and scope == "article" else "copyright"
         (footer if in_footer else page_other if scope == "page" else
-         article if scope == "article" else media).append(line)
+         article if scope == "article" else media).append(entry(parsed, kind, "text", scope))
     meta = meta_rights(doc)
     links, link_page = license_links(doc, scan)
     jsonld_article, jsonld_media = jsonld_rights(doc)
