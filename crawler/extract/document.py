@@ -153,6 +153,14 @@ def body_names(names: str) -> bool:
     return any(tok.lower() in _BODY_TOKENS or _BODY_PART.search(tok) for tok in names.split())
 
 
+def child_tagged(el: HtmlElement, tag: str) -> HtmlElement | None:
+    """``el.find(tag)`` without ElementPath's path parsing: the first child with that tag."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
+
+
 def collapse(s: str | None) -> str | None:
     if s is None:
         return None
@@ -169,6 +177,14 @@ class Document:
     # (script, text) pairs in page order, when a walk already read them (``walk_page``)
     scripts: list[tuple[HtmlElement, str | None]] | None = None
     metas: list[HtmlElement] | None = None  # the page's <meta> elements, likewise
+
+    @cached_property
+    def head(self) -> HtmlElement | None:
+        return child_tagged(self.tree, "head")
+
+    @cached_property
+    def body(self) -> HtmlElement | None:
+        return child_tagged(self.tree, "body")
 
     @cached_property
     def meta(self) -> dict[str, list[str]]:

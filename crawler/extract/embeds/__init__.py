@@ -29,7 +29,7 @@ def walk_page(doc: Document, signs: SignScan | None = None) -> Walker:
     """The one walk over the page (embeds, rights signs, scripts); it needs no page URL, so it
     can run before article extraction, which then reads JSON-LD from the scripts it kept."""
     walker = Walker(doc.tree, doc.url, signs=signs)
-    body = doc.tree.find("body")
+    body = doc.body
     walker.walk(body if body is not None else doc.tree, walker.base_ctx)
     if signs is not None:
         signs.walked = body is not None  # without a body the walk covered the whole tree anyway
@@ -85,7 +85,7 @@ def reviewed_posts(doc: Document, walker: Walker) -> None:
 def page_titles(doc: Document) -> list[str]:
     """The titles this page gives itself, to know its object in a JSON state blob by."""
     titles = [t for t in (doc.meta_first("og:title"), doc.meta_first("twitter:title")) if t]
-    head = doc.tree.find("head")
+    head = doc.head
     title = head.findtext("title") if head is not None else None  # (not ".//title": a whole-tree search)
     if title:
         titles.append(title.strip())

@@ -7,8 +7,9 @@ the tree itself (the walker does that once for all platforms).
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qs, urlsplit
@@ -140,13 +141,14 @@ def not_a_post(el: HtmlElement) -> list[Hit]:
 
 
 def iso_from_ms(ms: int) -> str | None:
+    """UTC time of an epoch in milliseconds, to the second (``time.gmtime``: no datetime made)."""
     try:
-        dt = datetime.fromtimestamp(ms / 1000, tz=UTC)
+        t = time.gmtime(ms // 1000)
     except (OverflowError, OSError, ValueError):
         return None
-    if not 2006 <= dt.year <= 2100:
+    if not 2006 <= t.tm_year <= 2100:
         return None
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", t)
 
 
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"

@@ -68,7 +68,7 @@ def iter_json(text: str) -> Iterator[Any]:
             value, _ = decoder.raw_decode(text, m.end())
         except (ValueError, RecursionError):
             continue
-        if isinstance(value, dict | list):
+        if isinstance(value, (dict, list)):
             yield value
 
 
@@ -136,7 +136,7 @@ class StateScanner:
         if self.ids and not _ID_KEY_SET.isdisjoint(present):
             for k in _ID_KEYS:
                 v = obj.get(k)
-                if isinstance(v, int | str) and not isinstance(v, bool) and str(v) in self.ids:
+                if isinstance(v, (int, str)) and not isinstance(v, bool) and str(v) in self.ids:
                     return True
         if self._titles and not _TITLE_KEY_SET.isdisjoint(present):
             for k in _TITLE_KEYS:
@@ -188,7 +188,7 @@ class StateScanner:
                 children = value.values()
             else:
                 children = value
-            for v in reversed([v for v in children if isinstance(v, dict | list)]):
+            for v in reversed([v for v in children if isinstance(v, (dict, list))]):
                 push((v, depth + 1))
         return found
 
@@ -233,7 +233,7 @@ def typed_ref(obj: dict) -> PostRef | None:
     holders = [obj] + [obj[k] for k in _PROPS_KEYS if isinstance(obj.get(k), dict)]
     for holder in holders:
         for key, v in holder.items():
-            if isinstance(v, int | str) and not isinstance(v, bool) and _ID_WORDS.intersection(words(key)):
+            if isinstance(v, (int, str)) and not isinstance(v, bool) and _ID_WORDS.intersection(words(key)):
                 ref = platform.from_id(str(v).strip())
                 if ref is not None:
                     return ref

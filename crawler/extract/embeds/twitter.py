@@ -67,27 +67,26 @@ def parse(u: Url) -> PostRef | None:
     return ref(m.group("id"), user)
 
 
-def _status_links(el: HtmlElement) -> list[PostRef]:
-    refs = []
-    for a in el.iter("a"):
+def _last_status_link(el: HtmlElement) -> PostRef | None:
+    """The last link in ``el`` that names a post (read from the end: a tweet's mentions,
+    hashtags and picture links come before its date link)."""
+    for a in reversed(list(el.iter("a"))):
         u = parse_url(a.get("href"))
         if u and u.host_is(*HOSTS):
             r = parse(u)
             if r:
-                refs.append(r)
-    return refs
+                return r
+    return None
 
 
 def _from_blockquote(el: HtmlElement) -> list[Hit] | None:
     """The official code: the *last* status link is the date link and names the post."""
     form = "rendered" if "twitter-tweet-rendered" in (el.get("class") or "") else "embed"
     tid = el.get("data-tweet-id")
-    refs = _status_links(el)
-    if refs:
-        r = refs[-1]
-    elif tid and tid.isdigit():
+    r = _last_status_link(el)
+    if r is None and tid and tid.isdigit():
         r = ref(tid)
-    else:
+    if r is None:
         for sub in el.iter("iframe"):
             sub_tid = sub.get("data-tweet-id")
             if sub_tid and sub_tid.isdigit():
@@ -97,9 +96,9 @@ def _from_blockquote(el: HtmlElement) -> list[Hit] | None:
                 return [Hit(sr, "rendered", posted=posted_from_id(sr.post_id))]
         return None
     hit = Hit(r, form, handle=r.handle, posted=posted_from_id(r.post_id))
-    paragraphs = [p for p in el.iter("p")]
-    if paragraphs:
-        hit.text = collapse_text(el_text(paragraphs[0]))
+    first = next(el.iter("p"), None)
+    if first is not None:
+        hit.text = collapse_text(el_text(first))
     full = el_text(el)
     sig = _signature(full)
     if sig:

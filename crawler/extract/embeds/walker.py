@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from crawler.extract.document import merge_walked, text_of
+from crawler.extract.document import child_tagged, merge_walked, text_of
 from crawler.extract.embeds.base import Hit
 from crawler.extract.embeds.context import (
     CHILD_BITS,
@@ -320,7 +320,5 @@ class Walker(ElementRules):
         return list(self._head_iter("meta")) + merge_walked(self._metas, self.pruned, lambda root: root.iter("meta"))
 
     def _head_iter(self, tag: str):
-        root = self.roottree.getroot()
-        # (the parser puts <head> first; ``find`` would parse a path for it each time)
-        head = root[0] if len(root) and root[0].tag == "head" else root.find("head")
+        head = child_tagged(self.roottree.getroot(), "head")
         return head.iter(tag) if head is not None else ()

@@ -37,7 +37,7 @@ def _link_candidates(doc: Document, scan: SignScan | None):
     one (the head and the subtrees it did not enter are read here), else from the whole tree."""
     if scan is None or not scan.walked:
         return doc.tree.iter("a", "link")
-    head = doc.tree.find("head")
+    head = doc.head
     out = list(head.iter("a", "link")) if head is not None else []
     return out + merge_walked(scan.licenses, scan.pruned, lambda root: root.iter("a", "link"))
 

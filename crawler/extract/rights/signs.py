@@ -158,7 +158,7 @@ def _pruned_holders(root: HtmlElement):
 
 def text_candidates(doc: Document, scan: SignScan | None = None) -> list[tuple[HtmlElement, str]]:
     if scan is None:
-        body = doc.tree.find("body")
+        body = doc.body
         holders = list(_holders_in(body if body is not None else doc.tree, root_tail=False))
     else:
         holders = merge_walked(scan.holders, scan.pruned, _pruned_holders)
