@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from crawler.extract.document import collapse, text_of
@@ -59,7 +59,7 @@ class Url:
 
     def __init__(self, raw: str):
         self.raw = raw
-        parts = urlsplit(raw.strip())
+        parts = _plain_split(raw.strip()) or urlsplit(raw.strip())
         self.scheme = parts.scheme.lower()
         host = (parts.hostname or "").lower().rstrip(".")
         for p in _HOST_PREFIXES:
@@ -80,6 +80,46 @@ class Url:
     def host_is(self, *domains: str) -> bool:
         """True when the host is one of ``domains`` or a subdomain of one."""
         return any(self.host == d or self.host.endswith("." + d) for d in domains)
+
+
+class _Plain(NamedTuple):
+    scheme: str
+    netloc: str
+    path: str
+    query: str
+    fragment: str
+
+    @property
+    def hostname(self) -> str | None:
+        return self.netloc.partition(":")[0].lower() or None
+
+
+def _plain_split(url: str) -> _Plain | None:
+    """``urlsplit`` for the URLs pages hold most (``http(s)://`` an ASCII host, no userinfo, no
+    IPv6 literal, no tab or newline), without its general steps; None for any other URL, which
+    ``urlsplit`` then reads. The parts are the ones ``urlsplit`` gives (tests compare them)."""
+    if url[:8] == "https://":
+        scheme, rest = "https", url[8:]
+    elif url[:7] == "http://":
+        scheme, rest = "http", url[7:]
+    else:
+        return None
+    if "\t" in url or "\n" in url or "\r" in url:
+        return None
+    end = len(rest)
+    for c in "/?#":
+        i = rest.find(c, 0, end)
+        if i >= 0:
+            end = i
+    netloc, rest = rest[:end], rest[end:]
+    if "@" in netloc or "[" in netloc or "]" in netloc or not netloc.isascii():
+        return None
+    query = fragment = ""
+    if "#" in rest:
+        rest, fragment = rest.split("#", 1)
+    if "?" in rest:
+        rest, query = rest.split("?", 1)
+    return _Plain(scheme, netloc, rest, query, fragment)
 
 
 def parse_url(raw: str | None) -> Url | None:
