@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
-from crawler.extract.embeds.base import _plain_split
+from crawler.extract.embeds.base import plain_split
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -20,10 +20,11 @@ EDGE = [
     "https://www.instagram.com/p/Cabc123/?img_index=2&igsh=xyz", "https://host:/path", "https://host./p",
     "https://a.b/p?q=1#f?g=2", "https://a.b/p#f/g", "https://a.b#f?x/y", "https://a.b?q=/x#y",
     "https://:80/x", "https://", "http://", "https:///path", "https://a.b/p q", "https://a.b/%2F?x=%3C",
+    "/relative/path", "/a/b?x=1#y", "/", "/a:b/c", "/p#f?x",
     # not covered: urlsplit reads these
     "https://user@host/x", "https://x.com@evil.example/", "https://[::1]:8080/x", "https://[::1/x",
     "https://hôst.example/x", "https://a.b/p\tq", "https://a.b/\nx", "HTTPS://X.COM/A", "//x.com/a",
-    "ftp://x.com/a", "https:x.com", "javascript:void(0)", "mailto:a@b.c", "/relative/path", "",
+    "ftp://x.com/a", "https:x.com", "javascript:void(0)", "mailto:a@b.c", "/a\tb", "relative/path", "",
 ]
 
 
@@ -43,7 +44,7 @@ def test_the_fast_path_gives_urlsplits_parts():
     urls = corpus()
     covered = 0
     for url in urls:
-        fast = _plain_split(url)
+        fast = plain_split(url)
         if fast is None:
             continue
         covered += 1
@@ -54,6 +55,7 @@ def test_the_fast_path_gives_urlsplits_parts():
 
 
 @pytest.mark.parametrize("url", ["https://user@host/x", "https://[::1]:8080/x", "https://hôst.example/x",
-                                 "https://a.b/p\tq", "HTTPS://X.COM/A", "//x.com/a", "ftp://x.com/a"])
+                                 "https://a.b/p\tq", "HTTPS://X.COM/A", "//x.com/a", "ftp://x.com/a",
+                                 "/a\nb", "relative/path"])
 def test_other_urls_are_left_to_urlsplit(url):
-    assert _plain_split(url) is None
+    assert plain_split(url) is None

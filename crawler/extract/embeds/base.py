@@ -59,7 +59,7 @@ class Url:
 
     def __init__(self, raw: str):
         self.raw = raw
-        parts = _plain_split(raw.strip()) or urlsplit(raw.strip())
+        parts = plain_split(raw.strip()) or urlsplit(raw.strip())
         self.scheme = parts.scheme.lower()
         host = (parts.hostname or "").lower().rstrip(".")
         for p in _HOST_PREFIXES:
@@ -82,7 +82,7 @@ class Url:
         return any(self.host == d or self.host.endswith("." + d) for d in domains)
 
 
-class _Plain(NamedTuple):
+class PlainSplit(NamedTuple):
     scheme: str
     netloc: str
     path: str
@@ -94,14 +94,16 @@ class _Plain(NamedTuple):
         return self.netloc.partition(":")[0].lower() or None
 
 
-def _plain_split(url: str) -> _Plain | None:
+def plain_split(url: str) -> PlainSplit | None:
     """``urlsplit`` for the URLs pages hold most (``http(s)://`` an ASCII host, no userinfo, no
-    IPv6 literal, no tab or newline), without its general steps; None for any other URL, which
+    IPv6 literal, no tab or newline; or a path), without its general steps; None for any other URL, which
     ``urlsplit`` then reads. The parts are the ones ``urlsplit`` gives (tests compare them)."""
     if url[:8] == "https://":
         scheme, rest = "https", url[8:]
     elif url[:7] == "http://":
         scheme, rest = "http", url[7:]
+    elif url[:1] == "/" and url[1:2] != "/":  # a path on this site (state blobs hold many)
+        scheme, rest = "", url
     else:
         return None
     if "\t" in url or "\n" in url or "\r" in url:
@@ -119,7 +121,7 @@ def _plain_split(url: str) -> _Plain | None:
         rest, fragment = rest.split("#", 1)
     if "?" in rest:
         rest, query = rest.split("?", 1)
-    return _Plain(scheme, netloc, rest, query, fragment)
+    return PlainSplit(scheme, netloc, rest, query, fragment)
 
 
 def parse_url(raw: str | None) -> Url | None:

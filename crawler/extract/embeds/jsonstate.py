@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.extract.embeds.base import Hit, PostRef
+from crawler.extract.embeds.base import Hit, PostRef, plain_split
 from crawler.extract.embeds.jsliteral import iife_state
 from crawler.extract.embeds.markup import posted
 from crawler.extract.embeds.placeholders import ID_WORDS as _ID_WORDS
@@ -40,8 +40,9 @@ _MAX_STRINGS = 50_000
 
 
 def _norm(url: str, base_host: str) -> tuple[str, str] | None:
+    url = url.strip()
     try:
-        p = urlsplit(url.strip())
+        p = plain_split(url) or urlsplit(url)
     except ValueError:  # "http://[" and other broken URLs from pages
         return None
     host = (p.hostname or base_host).lower()
