@@ -168,6 +168,9 @@ def collapse(s: str | None) -> str | None:
     return s or None
 
 
+_META_KEYS = {"name": 0, "property": 1, "itemprop": 2, "http-equiv": 3}  # what names a <meta>, in order
+
+
 @dataclass
 class Document:
     """A parsed page: the tree, its URL, and per-page facts derived once."""
@@ -191,14 +194,18 @@ class Document:
         """``<meta>`` values by lower-cased name/property/itemprop/http-equiv."""
         out: dict[str, list[str]] = {}
         for m in self.metas if self.metas is not None else self.tree.iter("meta"):
-            attrs = dict(m.items())  # (one call for all: a page has dozens of metas)
-            content = attrs.get("content")
-            if content is None:
+            content = None
+            keys = []
+            for attr, value in m.items():  # (one call for all: a page has dozens of metas)
+                if attr == "content":
+                    content = value
+                elif value and attr in _META_KEYS:
+                    keys.append((_META_KEYS[attr], value))
+            if content is None or not keys:
                 continue
-            for attr in ("name", "property", "itemprop", "http-equiv"):
-                key = attrs.get(attr)
-                if key:
-                    out.setdefault(key.strip().lower(), []).append(content.strip())
+            content = content.strip()
+            for _, key in sorted(keys) if len(keys) > 1 else keys:  # in _META_KEYS' order
+                out.setdefault(key.strip().lower(), []).append(content)
         return out
 
     def meta_first(self, *names: str) -> str | None:
