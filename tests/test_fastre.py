@@ -109,3 +109,13 @@ def test_the_last_sentence_found_from_the_end_is_the_last_of_a_split():
     texts = ["".join(rng.choice("ab .!?…\n\t") for _ in range(rng.randint(0, 16))) for _ in range(5000)]
     texts += ["One. Two three.", "Ends with a space. ", "No stop at all", "Why? Because… yes", ""]
     assert [last_sentence(t) for t in texts] == [by_split(t) for t in texts]
+
+
+def test_the_media_credit_shortcut_agrees_with_the_whole_pattern():
+    from crawler.extract.rights.page import _MEDIA_CREDIT, media_credit
+
+    texts = corpus() + ("Getty Images", "via Getty Images", "Photo: Jane Roe", "Jane Roe/AFP", "ISTOCK",
+                        "© 2024 Shutterstock", "Picture Alliance", "AP Photo by X", "Bildnachweis : dpa")
+    for text in texts:
+        assert media_credit(text) == (_MEDIA_CREDIT.search(text) is not None), text
+    assert any(media_credit(t) for t in texts if "/" not in t and ":" not in t)

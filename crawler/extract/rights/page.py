@@ -37,6 +37,19 @@ _MEDIA_CREDIT = with_first_chars(re.compile(
     r"picture alliance|(?:photos?|fotos?|bild|image|picture|pic|credit|crédit(?: photo)?|"
     r"photograph|illustration|bildnachweis|fotografía)\s?:)|"
     rf"(?:(?<=\w)|(?<=\w\s))/\s?(?:{_AGENCY})\b|\b(?:{_AGENCY})\s?/\s?\w", re.I))
+# Every match of _MEDIA_CREDIT holds a "/" or a ":" except a picture library's bare name: in a
+# text with neither (most rights lines) only those are searched, a much shorter alternation.
+_LIBRARY = with_first_chars(re.compile(
+    r"\b(?:AP Photo|via Getty Images|Getty Images|Shutterstock|Unsplash|iStock|imago|picture alliance)", re.I))
+
+
+def media_credit(text: str) -> bool:
+    """``_MEDIA_CREDIT.search(text) is not None``, faster."""
+    if "/" in text or ":" in text:
+        return _MEDIA_CREDIT.search(text) is not None
+    return _LIBRARY.search(text) is not None
+
+
 # Data-vendor and market-data notices (quotes, prices, index data): a credit for a widget's
 # data, never the page's own line.
 _DATA_NOTICE = with_first_chars(re.compile(
@@ -125,8 +138,8 @@ def _line(text: str) -> _Line | None:
     return _Line(parsed=parsed, quoted=i > 0 and _in_quotes(text[:i]), before=before, tail=tail,
                  data_notice=bool(_DATA_NOTICE.search(statement) or _DATA_NOTICE.search(head)),
                  notice_after=_DATA_NOTICE.search(tail) is not None,
-                 credit=bool(_MEDIA_CREDIT.search(before) or _MEDIA_CREDIT.search(statement)),
-                 credit_in_text=_MEDIA_CREDIT.search(text) is not None,
+                 credit=media_credit(before) or media_credit(statement),
+                 credit_in_text=media_credit(text),
                  wire=_WIRE.search(statement) is not None)
 
 
@@ -288,7 +301,7 @@ def find_rights_in_text(text: str) -> list[Rights]:
         if parsed is None:
             continue
         scope = "article" if _WIRE.search(parsed["statement"]) and i < len(lines) - 1 else "page"
-        if _MEDIA_CREDIT.search(line):
+        if media_credit(line):
             scope = "media"
         out.append(entry(parsed, _kind(parsed["statement"], scope), "text", scope))
     return _dedupe(out)
