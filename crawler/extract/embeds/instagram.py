@@ -62,15 +62,18 @@ def _from_blockquote(el: HtmlElement) -> list[Hit] | None:
     hit = Hit(r, "embed")
     for a in el.iter("a", "p"):
         t = el_text(a)
+        if "@" not in t or "(" not in t:
+            continue  # (the pattern needs "(@": a long caption without it costs a lazy scan per position)
         m = _ATTRIBUTION.search(t)
-        if m and "@" in t:
+        if m:
             hit.handle = m.group("handle")
             name = _LEAD.sub("", m.group("name")).strip()
             hit.name = collapse_text(name) if 0 < len(name) <= 80 else None
             break
-    captions = [p for p in el.iter("p") if "(@" not in el_text(p) and el_text(p)]
-    if captions and el.get("data-instgrm-captioned") is not None:
-        hit.text = collapse_text(el_text(captions[0]))
+    if el.get("data-instgrm-captioned") is not None:
+        caption = next((t for t in map(el_text, el.iter("p")) if t and "(@" not in t), None)
+        if caption:
+            hit.text = collapse_text(caption)
     for t in el.iter("time"):
         dt = t.get("datetime")
         if dt:
