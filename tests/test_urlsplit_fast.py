@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 import pytest
 
-from crawler.extract.embeds.base import plain_split
+from crawler.extract.embeds.base import Url, plain_split
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -59,3 +59,16 @@ def test_the_fast_path_gives_urlsplits_parts():
                                  "/a\nb", "relative/path"])
 def test_other_urls_are_left_to_urlsplit(url):
     assert plain_split(url) is None
+
+
+QUERIES = ["", "a=1", "a=1&a=2", "a=&b", "&&a=1&", "a+b=c+d", "u=https%3A%2F%2Fx.com%2Fa%2Fstatus%2F1",
+           "url=https://www.instagram.com/p/X/?utm_source=ig&x=1", "%61=%62", "a=%zz", "a==b", "=v", "a=%E2%82%AC",
+           "a=%ff", "a;b=1", "v=abc&list=PL1#t"]
+
+
+def test_url_params_are_parse_qs_first_values():
+    urls = [f"https://x.com/p?{q}" for q in QUERIES] + [u for u in corpus() if u.startswith("http") and "?" in u]
+    assert len(urls) > len(QUERIES)
+    for url in urls:
+        u = Url(url)
+        assert u.params == {k: v[0] for k, v in parse_qs(u.query, keep_blank_values=True).items()}, url

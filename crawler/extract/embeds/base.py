@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple, Protocol
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from crawler.extract.document import collapse, text_of
 
@@ -75,7 +75,18 @@ class Url:
 
     @cached_property
     def params(self) -> dict[str, str]:
-        return {k: v[0] for k, v in parse_qs(self.query, keep_blank_values=True).items()}
+        """The query's first value per name, as ``parse_qs(query, keep_blank_values=True)`` gives
+        them (a test compares both), without its lists: share links carry long queries."""
+        out: dict[str, str] = {}
+        for part in self.query.split("&"):
+            if not part:
+                continue
+            name, _, value = part.partition("=")
+            if "+" in name or "%" in name:
+                name = unquote(name.replace("+", " "))
+            if name not in out:
+                out[name] = unquote(value.replace("+", " ")) if "+" in value or "%" in value else value
+        return out
 
     def host_is(self, *domains: str) -> bool:
         """True when the host is one of ``domains`` or a subdomain of one."""
