@@ -177,7 +177,7 @@ class StateScanner:
         found: list[dict] = []
         keys, identifies = _IDENTIFYING_KEYS, self.identifies
         stack: list[tuple[Any, int]] = [(data, 0)]
-        pop, push = stack.pop, stack.append
+        pop, extend, containers = stack.pop, stack.extend, (dict, list)
         while stack:
             value, depth = pop()
             if depth > 60:
@@ -189,8 +189,11 @@ class StateScanner:
                 children = value.values()
             else:
                 children = value
-            for v in reversed([v for v in children if isinstance(v, (dict, list))]):
-                push((v, depth + 1))
+            depth += 1
+            kids = [(v, depth) for v in children if isinstance(v, containers)]
+            if kids:
+                kids.reverse()  # (popped first: the first child)
+                extend(kids)
         return found
 
     def strings(self, data: Any, out: list, depth: int = 0, top: bool = True) -> None:
