@@ -128,7 +128,8 @@ class _Line:
 
 
 @lru_cache(maxsize=4096)
-def _line(text: str) -> _Line | None:
+def line_facts(text: str) -> _Line | None:
+    """What ``text`` says as a rights line by itself (None: it holds no statement), cached."""
     parsed = parse_statement(text)
     if parsed is None:
         return None
@@ -154,7 +155,7 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
         scope, in_footer = placement(el)
         if scope == "quote":
             continue
-        line = _line(text)
+        line = line_facts(text)
         if line is None or line.quoted:
             continue  # "its footer read “© 2019 Other Site”": a quotation, not a line of this page
         parsed = {**line.parsed, "years": list(line.parsed["years"]),
