@@ -148,11 +148,12 @@ class Walker(ElementRules):
     def walk(self, start: HtmlElement, ctx: Ctx, loc_prefix: str | None = None) -> None:
         """Pre-order over the nodes below ``start`` with lxml's ``iter()`` (C iteration, cheaper
         than ``iterwalk``'s start and end events). A stack of (element, its children's context)
-        follows the walk: a node's parent is on top once the subtrees that ended are popped (and
-        their tails read). An element is pushed only when its first child comes (else it was a
-        leaf, and its tail is read then). A subtree that must not be entered is passed over up to
-        the first node after it. The hottest loop of the project: names are bound locally, and
-        contexts travel as bits (``context.ctx_bits``: ``c & 3`` is ``chrome``)."""
+        follows the walk, its top held in two locals (``top``, ``c``): a node's parent is on top
+        once the subtrees that ended are popped (and their tails read). An element is pushed only
+        when its first child comes (else it was a leaf, and its tail is read then). A subtree that
+        must not be entered is passed over up to the first node after it. The hottest loop of
+        the project: names are bound locally, and contexts travel as bits (``context.ctx_bits``:
+        ``c & 3`` is ``chrome``)."""
         signs = self.signs if loc_prefix is None else None  # not inside parsed payloads
         holders = signs.holders if signs is not None else None
         licenses = signs.licenses if signs is not None else None
@@ -168,7 +169,8 @@ class Walker(ElementRules):
             ctx_cache.clear()
         may_name_post, url_attrs = self.registry.may_name_post, URL_RANK
         blocks, scripts, ctxs = self._blocks, self._scripts, CTXS
-        stack: list[tuple[HtmlElement | None, int]] = [(start.getparent(), ctx_bits(ctx))]
+        top, c = start.getparent(), ctx_bits(ctx)  # the open element whose children come, their context
+        stack: list[tuple[HtmlElement | None, int]] = []  # the open elements below it, with theirs
         push, pop = stack.append, stack.pop
         order = 0  # visit order: sorts rights holders and pruned subtrees (main tree only)
         stop = None  # passing over a subtree: the first node after it
@@ -187,19 +189,20 @@ class Walker(ElementRules):
             parent = el.getparent()
             if entered is not None:
                 if parent is entered:  # its first child: now it is open
-                    push((entered, entered_bits))
+                    push((top, c))
+                    top, c = entered, entered_bits
                 elif holders is not None:  # it was a leaf: its tail comes right after it
                     tail = entered.tail
-                    if tail and not blank(tail) and quick(tail) and any_sign(tail) and stack[-1][0] is not None:
-                        holders.append((order, stack[-1][0]))
+                    if tail and not blank(tail) and quick(tail) and any_sign(tail) and top is not None:
+                        holders.append((order, top))
                 entered = None
-            while stack[-1][0] is not parent:  # the subtrees that ended: read their tails
-                done = pop()[0]
+            while top is not parent:  # the subtrees that ended: read their tails
+                done = top
+                top, c = pop()
                 if holders is not None:
                     tail = done.tail  # (most text nodes are blank: isspace is cheaper than a search)
                     if tail and not blank(tail) and quick(tail) and any_sign(tail):
-                        holders.append((order, stack[-1][0]))
-            c = stack[-1][1]
+                        holders.append((order, top))
             tag = el.tag
             if tag.__class__ is not str:  # a comment or processing instruction: only its tail
                 if holders is not None and el is not start and parent is not None and is_sign_text(el.tail):
@@ -296,16 +299,17 @@ class Walker(ElementRules):
         # the walk is over: the tails of what is still open (``start``'s own is not its)
         if holders is not None:
             order += 1
-            if entered is not None and entered is not start and stack[-1][0] is not None and (
+            if entered is not None and entered is not start and top is not None and (
                     is_sign_text(entered.tail)):
-                holders.append((order, stack[-1][0]))
+                holders.append((order, top))
             if passed is not None and passed[0] is not start and passed[1] is not None and (
                     is_sign_text(passed[0].tail)):
                 holders.append((order, passed[1]))
-            while len(stack) > 1:
-                done = pop()[0]
+            while stack:
+                done = top
+                top, c = pop()
                 if done is not start and is_sign_text(done.tail):
-                    holders.append((order, stack[-1][0]))
+                    holders.append((order, top))
 
     def page_scripts(self) -> list[tuple[HtmlElement, str | None]]:
         """Every script of the page with its text, in document order, after the walk: the head's,
