@@ -233,10 +233,16 @@ class Walker(ElementRules):
                 not_a = tag != "a"  # a link is judged by its href below, not by other attributes
                 rule_attr = False
                 for name, value in items:  # one pass: the context markers, and whether a rule may apply
+                    # (a marker is a plain attribute, which only escaped markup, over 20 characters, makes a
+                    # candidate: a short one is done with here)
                     if name == "class":
                         cls = value
+                        if len(value) < 21:
+                            continue
                     elif name == "id":
                         idv = value
+                        if len(value) < 21:
+                            continue
                     elif name == "href":
                         href = value
                     elif name == "role":
