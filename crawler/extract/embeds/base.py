@@ -74,9 +74,10 @@ class Url:
         self.has_userinfo = "@" in parts.netloc
 
     @cached_property
-    def params(self) -> dict[str, str]:
-        """The query's first value per name, as ``parse_qs(query, keep_blank_values=True)`` gives
-        them (a test compares both), without its lists: share links carry long queries."""
+    def raw_params(self) -> dict[str, str]:
+        """The query's first value per (decoded) name, the value still encoded: share links carry
+        long encoded values (the text, the page's URL) that no rule reads, so ``param`` decodes
+        only the one asked for."""
         out: dict[str, str] = {}
         for part in self.query.split("&"):
             if not part:
@@ -85,8 +86,21 @@ class Url:
             if "+" in name or "%" in name:
                 name = unquote(name.replace("+", " "))
             if name not in out:
-                out[name] = unquote(value.replace("+", " ")) if "+" in value or "%" in value else value
+                out[name] = value
         return out
+
+    def param(self, name: str, default: str | None = None) -> str | None:
+        """The first value of ``name`` in the query, decoded (``params.get(name, default)``)."""
+        value = self.raw_params.get(name)
+        if value is None:
+            return default
+        return unquote(value.replace("+", " ")) if "+" in value or "%" in value else value
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The query's first value per name, as ``parse_qs(query, keep_blank_values=True)`` gives
+        them (a test compares both), without its lists."""
+        return {name: self.param(name) for name in self.raw_params}
 
     def host_is(self, *domains: str) -> bool:
         """True when the host is one of ``domains`` or a subdomain of one."""

@@ -44,23 +44,23 @@ def canonical(page: str | None, post_id: str, kind: str) -> str:
 
 def parse(u: Url) -> PostRef | None:
     if _PLUGINS.match(u.path):
-        inner = parse_url(u.params.get("href"))
+        inner = parse_url(u.param("href"))
         if inner and inner.host_is(*HOSTS):
             r = parse(inner)
             if r and "comment_embed" in u.path:
                 return PostRef(NAME, r.post_id, r.url, "comment", r.handle)
             return r
         return None
-    if u.path in ("/watch", "/watch/") and u.params.get("v", "").isdigit():
-        vid = u.params["v"]
+    if u.path in ("/watch", "/watch/") and u.param("v", "").isdigit():
+        vid = u.param("v")
         return PostRef(NAME, vid, f"https://www.facebook.com/watch/?v={vid}", "video")
     if u.path.rstrip("/") in ("/permalink.php", "/story.php"):
-        sid, page = u.params.get("story_fbid", ""), u.params.get("id")
+        sid, page = u.param("story_fbid", ""), u.param("id")
         if sid:
             return PostRef(NAME, sid, f"https://www.facebook.com/permalink.php?story_fbid={sid}&id={page}", "post")
         return None
-    if u.path.rstrip("/") == "/photo.php" and u.params.get("fbid", "").isdigit():
-        fid = u.params["fbid"]
+    if u.path.rstrip("/") == "/photo.php" and u.param("fbid", "").isdigit():
+        fid = u.param("fbid")
         return PostRef(NAME, fid, f"https://www.facebook.com/photo.php?fbid={fid}", "photo")
     for rx, kind in _POST_PATHS:
         m = rx.match(u.path)

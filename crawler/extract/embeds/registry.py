@@ -166,7 +166,7 @@ class Registry:
 
     def _proxied(self, u: Url, depth: int) -> PostRef | None:
         for key in _PROXY_PARAMS:
-            inner = u.params.get(key)
+            inner = u.param(key)
             if inner and inner.startswith(("http://", "https://", "//")):
                 r = self.match(inner, depth=depth + 1)
                 if r is not None:

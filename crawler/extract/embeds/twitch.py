@@ -22,13 +22,13 @@ def vod(vid: str) -> PostRef:
 
 def parse(u: Url) -> PostRef | None:
     if u.host == "player.twitch.tv":
-        video = u.params.get("video", "").lstrip("v")
+        video = u.param("video", "").lstrip("v")
         if video.isdigit():
             return vod(video)
-        slug = u.params.get("clip")
+        slug = u.param("clip")
         return clip(slug) if slug else None
     if u.host == "clips.twitch.tv":
-        slug = u.params.get("clip") if u.path.startswith("/embed") else u.path.strip("/")
+        slug = u.param("clip") if u.path.startswith("/embed") else u.path.strip("/")
         return clip(slug) if slug and re.fullmatch(r"[\w-]{5,120}", slug) else None
     m = _CLIP_PAGE.match(u.path)
     if m:

@@ -52,7 +52,7 @@ def ref(post_id: str, handle: str | None = None) -> PostRef:
 def parse(u: Url) -> PostRef | None:
     if u.host == "platform.twitter.com" or u.host == "syndication.twitter.com":
         if "/embed/" in u.path and ("tweet" in u.path.lower() or u.path.endswith("/index.html")):
-            tid = u.params.get("id", "")
+            tid = u.param("id", "")
             return ref(tid) if tid.isdigit() else None
         return None
     path = u.path

@@ -22,7 +22,7 @@ def ref(vid: str, h: str | None = None) -> PostRef:
 def parse(u: Url) -> PostRef | None:
     if u.host == "player.vimeo.com":
         m = _PLAYER.match(u.path)
-        return ref(m.group("id"), u.params.get("h")) if m else None
+        return ref(m.group("id"), u.param("h")) if m else None
     m = _PAGE.match(u.path)
     return ref(m.group("id"), m.group("h")) if m else None
 

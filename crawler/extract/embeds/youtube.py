@@ -26,13 +26,13 @@ def parse(u: Url) -> PostRef | None:
     if u.host.startswith("img.") or u.host.startswith("i."):
         return None
     if u.path.rstrip("/") in ("/watch", "/watch_popup"):
-        vid = u.params.get("v", "")
+        vid = u.param("v", "")
         return ref(vid) if _ID.match(vid) else None
     m = _PATH.match(u.path)
     if m:
         if m.group("id") in ("videoseries", "live_stream"):
             return None
-        if "," in u.params.get("playlist", ""):
+        if "," in u.param("playlist", ""):
             return None  # a player cycling through several videos: a site's video widget, no one post
         return ref(m.group("id"), _KINDS.get(m.group("kind"), "video"))
     return None
