@@ -232,3 +232,30 @@ def test_an_unresolved_jsonld_holder_gives_the_years_and_no_made_up_name():
           '</script>')
     line = _line(f"<html><head>{ld}</head><body><article><p>Story.</p></article></body></html>")
     assert (line["holder"], line["years"], line["source"]) == (None, [2022], "jsonld")
+
+
+@pytest.mark.parametrize("footer", [
+    "<footer>Copyright © Lakeside Gazette</footer>",  # the footer's own text, no year
+    "<footer>© Lakeside Gazette</footer>",
+    "<div role='contentinfo'>© Lakeside Gazette</div>",
+    "<div class='site-footer'>Copyright © Lakeside Gazette</div>",
+    "<footer><p>© Lakeside Gazette</p></footer>",  # control: a paragraph inside the footer
+])
+def test_a_yearless_line_that_is_the_footers_own_text_is_the_page_line(footer):
+    """A "© Name" line without a year is a picture's credit outside the footer; the footer's own
+    text (no paragraph around it) is the footer all the same."""
+    html = ("<html><body><article><div class='entry-content'><p>Text of the story, long enough.</p>"
+            f"</div></article>{footer}</body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
+    line = page_line(rec)
+    assert line is not None and (line["holder"], line["scope"]) == ("Lakeside Gazette", "page")
+
+
+def test_a_captions_own_text_is_a_credit():
+    html = ("<html><body><article><div class='entry-content'><p>Text of the story, long enough.</p>"
+            "<figcaption>© Harbour Photo Agency</figcaption></div></article>"
+            "<footer><p>© 2025 Lakeside Gazette</p></footer></body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
+    by_holder = {r["holder"]: (r["scope"], r["kind"]) for r in rec["rights"]}
+    assert by_holder["Harbour Photo Agency"] == ("media", "credit")
+    assert page_line(rec)["holder"] == "Lakeside Gazette"

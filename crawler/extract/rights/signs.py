@@ -84,8 +84,10 @@ def placement(el: HtmlElement) -> tuple[str, bool]:
     if el.tag in _QUOTES:
         return "quote", False
     own_footer, own_media, own_copyright = _name_marks(_names(el))
-    if not own_footer and own_media:
-        return "media", False  # <span class="credit">© 2025 AFP</span>
+    if el.tag == "footer" or (el.get("role") or "") == "contentinfo" or own_footer:
+        return "page", True  # the line is the footer's own text ("<footer>© Name</footer>")
+    if own_media or el.tag == "figcaption":
+        return "media", False  # <span class="credit">© 2025 AFP</span>, a caption's own text
     named: HtmlElement | None = el if own_copyright else None
     for a in el.iterancestors():
         tag = a.tag if isinstance(a.tag, str) else ""
