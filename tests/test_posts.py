@@ -245,6 +245,7 @@ def test_head_metadata_is_not_a_citation():
     ("https://old.reddit.com/r/sub/comments/abc123/title/def456/", "reddit", "abc123/def456", "https://www.reddit.com/r/sub/comments/abc123/comment/def456/"),
     ("https://www.threads.com/@someone/post/DBcDeFgHiJk?xmt=1", "threads", "DBcDeFgHiJk", "https://www.threads.com/@someone/post/DBcDeFgHiJk"),
     ("https://www.linkedin.com/posts/someone_slug-activity-7323456789012345678-AbCd", "linkedin", "urn:li:activity:7323456789012345678", "https://www.linkedin.com/feed/update/urn:li:activity:7323456789012345678/"),
+    ("https://www.linkedin.com/posts/someone_ugcPost-7323456789012345679-XyZw", "linkedin", "urn:li:ugcPost:7323456789012345679", None),
     ("https://www.twitch.tv/streamer/clip/FunnyClipSlug-abc", "twitch", "FunnyClipSlug-abc", "https://clips.twitch.tv/FunnyClipSlug-abc"),
     ("https://www.pinterest.co.uk/pin/some-title--99360735500167749/", "pinterest", "99360735500167749", "https://www.pinterest.com/pin/99360735500167749/"),
 ])

@@ -9,7 +9,8 @@ from crawler.extract.embeds.base import Platform, PostRef, Url
 NAME = "linkedin"
 HOSTS = ("linkedin.com",)
 _URN = re.compile(r"urn:li:(?P<type>share|ugcPost|activity):(?P<id>\d{10,25})")
-_SLUG = re.compile(r"^/posts/[^/]*?-(?P<type>activity|ugcPost|share)-(?P<id>\d{10,25})")
+# /posts/USER_slug-activity-ID-XXXX; a post without text has no slug: /posts/USER_activity-ID-XXXX
+_SLUG = re.compile(r"^/posts/[^/]*?[-_](?P<type>activity|ugcPost|share)-(?P<id>\d{10,25})")
 
 
 def parse(u: Url) -> PostRef | None:
