@@ -23,6 +23,9 @@ from crawler.extract.article import iso_date
     ("January 4, 2025 10:00 ET", "2025-01-04T10:00:00-05:00"),
     ("Tue, 02 Dec 2025 08:00:00 GMT", "2025-12-02T08:00:00+00:00"),
     ("2025-12-02 08:00 JST", "2025-12-02T08:00:00+09:00"),
+    ("01.05.2025 10:00 CET", "2025-05-01T10:00:00+01:00"),  # dotted numeric dates put the day first
+    ("2.12.2025", "2025-12-02T00:00:00"),
+    ("12/02/2025 10:00 EST", "2025-12-02T10:00:00-05:00"),  # slashes stay month first
 ])
 def test_zone_abbreviations_get_their_offset_without_warnings(value, expected):
     with warnings.catch_warnings(record=True) as caught:

@@ -10,6 +10,7 @@ silently, rather than guessing.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,6 +59,11 @@ def quiet_zone_warnings() -> Iterator[None]:
         yield
 
 
+# "01.05.2025": numeric dates written with dots put the day first (German, Czech, Russian, ...
+# sites; no month-first convention writes dots), which dateutil does not assume
+_DOTTED = re.compile(r"\s*\d{1,2}\.\d{1,2}\.\d{2,4}\b")
+
+
 def parse_datetime(value: str, **kwargs) -> datetime:
     """``dateutil.parser.parse`` with the zone table and no warning for an unknown zone name.
 
@@ -65,5 +71,7 @@ def parse_datetime(value: str, **kwargs) -> datetime:
     """
     from dateutil import parser as dateparser
 
+    if "dayfirst" not in kwargs and _DOTTED.match(value):
+        kwargs["dayfirst"] = True
     with quiet_zone_warnings():
         return dateparser.parse(value, tzinfos=TZINFOS, **kwargs)
