@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 from crawler.extract.document import parse_fragment
 from crawler.extract.embeds import twitter
 from crawler.extract.embeds.base import Hit
-from crawler.extract.embeds.context import Ctx
+from crawler.extract.embeds.context import Ctx, child_ctx
 from crawler.extract.embeds.links import judge_link
 from crawler.extract.embeds.markup import (
     CODE_SCRIPT_TYPES,
@@ -177,6 +177,8 @@ class ElementRules:
         if typ not in CODE_SCRIPT_TYPES:
             parked = unpark(text)
             if parked is not None:
+                if child_ctx(ctx, "script", el.get("class"), el.get("id"), None, None).chrome == 2:
+                    return  # markup parked for another part of the page: <script id="next-article-tpl">
                 self.fragment(parked, el, ctx)
                 return
         if "createTweet" in text:
