@@ -37,6 +37,20 @@ def test_cms_placeholders_name_a_platform_and_carry_an_id_or_url():
     ]  # not: the share counter's data-id, the follow widget's id, amp-social-share's app id
 
 
+def test_more_placeholder_shapes_name_their_platform_anywhere():
+    """The platform named by a typed JSON attribute, a custom element's tag, a component name, an
+    attribute named for the post (data-tweet) or for the platform and an id (data-youtube-id), and
+    official code left as an iframe's content (Instant Articles)."""
+    assert _keys(_posts("cms-placeholders-more.html")) == [
+        ("twitter", "1918100000000000005", "cms"),  # data-embed='{"type":"tweet","id":...}'
+        ("twitter", "1918100000000000006", "cms"),  # <x-twitter-embed tweet-id=...>
+        ("instagram", "DQr5tUv7wX2", "cms"),  # data-component="InstagramEmbed" + JSON props
+        ("twitter", "1918100000000000007", "cms"),  # class "tweet" + data-tweet
+        ("youtube", "Lm4Nop5Qr6s", "cms"),  # data-youtube-id
+        ("instagram", "Fb1aIaX3mpl", "lazy"),  # <iframe> whose content is the official code
+    ]  # not: a follow widget's data-instagram-id, the app id, a follow button component, a feed
+
+
 def test_a_publisher_rendered_card_gives_the_posts_text_and_author():
     card = _posts("cms-placeholders.html")[-1]
     assert card["author"] == {"handle": "HarbourRNLI", "name": "Harbour Lifeboat"}
@@ -51,7 +65,7 @@ def test_placeholder_with_the_official_markup_keeps_a_card_link_out_of_the_links
     assert [e["form"] for e in posts["1918000000000000004"]["evidence"]] == ["cms"]
 
 
-@pytest.mark.parametrize("name", ["cms-placeholders.html"])
+@pytest.mark.parametrize("name", ["cms-placeholders.html", "cms-placeholders-more.html"])
 def test_family_pages_validate_and_keep_page_order(name):
     posts = _posts(name)
     positions = [p["evidence"][0]["position"] for p in posts]

@@ -33,8 +33,10 @@ from crawler.extract.embeds.placeholders import (
     from_card,
     from_placeholder,
     is_type_attr,
+    json_names_platform,
     markup_in_json,
     named_platform,
+    platform_in_attr_name,
     platform_in_value,
 )
 
@@ -115,7 +117,7 @@ class ElementRules:
                         "iframe" if tag in EMBED_TAGS and not reg.is_wrapper(raw) else "cms")
                 self.add([Hit(ref, form, handle=ref.handle, posted=posted(ref))], el, ctx, loc)
                 return tag in EMBED_TAGS or tag == "div"
-        if tag == "textarea" and el.text and ESCAPED_EMBED.search(html.unescape(el.text)):
+        if (tag == "textarea" or tag == "iframe") and el.text and ESCAPED_EMBED.search(html.unescape(el.text)):
             self.fragment(html.unescape(el.text), el, ctx)
             return True
         for value in links:
@@ -152,9 +154,11 @@ class ElementRules:
         if len(value) > 20 and ("<" in value or value[:3] in ("%3C", "%3c")):
             return True
         if value[:1] in "{[":  # escaped JSON config (data-config, data-attrs, island props)
-            return self.registry.mentions(value)
+            return self.registry.mentions(value) or json_names_platform(value)
         if name[:5] == "data-" and (value[:4] == "http" or value[:2] == "//"):
             return self.registry.may_name_post(value)
+        if platform_in_attr_name(name) is not None:  # data-youtube-id="...": the id of a named platform
+            return True
         return len(value) < 40 and is_type_attr(name) and platform_in_value(value) is not None  # (both cached)
 
     def anchor(self, el: HtmlElement, ctx: Ctx, loc: str | None) -> bool:

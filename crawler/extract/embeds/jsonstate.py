@@ -19,8 +19,7 @@ from urllib.parse import urlsplit
 from crawler.extract.embeds.base import Hit, PostRef, plain_split
 from crawler.extract.embeds.jsliteral import iife_state
 from crawler.extract.embeds.markup import posted
-from crawler.extract.embeds.placeholders import ID_WORDS as _ID_WORDS
-from crawler.extract.embeds.placeholders import platform_in_value, words
+from crawler.extract.embeds.placeholders import typed_ref
 from crawler.extract.embeds.registry import REGISTRY
 
 _URL_KEYS = ("url", "canonical_url", "canonicalUrl", "canonical", "link", "permalink",
@@ -213,35 +212,6 @@ class StateScanner:
                 self.strings(v, out, depth + 1, False)
         elif isinstance(data, str):
             out.append(data)
-
-
-# keys under which a component says what it is, and where it keeps its settings
-_TYPE_KEYS = ("type", "_type", "subtype", "is", "component", "__typename", "kind", "provider", "platform",
-              "embedType", "embed_type", "service", "network")
-_PROPS_KEYS = ("props", "metadata", "data", "attrs", "attributes", "settings", "config", "fields", "value")
-
-
-def typed_ref(obj: dict) -> PostRef | None:
-    """A component that names its platform and carries the post's id (``{is: "tweet", props:
-    {id: ...}}``, ``{"_type": "instagramPost", "shortcode": ...}``, ``{"subtype": "tweet",
-    "metadata": {"tweet-id": ...}}``)."""
-    platform = None
-    for k in _TYPE_KEYS:
-        v = obj.get(k)
-        if isinstance(v, str) and len(v) < 40:
-            platform = platform_in_value(v)
-            if platform is not None:
-                break
-    if platform is None or platform.from_id is None:
-        return None
-    holders = [obj] + [obj[k] for k in _PROPS_KEYS if isinstance(obj.get(k), dict)]
-    for holder in holders:
-        for key, v in holder.items():
-            if isinstance(v, (int, str)) and not isinstance(v, bool) and _ID_WORDS.intersection(words(key)):
-                ref = platform.from_id(str(v).strip())
-                if ref is not None:
-                    return ref
-    return None
 
 
 def scan_state(scripts, page_urls: list[str], walker,

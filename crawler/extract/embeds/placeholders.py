@@ -42,7 +42,7 @@ _NOT_EMBED_WORDS = frozenset((
 ))
 _TYPE_NAMES = frozenset((
     "type", "provider", "platform", "service", "network", "source", "social", "embed", "kind",
-    "widget", "site", "vendor", "embedtype", "providername", "socialnetwork", "oembedprovider",
+    "widget", "site", "vendor", "embedtype", "providername", "socialnetwork", "oembedprovider", "component",
 ))
 _TYPE_SUFFIXES = ("type", "provider", "platform", "network", "service")
 # attribute words that hold an id (data-embed-id, data-tweetid, data-video-id, data-shortcode ...)
@@ -108,6 +108,58 @@ def platform_in_value(value: str) -> Platform | None:
     return None
 
 
+# keys under which a component says what it is, and where it keeps its settings
+_TYPE_KEYS = ("type", "_type", "subtype", "is", "component", "__typename", "kind", "provider", "platform",
+              "embedType", "embed_type", "service", "network")
+_PROPS_KEYS = ("props", "metadata", "data", "attrs", "attributes", "settings", "config", "fields", "value")
+# the same, as JSON text: ``"type": "tweet"`` (a cheap look before any parse, for the walk)
+_TYPED_JSON = re.compile(r'"(?:' + "|".join(_TYPE_KEYS) + r')"\s*:\s*"([^"\\]{1,39})"')
+
+
+def typed_ref(obj: dict) -> PostRef | None:
+    """A component that names its platform and carries the post's id (``{is: "tweet", props:
+    {id: ...}}``, ``{"_type": "instagramPost", "shortcode": ...}``, ``{"subtype": "tweet",
+    "metadata": {"tweet-id": ...}}``): in state blobs and in placeholders' JSON attributes."""
+    platform = None
+    for k in _TYPE_KEYS:
+        v = obj.get(k)
+        if isinstance(v, str) and len(v) < 40:
+            platform = platform_in_value(v)
+            if platform is not None:
+                break
+    if platform is None or platform.from_id is None:
+        return None
+    holders = [obj] + [obj[k] for k in _PROPS_KEYS if isinstance(obj.get(k), dict)]
+    for holder in holders:
+        for key, v in holder.items():
+            if isinstance(v, (int, str)) and not isinstance(v, bool) and _ID_WORDS.intersection(words(key)):
+                ref = platform.from_id(str(v).strip())
+                if ref is not None:
+                    return ref
+    return None
+
+
+def json_names_platform(text: str) -> bool:
+    """Whether JSON text has a component naming a platform (``{"type":"tweet","id":...}``), in its
+    first 2,000 characters: a placeholder's config is short, and long props that hold a post hold
+    its URL, which ``Registry.mentions`` finds first."""
+    return any(platform_in_value(m.group(1)) is not None for m in _TYPED_JSON.finditer(text, 0, 2_000))
+
+
+@lru_cache(maxsize=2048)
+def platform_in_attr_name(name: str) -> Platform | None:
+    """The platform an attribute's name gives with an id word: ``data-youtube-id``,
+    ``tweet-id``, ``data-instagram-shortcode`` (not ``data-facebook-app-id``: someone else's id)."""
+    ws = _attr_words(name[5:] if name.startswith("data-") else name)
+    if _ID_WORDS.isdisjoint(ws) or not _OTHER_ID_WORDS.isdisjoint(ws):
+        return None
+    for w in ws:
+        p = REGISTRY.by_name.get(w)
+        if p is not None and w != "x":
+            return p
+    return None
+
+
 def named_platform(el: HtmlElement, cls: str | None) -> Platform | None:
     tag = el.tag
     if "-" in tag and _NOT_EMBED_WORDS.intersection(words(tag)):
@@ -117,11 +169,20 @@ def named_platform(el: HtmlElement, cls: str | None) -> Platform | None:
         p = platform_in_names(names)
         if p is not None:
             return p
+    if "-" in tag:  # a custom element: <x-twitter-embed>, <bluesky-post>
+        p = platform_in_names(tag)
+        if p is not None:
+            return p
+    by_attr_name = None
     for name, value in el.items():
         if value and is_type_attr(name):
             p = platform_in_value(value)
             if p is not None:
                 return p
+        if value and by_attr_name is None:
+            by_attr_name = platform_in_attr_name(name)  # data-youtube-id="..."
+    if by_attr_name is not None and not (names and _NOT_EMBED_WORDS.intersection(words(names))):
+        return by_attr_name  # (not on a follow or share widget, whatever its attributes say)
     return None
 
 
@@ -168,6 +229,9 @@ def _ref_from_json(text: str, platform: Platform | None, reg: Registry) -> PostR
         key, value = stack.pop()
         seen += 1
         if isinstance(value, dict):
+            ref = typed_ref(value)  # {"type": "tweet", "id": ...}
+            if ref is not None:
+                return ref
             stack.extend(reversed([(k, v) for k, v in value.items()]))
         elif isinstance(value, list):
             stack.extend(reversed([(key, v) for v in value]))
@@ -195,7 +259,9 @@ def from_placeholder(el: HtmlElement, tag: str, cls: str | None, reg: Registry =
         name_words = _attr_words(base)
         if _OTHER_ID_WORDS.intersection(name_words):
             continue
-        id_like = bool(_ID_WORDS.intersection(name_words))
+        # an id word, or the platform's own name (data-tweet="ID", data-youtube="ID")
+        id_like = bool(_ID_WORDS.intersection(name_words)) or (
+            platform is not None and not name_words.isdisjoint(platform.names) and "x" not in name_words)
         ref = _ref_from_value(value, platform, id_like, reg)
         if ref is None:
             continue

@@ -32,6 +32,8 @@ from crawler.extract.embeds.markup import (
 )
 from crawler.extract.embeds.placeholders import (
     is_type_attr,
+    platform_in_attr_name,
+    platform_in_names,
 )
 from crawler.extract.embeds.registry import REGISTRY, Registry
 from crawler.extract.rights import ANY_SIGN, QUICK_SIGN, SignScan, is_sign_text
@@ -60,12 +62,27 @@ _ATTR_KINDS: dict[str, int] = {}  # attr_kind results: pages repeat the same att
 def attr_kind(name: str) -> int:
     """How an attribute may carry an embed: 0 never on its own (class, alt, width ...), 1 a
     ``data-*`` attribute (a URL or JSON), 2 a type-like name (``data-provider``, ``*_type``), 3 any
-    other (JSON props, URL-encoded code)."""
+    other (JSON props, URL-encoded code), 4 a platform's id by its name (``data-youtube-id``)."""
     if name in PLAIN_ATTRS:
         return 0
     if is_type_attr(name):
         return 2
+    if platform_in_attr_name(name) is not None:
+        return 4
     return 1 if name[:5] == "data-" else 3
+
+
+_PLAIN_CUSTOM: set[str] = set()  # custom element tags that name no platform (amp-img, my-widget ...)
+
+
+def custom_names_platform(tag: str) -> bool:
+    """Whether a custom element's tag names a platform (<x-twitter-embed>); the answer "no" is
+    kept in a set the walk tests inline (AMP pages are made of custom elements)."""
+    if platform_in_names(tag) is not None:
+        return True
+    if len(_PLAIN_CUSTOM) < 4096:
+        _PLAIN_CUSTOM.add(tag)
+    return False
 
 
 _NEVER = object()  # a stop no node is: pass over everything to the end of the walk
@@ -162,6 +179,7 @@ class Walker(ElementRules):
         skip_tags, bare, cand_tags, cand_attrs, rule_attrs = (
             _SKIP_TAGS, _BARE_CANDIDATES, _CANDIDATE_TAGS, _CANDIDATE_ATTRS, _RULE_ATTRS)
         context_tags, block_tags, class_embeds = _CONTEXT_TAGS, _BLOCKS, class_may_embed
+        plain_custom, custom_names = _PLAIN_CUSTOM, custom_names_platform
         attr_may_embed, attr_kinds = self._attr_may_embed, _ATTR_KINDS
         attr_kind_get = attr_kinds.get
         ctx_cache, ctx_get = CHILD_BITS, CHILD_BITS.get  # (a dict: cheaper than lru_cache's wrapper)
@@ -229,7 +247,9 @@ class Walker(ElementRules):
                 if tag == "meta" and loc_prefix is None:
                     self._metas.append((order, el))
                 href = rel = None
-                candidate = look and (tag in bare or tag in cand_tags)
+                # (a custom element may name its platform: <x-twitter-embed tweet-id=...>)
+                candidate = look and (tag in cand_tags or tag in bare or (
+                    "-" in tag and tag not in plain_custom and custom_names(tag)))
                 not_a = tag != "a"  # a link is judged by its href below, not by other attributes
                 rule_attr = False
                 for name, value in items:  # one pass: the context markers, and whether a rule may apply
@@ -265,7 +285,8 @@ class Walker(ElementRules):
                             kind = attr_kinds[name] = attr_kind(name)
                         first = value[0]  # cheap tests first: most attributes are plain values
                         if ((len(value) > 20 and "<" in value) or (kind and (
-                                first in "{[%" or (kind == 1 and first in "h/") or (kind == 2 and len(value) < 40)))):
+                                first in "{[%" or kind == 4 or (kind == 1 and first in "h/") or (
+                                    kind == 2 and len(value) < 40)))):
                             candidate = attr_may_embed(name, value)
                 if look and tag == "a":  # links: only a platform URL, an embed class or a rule's attribute
                     candidate = rule_attr or bool(href and may_name_post(href)) or bool(
