@@ -38,6 +38,8 @@ def page_line(record: dict) -> dict | None:
     ("Foo Media, 2008–2016 ©", "Foo Media", [2008, 2016]),
     ("© Foo Media, 2008-2016", "Foo Media", [2008, 2016]),
     ("Copyright 2016 © Foo Media", "Foo Media", [2016]),
+    ("Copyright Harbour Post 2025", "Harbour Post", [2025]),  # the word, the name, then the year
+    ("Copyright Harbour Post, 2010-2025", "Harbour Post", [2010, 2025]),
 ])
 def test_holder_and_years_in_any_order(line, holder, years):
     parsed = parse_statement(line)
@@ -259,3 +261,22 @@ def test_a_captions_own_text_is_a_credit():
     by_holder = {r["holder"]: (r["scope"], r["kind"]) for r in rec["rights"]}
     assert by_holder["Harbour Photo Agency"] == ("media", "credit")
     assert page_line(rec)["holder"] == "Lakeside Gazette"
+
+
+@pytest.mark.parametrize("content,holder,years", [
+    ("Harbour Post 2025", "Harbour Post", [2025]),  # a meta tag's name and year, no sign
+    ("2010-2025 Harbour Post", "Harbour Post", [2010, 2025]),
+    ("Harbour Post", "Harbour Post", []),
+])
+def test_a_meta_copyright_without_a_sign_gives_its_name_and_years(content, holder, years):
+    html = (f"<html><head><meta name='copyright' content='{content}'></head><body><article>"
+            "<p>Text of the story, long enough to be the story.</p></article></body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
+    line = page_line(rec)
+    assert (line["holder"], line["years"], line["source"]) == (holder, years, "meta")
+
+
+@pytest.mark.parametrize("line", ["Copyright policy 2025", "Copyright reserved by the owners 2025",
+                                  "copyright infringement claims since 2020"])
+def test_a_copyright_word_before_prose_and_a_year_is_no_statement(line):
+    assert parse_statement(line) is None

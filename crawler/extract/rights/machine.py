@@ -8,7 +8,14 @@ from typing import Any
 
 from crawler.extract.document import Document, collapse, merge_walked, node_types
 from crawler.extract.rights.signs import SignScan, placement
-from crawler.extract.rights.statement import YEAR_ANY, clean_holder, entry, parse_statement, years_of
+from crawler.extract.rights.statement import (
+    YEAR_ANY,
+    clean_holder,
+    entry,
+    name_and_years,
+    parse_statement,
+    years_of,
+)
 from crawler.records import Rights
 
 _CC = re.compile(r"creativecommons\.org/(?:licenses/(?P<kind>by(?:-nc)?(?:-nd|-sa)?)/(?P<ver>\d\.\d)|"
@@ -19,9 +26,11 @@ def meta_rights(doc: Document) -> list[Rights]:
     out = []
     for name in ("copyright", "dc.rights", "dcterms.rights", "dc:rights", "dcterms:rights", "rights"):
         for value in doc.meta.get(name, ()):
+            named = name_and_years(value)  # "Harbour Post 2025": the tag says it is the copyright
             parsed = parse_statement(value) or (
-                {"statement": collapse(value), "holder": clean_holder(value), "years": [],
-                 "reserved": None, "restrictions": []} if value.strip() else None)
+                {"statement": collapse(value), "holder": named[0] if named else clean_holder(value),
+                 "years": named[1] if named else [], "reserved": None, "restrictions": []}
+                if value.strip() else None)
             if parsed and parsed["statement"]:
                 out.append(entry(parsed, "copyright", "meta", "page"))
     for name in ("dcterms.license", "dc.license"):

@@ -84,6 +84,21 @@ _WORD_ONLY = re.compile(r"\s*copyright\s+(?![\d©(])", re.I)
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’-]*\.?|[A-Z]\.|&|and|of|de|van|von|the)$")
 
 
+_NAME_THEN_YEAR = re.compile(rf"(?P<name>[^\d©]{{2,80}}?)[\s,]+{RANGE}\s*\.?$", re.I)
+_YEAR_THEN_NAME = re.compile(rf"^{RANGE}[\s,]+(?P<name>[^\d©]{{2,80}})$", re.I)
+
+
+def name_and_years(raw: str) -> tuple[str | None, list[int]] | None:
+    """A short "NAME YEAR" or "YEAR NAME" (a meta tag's copyright, a bare "Copyright" line's rest):
+    the name as a holder and the years, or None when the text is not of that shape."""
+    raw = raw.strip()
+    m = _NAME_THEN_YEAR.match(raw) or _YEAR_THEN_NAME.match(raw)
+    if m is None:
+        return None
+    holder = _name_like(m.group("name")) or None
+    return (holder, years_of(m)) if holder else None
+
+
 def _name_like(raw: str) -> str | None:
     """A holder after a bare "Copyright": a short name of capitalised words, or nothing."""
     # up to a sentence end, "John H. Cochrane" whole (clean_holder would cut at the initial)
@@ -131,6 +146,9 @@ def parse_statement(text: str) -> dict[str, Any] | None:
             return None
     elif (m := _WORD_ONLY.match(text)) and (holder := _name_like(text[m.end():])):
         start = m.start()  # "Copyright John H. Cochrane. Simple theme.": a footer's line, no sign or year
+    elif (m := _WORD_ONLY.match(text)) and (named := name_and_years(text[m.end():])) and named[0]:
+        holder, years = named  # "Copyright Harbour Post 2025": the year after the name
+        start = m.start()
     elif RESERVED_ALL.search(text):
         r = RESERVED_ALL.search(text)
         ym = _REG_YEAR.search(text) or YEAR_ANY.search(text)
