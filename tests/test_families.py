@@ -179,6 +179,9 @@ def test_chrome_sections_inside_the_article_stay_out(wrapper):
     ("https://www.instagram.com/stories/tidewatcher/3312345678901234567/", ("instagram", "3312345678901234567")),
     ("https://web.archive.org/web/20250504000000id_/http://twitter.com/Port/status/1919400000000000003",
      ("twitter", "1919400000000000003")),
+    ("https://twitter.com/statuses/1919400000000000004", ("twitter", "1919400000000000004")),  # the old form
+    ("twitter.com/Port/status/1919400000000000005", ("twitter", "1919400000000000005")),  # no scheme
+    ("www.instagram.com/p/DTide4wX2a1/", ("instagram", "DTide4wX2a1")),
 ])
 def test_short_and_archived_post_urls_in_links(url, expected):
     inner = f'<p>As <a href="{url}">this post</a> shows, the water stayed below the wall all night.</p>'

@@ -27,6 +27,7 @@ _ARCHIVE_HOSTS = ("web.archive.org", "archive.org", "archive.ph", "archive.today
 _ARCHIVED = re.compile(r"^/(?:web/|wayback/|o/\w+/)?[\w.*-]{0,40}/(?P<url>(?:https?:)?/{1,2}[^/].*)$", re.I)
 _UNSEEN = object()
 _HOST = re.compile(r"\s*(?:https?:)?//([^/?#\s]+)", re.I)
+_BARE_HOST = re.compile(r"\s*((?:[a-z0-9-]+\.)+[a-z]{2,})/", re.I)  # "twitter.com/...": no scheme
 _FEDI_PATH = re.compile(r"/@[\w.]+(?:@[\w.-]+)?/\d{15}")
 _PROXY = re.compile(r"[?&](?:" + "|".join(_PROXY_PARAMS) + r")=(?:https?(?::|%3A)|//|%2F%2F)", re.I)
 
@@ -111,6 +112,8 @@ class Registry:
                     self._origins[origin] = known
         else:
             known = self._host_known(raw)
+            if known is None and raw[:1].isalnum() and self.bare_platform_url(raw) is not None:
+                return True
         if known is None:
             return False
         if known:
@@ -138,10 +141,20 @@ class Registry:
         u = parse_url(raw)
         return u is not None and self.platform_for(u.host) is None
 
+    def bare_platform_url(self, raw: str) -> str | None:
+        """A platform URL written without its scheme (``twitter.com/user/status/ID`` in an href, a
+        browser would take it for a path of this site: its author meant the post), made whole."""
+        m = _BARE_HOST.match(raw)
+        if m is None or self.platform_for(m.group(1).lower().removeprefix("www.")) is None:
+            return None
+        return "https://" + raw.strip()
+
     def match(self, raw: str | None, *, depth: int = 0) -> PostRef | None:
         """The post a URL names, or None (not a post: profile, share intent, other site)."""
         if not raw or not self.may_name_post(raw):
             return None
+        if raw[:4] != "http" and raw.lstrip()[:2] != "//" and (whole := self.bare_platform_url(raw)):
+            raw = whole
         u = parse_url(raw)
         if u is None:
             return None

@@ -24,7 +24,7 @@ HOSTS = ("twitter.com", "x.com", "fxtwitter.com", "vxtwitter.com", "fixupx.com",
          "twittpr.com")
 
 _STATUS = re.compile(
-    r"^/(?:#!/)?(?:(?P<user>\w{1,20})/status(?:es)?|i/web/status|i/status|(?P<user2>\w{1,20})/article)"
+    r"^/(?:#!/)?(?:(?P<user>\w{1,20})/status(?:es)?|i/web/status|i/status|statuses|(?P<user2>\w{1,20})/article)"
     r"/(?P<id>\d{2,20})(?:/|$)"
 )
 _NOT_USERS = {"i", "intent", "share", "home", "search", "hashtag", "settings", "explore"}
