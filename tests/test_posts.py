@@ -342,3 +342,18 @@ def test_every_fixture_post_is_found_in_page_order(page):
 def test_evidence_form_of_every_fixture_post(page, platform, post_id, form):
     [forms] = [f for p, i, f in _fixture_posts(page) if (p, i) == (platform, post_id)]
     assert forms == [form]
+
+
+@pytest.mark.parametrize("code", [
+    # Flash-era player code (pages of 2008-2015): the URL in <param name="movie">, with or without <embed>
+    '<object width="425" height="344"><param name="movie" value="http://www.youtube.com/v/Fl4shEra123&hl=en">'
+    '</param><embed src="http://www.youtube.com/v/Fl4shEra123&hl=en" type="application/x-shockwave-flash">'
+    '</embed></object>',
+    '<object><param name="movie" value="http://www.youtube.com/v/Fl4shEra123?version=3"></param></object>',
+])
+def test_flash_era_object_code_names_its_video(code):
+    html = (f"<html><body><article><p>The harbour film from the archive, as it first ran.</p>{code}"
+            "</article></body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
+    assert [(p["platform"], p["post_id"], p["evidence"][0]["form"]) for p in rec["posts"]] == [
+        ("youtube", "Fl4shEra123", "iframe")]

@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from crawler.extract.embeds.registry import Registry
 
 
+_PLAYER_PARAMS = ("movie", "src", "url", "filename")
+
+
 class ElementRules:
     """The per-element half of ``Walker``: needs its ``registry``, ``page_url``, ``add``,
     ``path``, ``walk``, ``unmatched_quotes`` and fragment counter."""
@@ -117,6 +120,11 @@ class ElementRules:
                         "iframe" if tag in EMBED_TAGS and not reg.is_wrapper(raw) else "cms")
                 self.add([Hit(ref, form, handle=ref.handle, posted=posted(ref))], el, ctx, loc)
                 return tag in EMBED_TAGS or tag == "div"
+        if tag == "object":  # Flash-era code: the player's URL in a <param name="movie">
+            for param in el.iter("param"):
+                if (param.get("name") or "").lower() in _PLAYER_PARAMS and (ref := reg.match(param.get("value"))):
+                    self.add([Hit(ref, "iframe", handle=ref.handle, posted=posted(ref))], el, ctx, loc)
+                    return True
         if (tag == "textarea" or tag == "iframe") and el.text and ESCAPED_EMBED.search(html.unescape(el.text)):
             self.fragment(html.unescape(el.text), el, ctx)
             return True

@@ -49,7 +49,7 @@ class Found:
 _SKIP_TAGS = {"style", "head", "title", "svg", "math", "select", "option", "button"}
 _BLOCKS = {"p", "li", "h2", "h3", "h4", "dd", "td"}
 _CONTEXT_TAGS = CHROME_TAGS | {"article", "noscript", "template"}  # change the context bare
-_BARE_CANDIDATES = {"blockquote", "textarea", "oembed"}  # may matter without any attribute
+_BARE_CANDIDATES = {"blockquote", "textarea", "oembed", "object"}  # may matter without any attribute
 
 # What the walk's attribute pass lets through to the rules (registry keys are added below the class).
 _CANDIDATE_TAGS = set(REGISTRY.by_tag) | EMBED_TAGS | {"a", "blockquote", "textarea"}
