@@ -280,3 +280,19 @@ def test_a_meta_copyright_without_a_sign_gives_its_name_and_years(content, holde
                                   "copyright infringement claims since 2020"])
 def test_a_copyright_word_before_prose_and_a_year_is_no_statement(line):
     assert parse_statement(line) is None
+
+
+@pytest.mark.parametrize("footer,holder,years", [
+    ("<footer><span>©</span> <span>2025</span> <span>Harbour Post</span></footer>", "Harbour Post", [2025]),
+    ("<footer><p><small>Copyright ©</small> 2019-2025 Harbour Post Ltd</p></footer>", "Harbour Post Ltd", [2019, 2025]),
+    ("<footer><p><span class='credit'>© 2024 AFP</span></p><p>© 2025 Harbour Post</p></footer>", "Harbour Post",
+     [2025]),  # control: a span holding a whole line stays that line
+])
+def test_a_line_split_over_inline_elements_is_read_whole(footer, holder, years):
+    """A sign (and year) alone in a <span> is one piece of the line its block holds; a span that
+    holds a whole line ("© 2024 AFP") stays that line."""
+    html = ("<html><body><article><div class='entry-content'><p>Text of the story, long enough.</p>"
+            f"</div></article>{footer}</body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
+    line = page_line(rec)
+    assert line is not None and (line["holder"], line["years"]) == (holder, years)

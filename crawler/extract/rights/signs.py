@@ -48,6 +48,9 @@ _SKIP = {"script", "style", "head", "title", "template", "svg", "noscript", "sel
 _BLOCKS = {"p", "div", "li", "footer", "section", "small", "address", "td", "span", "dd", "figcaption",
            "center", "font", "aside", "cite", "em", "strong", "b", "i", "h6", "h5", "h4", "blockquote", "q"}
 _QUOTES = {"blockquote", "q"}
+_INLINE = {"span", "small", "font", "cite", "em", "strong", "b", "i"}
+# a sign, a year or both, and nothing that could be a holder ("©", "© 2025", "Copyright ©")
+_SIGN_PIECE = re.compile(r"^\W*(?:copyright|copr\.|\(c\))?\W*(?:\d{4}(?:\s*[-–]\s*\d{2,4})?)?\W*$", re.I)
 
 
 # ---- where a line stands ------------------------------------------------------------------
@@ -167,13 +170,23 @@ def text_candidates(doc: Document, scan: SignScan | None = None) -> list[tuple[H
     seen: set[int] = set()
     out: list[tuple[HtmlElement, str]] = []
     for holder in holders:
-        block = holder
-        while block.tag not in _BLOCKS and block.getparent() is not None:
-            block = block.getparent()
+        block = _block_of(holder)
+        text = _own_text(block)
+        # "<span>©</span> <span>2025</span> <span>Name</span>": a sign alone in an inline element
+        # is one piece of a line that its parent block holds whole
+        while block.tag in _INLINE and _SIGN_PIECE.match(text) and (parent := block.getparent()) is not None:
+            block = _block_of(parent)
+            text = _own_text(block)
         if id(block) not in seen:
             seen.add(id(block))
-            out.append((block, _own_text(block)))
+            out.append((block, text))
     return out
+
+
+def _block_of(el: HtmlElement) -> HtmlElement:
+    while el.tag not in _BLOCKS and el.getparent() is not None:
+        el = el.getparent()
+    return el
 
 
 def _own_text(block: HtmlElement) -> str:
