@@ -101,6 +101,12 @@ def platform_in_value(value: str) -> Platform | None:
     ws = words(value)
     if _NOT_EMBED_WORDS.intersection(ws):
         return None
+    return _platform_word(ws)
+
+
+def _platform_word(ws) -> Platform | None:
+    """The platform the first of ``ws`` that is a platform's name names ("x" names X only as a
+    whole value: as one word among others it is anything)."""
     for w in ws:
         p = REGISTRY.by_name.get(w)
         if p is not None and w != "x":
@@ -153,11 +159,7 @@ def platform_in_attr_name(name: str) -> Platform | None:
     ws = _attr_words(name[5:] if name.startswith("data-") else name)
     if _ID_WORDS.isdisjoint(ws) or not _OTHER_ID_WORDS.isdisjoint(ws):
         return None
-    for w in ws:
-        p = REGISTRY.by_name.get(w)
-        if p is not None and w != "x":
-            return p
-    return None
+    return _platform_word(ws)
 
 
 def named_platform(el: HtmlElement, cls: str | None) -> Platform | None:

@@ -26,11 +26,11 @@ def meta_rights(doc: Document) -> list[Rights]:
     out = []
     for name in ("copyright", "dc.rights", "dcterms.rights", "dc:rights", "dcterms:rights", "rights"):
         for value in doc.meta.get(name, ()):
-            named = name_and_years(value)  # "Harbour Post 2025": the tag says it is the copyright
-            parsed = parse_statement(value) or (
-                {"statement": collapse(value), "holder": named[0] if named else clean_holder(value),
-                 "years": named[1] if named else [], "reserved": None, "restrictions": []}
-                if value.strip() else None)
+            parsed = parse_statement(value)
+            if parsed is None and value.strip():  # no sign: the tag says it is the copyright
+                holder, years = name_and_years(value) or (clean_holder(value), [])  # "Harbour Post 2025"
+                parsed = {"statement": collapse(value), "holder": holder, "years": years, "reserved": None,
+                          "restrictions": []}
             if parsed and parsed["statement"]:
                 out.append(entry(parsed, "copyright", "meta", "page"))
     for name in ("dcterms.license", "dc.license"):

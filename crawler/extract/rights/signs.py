@@ -171,15 +171,17 @@ def text_candidates(doc: Document, scan: SignScan | None = None) -> list[tuple[H
     out: list[tuple[HtmlElement, str]] = []
     for holder in holders:
         block = _block_of(holder)
-        text = _own_text(block)
+        text = None  # read once per block, for the blocks not seen yet
         # "<span>©</span> <span>2025</span> <span>Name</span>": a sign alone in an inline element
         # is one piece of a line that its parent block holds whole
-        while block.tag in _INLINE and _SIGN_PIECE.match(text) and (parent := block.getparent()) is not None:
-            block = _block_of(parent)
+        while block.tag in _INLINE and (parent := block.getparent()) is not None:
             text = _own_text(block)
+            if not _SIGN_PIECE.match(text):
+                break
+            block, text = _block_of(parent), None
         if id(block) not in seen:
             seen.add(id(block))
-            out.append((block, text))
+            out.append((block, text if text is not None else _own_text(block)))
     return out
 
 

@@ -88,15 +88,20 @@ _NAME_THEN_YEAR = re.compile(rf"(?P<name>[^\d©]{{2,80}}?)[\s,]+{RANGE}\s*\.?$",
 _YEAR_THEN_NAME = re.compile(rf"^{RANGE}[\s,]+(?P<name>[^\d©]{{2,80}})$", re.I)
 
 
-def name_and_years(raw: str) -> tuple[str | None, list[int]] | None:
+def name_and_years(raw: str) -> tuple[str, list[int]] | None:
     """A short "NAME YEAR" or "YEAR NAME" (a meta tag's copyright, a bare "Copyright" line's rest):
     the name as a holder and the years, or None when the text is not of that shape."""
     raw = raw.strip()
     m = _NAME_THEN_YEAR.match(raw) or _YEAR_THEN_NAME.match(raw)
-    if m is None:
-        return None
-    holder = _name_like(m.group("name")) or None
+    holder = _name_like(m.group("name")) if m else None
     return (holder, years_of(m)) if holder else None
+
+
+def _after_word(rest: str) -> tuple[str, list[int]] | None:
+    """What follows a bare "Copyright": a name ("Copyright John H. Cochrane. Simple theme."), or a
+    name and its years ("Copyright Harbour Post 2025")."""
+    holder = _name_like(rest)
+    return (holder, []) if holder else name_and_years(rest)
 
 
 def _name_like(raw: str) -> str | None:
@@ -144,10 +149,8 @@ def parse_statement(text: str) -> dict[str, Any] | None:
             holder = clean_holder(after)
         if holder is None and not years and not RESERVED_ALL.search(text):
             return None
-    elif (m := _WORD_ONLY.match(text)) and (holder := _name_like(text[m.end():])):
-        start = m.start()  # "Copyright John H. Cochrane. Simple theme.": a footer's line, no sign or year
-    elif (m := _WORD_ONLY.match(text)) and (named := name_and_years(text[m.end():])) and named[0]:
-        holder, years = named  # "Copyright Harbour Post 2025": the year after the name
+    elif (m := _WORD_ONLY.match(text)) and (named := _after_word(text[m.end():])):
+        holder, years = named  # a footer's line with no sign: "Copyright NAME", "Copyright NAME YEAR"
         start = m.start()
     elif RESERVED_ALL.search(text):
         r = RESERVED_ALL.search(text)
