@@ -242,3 +242,22 @@ def test_a_tweets_code_with_its_class_stripped_is_still_the_embed():
         ("1919400000000000001", "PortAuthorityTW", "Port Authority", ["embed"]),
         ("1919400000000000005", "Mayor", None, ["link"]),  # a quotation with a link: no signature, a link
     ]
+
+
+def test_state_urls_are_this_page_another_page_or_not_a_page_in_every_spelling():
+    """Blobs hold hundreds of URLs; most are other hosts' (images, links), turned away before any
+    parse. A URL of this site is never turned away so, whatever its case, www., port or user."""
+    from crawler.extract.embeds.jsonstate import StateScanner
+
+    scanner = StateScanner(["https://www.ledger.example/2025/05/ferry-strike-ends"])
+    assert [scanner.is_page(u) for u in (
+        "https://LEDGER.example/2025/05/ferry-strike-ends/",  # this page, other case, no www.
+        "http://www.ledger.example:8080/2025/05/ferry-strike-ends?ref=home",  # with a port and a query
+        "https://editor@ledger.example/2025/05/ferry-strike-ends",  # with a user
+        "/2025/05/ferry-strike-ends",  # a path
+        "https://ledger.example/2025/05/other-story",  # another page of this site
+        "/2025/05/other-story",
+        "https://cdn.images.example/2025/05/ferry-strike-ends.jpg",  # another host
+        "https://twitter.com/PortAuthorityTW/status/1919400000000000001",
+        "ledger.example/2025/05/ferry-strike-ends",  # not a URL
+    )] == [True, True, True, True, False, False, None, None, None]

@@ -98,6 +98,7 @@ class StateScanner:
                 for num in re.findall(r"\d{5,}", key[1]):
                     self.ids.add(num)
         self.paths = {k[1] for k in self.page_keys if len(k[1]) > 1}
+        self.hosts = {k[0] for k in self.page_keys}  # (base_host is one of them)
         self._page_cache: dict[str, bool | None] = {}
         self.set_titles(titles)
 
@@ -161,6 +162,10 @@ class StateScanner:
     def _is_page(self, value: str) -> bool | None:
         if not value.startswith(("http://", "https://", "/")) or value.startswith("//"):
             return None
+        if value[0] != "/":  # an absolute URL: most in a blob are another host's (images, links)
+            netloc = value[value.index("//") + 2:].split("/", 1)[0].lower()
+            if netloc and not any(host in netloc for host in self.hosts):
+                return None  # (a substring test, so no host that could be ours is turned away)
         key = _norm(value, self.base_host)
         if key is None:
             return None
@@ -171,36 +176,33 @@ class StateScanner:
         return None
 
     def article_objects(self, data: Any) -> list[dict]:
-        """The objects of a blob that are this page, outermost first, in document order (an
-        explicit stack: blobs hold thousands of objects, and a generator per level costs)."""
+        """The objects of a blob that are this page, outermost first, in document order."""
         found: list[dict] = []
-        keys, identifies = _IDENTIFYING_KEYS, self.identifies
-        stack: list[tuple[Any, int]] = [(data, 0)]
-        pop, extend, containers = stack.pop, stack.extend, (dict, list)
-        while stack:
-            value, depth = pop()
-            if depth > 60:
-                continue
-            if isinstance(value, dict):
-                if not keys.isdisjoint(value) and identifies(value):
-                    found.append(value)
-                    continue
-                children = value.values()
-            else:
-                children = value
-            depth += 1
-            kids = [(v, depth) for v in children if isinstance(v, containers)]
-            if kids:
-                kids.reverse()  # (popped first: the first child)
-                extend(kids)
+        self._objects(data, 0, found)
         return found
+
+    def _objects(self, value: dict | list, depth: int, found: list[dict]) -> None:
+        # (a call per container: blobs hold thousands, and a call is cheaper than the
+        # (value, depth) tuple and list an explicit stack costs for each of them)
+        if value.__class__ is dict:
+            if not _IDENTIFYING_KEYS.isdisjoint(value) and self.identifies(value):
+                found.append(value)
+                return
+            value = value.values()
+        elif value.__class__ is not list:
+            return
+        if depth < 60:
+            depth += 1
+            for v in value:
+                if v.__class__ is dict or v.__class__ is list:
+                    self._objects(v, depth, found)
 
     def strings(self, data: Any, out: list, depth: int = 0, top: bool = True) -> None:
         """The article object's strings, and the ``PostRef`` of each typed component in it."""
         if depth > 60 or len(out) > _MAX_STRINGS:
             return
         if isinstance(data, dict):
-            if not top and self.identifies(data) is False:
+            if not top and not _IDENTIFYING_KEYS.isdisjoint(data) and self.identifies(data) is False:
                 return  # another article of this site nested in ours (related, next)
             ref = typed_ref(data)
             if ref is not None:
