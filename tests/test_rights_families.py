@@ -296,3 +296,45 @@ def test_a_line_split_over_inline_elements_is_read_whole(footer, holder, years):
     rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
     line = page_line(rec)
     assert line is not None and (line["holder"], line["years"]) == (holder, years)
+
+
+def test_jsonld_is_decoded_for_rights_only_when_it_may_hold_them():
+    """A live blog's JSON-LD holds a thousand updates and no rights field: detection does not
+    decode it (article extraction may, and then rights read the decoded nodes); with a rights
+    field it is read as before."""
+    from crawler.extract.document import Document, parse_html
+    from crawler.extract.rights import find_rights
+
+    updates = ",".join(f'{{"@type":"BlogPosting","headline":"Update {i}","articleBody":"Ferries late."}}'
+                       for i in range(50))
+    live = (f'<script type="application/ld+json">{{"@context":"https://schema.org","@type":"LiveBlogPosting",'
+            f'"headline":"Storm live","liveBlogUpdate":[{updates}]}}</script>')
+    owned = live.replace('"headline":"Storm live"', '"headline":"Storm live","copyrightYear":2024,'
+                         '"copyrightHolder":{"@type":"Organization","name":"The Harbour Ledger"}')
+    for script, decoded, holders in ((live, False, []), (owned, True, ["The Harbour Ledger"])):
+        doc = Document(tree=parse_html(f"<html><head>{script}</head><body><p>Story.</p></body></html>"),
+                       url="https://ledger.example/live")
+        rights = find_rights(doc)
+        assert ("jsonld" in doc.__dict__, [r.holder for r in rights if r.source == "jsonld"]) == (decoded, holders)
+
+
+def test_a_sign_deep_in_a_long_comment_thread_is_still_found():
+    """Comment threads are passed over by the posts walk and searched for signs on their own:
+    a thread full of "served", "Apr." and "service" is let through by the first literal test,
+    and only a text node that holds a sign makes its block a candidate."""
+    from crawler.extract.document import Document, parse_html
+    from crawler.extract.embeds import walk_page
+    from crawler.extract.rights import SignScan
+    from crawler.extract.rights.signs import text_candidates
+
+    chatter = "".join(f"<li class='comment'><p>I served on the board in Apr. {i}; the service was slow.</p></li>"
+                      for i in range(40))
+    for quoted, expected in (("", []), ("<li class='comment'><p>Quote: © 2019 Quay Press</p></li>",
+                                        ["Quote: © 2019 Quay Press"])):
+        html = (f"<html><body><article><p>Story.</p></article><ol class='comments'>{chatter}{quoted}</ol>"
+                "</body></html>")
+        doc = Document(tree=parse_html(html), url="https://ledger.example/a")
+        scan = SignScan()
+        walk_page(doc, scan)
+        assert len(scan.pruned) == 1  # the thread was passed over by the walk
+        assert [text for _, text in text_candidates(doc, scan)] == expected

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -215,15 +215,25 @@ class Document:
                     return v
         return None
 
+    def _jsonld_texts(self) -> Iterator[str]:
+        scripts = self.scripts if self.scripts is not None else ((s, None) for s in self.tree.iter("script"))
+        for script, text in scripts:
+            if (script.get("type") or "").strip().lower() == "application/ld+json":
+                yield (text if text is not None else script.text) or ""
+
+    def jsonld_may_hold(self, *needles: str) -> bool:
+        """Whether the page's JSON-LD may hold one of ``needles`` (keys or values): a substring test
+        that spares a reader who needs only them from decoding a live blog's thousand updates.
+        True once the JSON-LD is decoded anyway (by article extraction): then reading is cheap."""
+        if "jsonld" in self.__dict__:
+            return True
+        return any(n in raw for raw in self._jsonld_texts() for n in needles)
+
     @cached_property
     def jsonld(self) -> list[dict[str, Any]]:
         """Every JSON-LD node on the page, ``@graph`` flattened; broken blocks are skipped."""
         nodes: list[dict[str, Any]] = []
-        scripts = self.scripts if self.scripts is not None else ((s, None) for s in self.tree.iter("script"))
-        for script, text in scripts:
-            if (script.get("type") or "").strip().lower() != "application/ld+json":
-                continue
-            raw = (text if text is not None else script.text) or ""
+        for raw in self._jsonld_texts():
             data = _loads_lenient(raw)
             if data is None:
                 continue

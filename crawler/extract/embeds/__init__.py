@@ -60,8 +60,7 @@ _APPEARANCE_KEYS = ("firstAppearance", "appearance", "url", "sameAs")
 def reviewed_posts(doc: Document, walker: Walker) -> None:
     """A fact check cites the post it reviews: a ``ClaimReview``'s ``itemReviewed`` names where
     the claim appeared (``appearance``, ``firstAppearance``, its ``url``), form ``link``."""
-    scripts = doc.scripts if doc.scripts is not None else walker.page_scripts()
-    if not any(text and "ClaimReview" in text for _, text in scripts):
+    if not doc.jsonld_may_hold("ClaimReview"):
         return  # (a substring test: no JSON-LD parse for the pages that hold no fact check)
     for node in doc.jsonld:
         if "claimreview" not in node_types(node):

@@ -107,8 +107,13 @@ def _year_list(value: Any) -> list[int]:
     return []
 
 
+_RIGHTS_KEYS = ("copyright", "creditText", "license")  # (copyrightHolder, copyrightYear, copyrightNotice)
+
+
 def jsonld_rights(doc: Document) -> tuple[list[Rights], list[Rights]]:
     article, media = [], []
+    if not doc.jsonld_may_hold(*_RIGHTS_KEYS):
+        return article, media
     for node in doc.jsonld:
         types = node_types(node)
         is_media = bool(types & {"imageobject", "videoobject", "mediaobject", "audioobject"})

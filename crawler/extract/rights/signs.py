@@ -156,8 +156,11 @@ def _holders_in(root: HtmlElement, *, root_tail: bool):
 
 
 def _pruned_holders(root: HtmlElement):
-    # most pruned subtrees (related stories, comments) hold no sign: ask libxml2 first
-    if QUICK_SIGN.search(etree.tostring(root, method="text", encoding=str, with_tail=False)):
+    # most pruned subtrees (related stories, comments) hold no sign: ask libxml2 first, then test
+    # their text nodes as lxml iterates them (a long comment thread has "serv" and "pr." in it
+    # somewhere, but seldom a sign), and walk the subtree for the holders only when one is there
+    if QUICK_SIGN.search(etree.tostring(root, method="text", encoding=str, with_tail=False)) and any(
+            is_sign_text(t) for t in root.itertext()):
         yield from _holders_in(root, root_tail=False)
 
 
