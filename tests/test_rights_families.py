@@ -338,3 +338,34 @@ def test_a_sign_deep_in_a_long_comment_thread_is_still_found():
         walk_page(doc, scan)
         assert len(scan.pruned) == 1  # the thread was passed over by the walk
         assert [text for _, text in text_candidates(doc, scan)] == expected
+
+
+def test_a_link_inside_the_line_after_its_sign_is_the_sites_parent_not_a_cited_page():
+    """"© 2013 Harbour News Network. <a>Quay Broadcasting, Inc.</a> All Rights Reserved.": the
+    link names the site's parent company inside its own line; a link before the sign is a source."""
+    own = ("<div class='hn_ftrlgcpy'><img src='/img/hn_logo.png' alt=''>&copy; 2013 Harbour News Network. "
+           "<a href='https://quay-broadcasting.example/'>Quay Broadcasting, Inc.</a> All Rights Reserved.</div>")
+    line = _line(f"<html><body><div class='entry'><p>Story.</p></div>{own}</body></html>")
+    assert (line["holder"], line["years"], line["reserved"]) == ("Harbour News Network", [2013], "all")
+
+
+@pytest.mark.parametrize("slot,holder,reserved,restrictions", [
+    # the logo beside the line is no picture, and the restriction is not part of the holder
+    ("<div class='l-copyright'><span class='l-copyright_logo'><img src='/parts/logo_ledger_footer.svg' alt='LEDGER'>"
+     "</span><span class='l-copyright_text'>Ledger Inc. No reproduction without permission.</span></div>",
+     "Ledger Inc", None, ["No reproduction without permission."]),
+    ("<div class='copyright'>港湾日报版权所有<br>Content@ledger.example</div>", "港湾日报", "all", []),
+    ("<div class='copyright'>Harbour Media - City Desk</div>", "Harbour Media - City Desk", None, []),
+])
+def test_a_copyright_slot_without_a_sign_reads_its_holder_and_notice(slot, holder, reserved, restrictions):
+    line = _line(f"<html><body><article><p>Story.</p></article><div class='site-end'>{slot}</div></body></html>")
+    assert (line["holder"], line["reserved"], line["restrictions"]) == (holder, reserved, restrictions)
+
+
+def test_a_themes_maker_in_the_copyright_slot_is_no_holder():
+    slot = ("<div class='copyright-area'>Crafted with <i class='fa fa-heart'></i> by "
+            "<a href='https://templates.example/'>TemplatesCo</a></div>")
+    assert _line(f"<html><body><article><p>Story.</p></article>{slot}</body></html>") is None
+    photo = ("<div class='copyright'><img src='/media/harbour-storm.jpg' alt='The storm'>Harbour Ledger</div>")
+    line = _line(f"<html><body><div class='site-end'>{photo}</div></body></html>")
+    assert line is None  # beside a picture the slot is its credit (control for the logo rule)

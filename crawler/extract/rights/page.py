@@ -168,7 +168,7 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
         if line.credit:
             media.append(entry(parsed, "credit", "text", "media"))  # "Photo: NAME © 2025 AGENCY"
             continue
-        if not in_footer and scope in ("article", "page") and _cites_other_site(el, doc, parsed, site):
+        if not in_footer and scope in ("article", "page") and _cites_other_site(el, doc, parsed, site, text):
             continue  # a cited web page's own line, listed with its link in the text
         if scope == "article" and not line.wire:
             if line.credit_in_text or not parsed["years"]:
@@ -195,18 +195,25 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     return _dedupe(ordered)
 
 
-def _cites_other_site(el, doc: Document, parsed: dict, site: set[str]) -> bool:
-    """A line in the article's text beside a link to another site, naming a holder that is not
-    this site: the article lists a source page with its rights line ("<a>Page</a>, © 2019 X")."""
+def _cites_other_site(el, doc: Document, parsed: dict, site: set[str], text: str) -> bool:
+    """A line in the article's text after a link to another site, naming a holder that is not
+    this site: the article lists a source page with its rights line ("<a>Page</a>, © 2019 X").
+    A link inside the line, after its sign, is part of it ("© 2013 CNN. <a>Turner Broadcasting
+    System, Inc.</a> All Rights Reserved."): the site's parent company, not a cited page."""
     if not parsed["holder"] or set(_WORD.findall(parsed["holder"].lower())) & site:
         return False
     own = _site_domain(urlsplit(doc.url).hostname or "")
+    sign_at = text.find(parsed["statement"][:12])
     for a in el.iter("a"):
         try:
             host = urlsplit(a.get("href") or "").hostname or ""
         except ValueError:
             continue
-        if host and _site_domain(host) != own:
+        if not host or _site_domain(host) == own:
+            continue
+        label = collapse(a.text_content())
+        at = text.find(label) if label else -1
+        if sign_at < 0 or at < 0 or at < sign_at:
             return True
     return False
 
@@ -274,9 +281,24 @@ def _unsigned_line(doc: Document, scan: SignScan | None = None) -> list[Rights]:
                 continue
             if parse_statement(text) is not None or re.match(r"(?i)copyright\b|[/|·•]", text):
                 break  # a signed or titled element: not an unsigned holder
-            return [Rights(statement=text, holder=text.strip(" ,;:·•|-–—"), years=[], kind="copyright",
-                           reserved=None, restrictions=[], license_url=None, source="text", scope="page")]
+            if _MAKER_CREDIT.search(text):
+                continue  # "Crafted with ♥ by TemplatesYard": who made the site or its theme
+            # read as the line it is once the sign is shown: "Nikkei Inc. No reproduction without
+            # permission." is the holder and a restriction, "中国日报版权所有" a holder and "all rights reserved"
+            parsed = parse_statement(f"© {text}") or {}
+            if not (parsed.get("reserved") or parsed.get("restrictions")):
+                parsed = {}  # a name alone is the holder whole ("Yahoo - ABC News Network")
+            holder = parsed.get("holder") or text.strip(" ,;:·•|-–—")
+            return [Rights(statement=text, holder=holder, years=[], kind="copyright",
+                           reserved=parsed.get("reserved"), restrictions=parsed.get("restrictions") or [],
+                           license_url=None, source="text", scope="page")]
     return []
+
+
+# who built the site or its theme, in a footer's copyright slot: not a holder
+_MAKER_CREDIT = re.compile(
+    r"^\W*(?:hand-?)?(?:crafted|designed|made|built|powered|developed|created|coded|theme|template|"
+    r"website|site)\b.{0,40}?\b(?:by|with|on)\b", re.I)
 
 
 def _dedupe(entries: list[Rights]) -> list[Rights]:

@@ -70,9 +70,18 @@ def _name_marks(names: str) -> tuple[bool, bool, bool]:
 
 
 def _beside_picture(el: HtmlElement) -> bool:
-    """A picture in the element or beside it: the element is that picture's credit."""
+    """A picture in the element or beside it: the element is that picture's credit. A logo is
+    no picture ("<img src=logo_footer.svg> Nikkei Inc. No reproduction without permission.")."""
     parent = el.getparent()
-    return next((parent if parent is not None else el).iter("img", "picture", "video"), None) is not None
+    for pic in (parent if parent is not None else el).iter("img", "picture", "video"):
+        if pic.tag == "picture" and next(pic.iter("img"), None) is not None:
+            continue  # its <img> is asked
+        if not _LOGO(" ".join(pic.get(a) or "" for a in ("src", "alt", "class", "id", "title"))):
+            return True
+    return False
+
+
+_LOGO = re.compile(r"logo", re.I).search
 
 
 def placement(el: HtmlElement) -> tuple[str, bool]:
