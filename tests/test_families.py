@@ -48,7 +48,9 @@ def test_more_placeholder_shapes_name_their_platform_anywhere():
         ("twitter", "1918100000000000007", "cms"),  # class "tweet" + data-tweet
         ("youtube", "Lm4Nop5Qr6s", "cms"),  # data-youtube-id
         ("instagram", "Fb1aIaX3mpl", "lazy"),  # <iframe> whose content is the official code
-    ]  # not: a follow widget's data-instagram-id, the app id, a follow button component, a feed
+        ("twitter", "1918100000000000008", "cms"),  # a custom element's own href: Rails' unfurled card
+    ]  # not: a follow widget's data-instagram-id, the app id, a follow button component, a feed,
+    #      a share button element
 
 
 def test_a_publisher_rendered_card_gives_the_posts_text_and_author():

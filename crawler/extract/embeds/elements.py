@@ -120,6 +120,12 @@ class ElementRules:
                         "iframe" if tag in EMBED_TAGS and not reg.is_wrapper(raw) else "cms")
                 self.add([Hit(ref, form, handle=ref.handle, posted=posted(ref))], el, ctx, loc)
                 return tag in EMBED_TAGS or tag == "div"
+        if "-" in tag and tag[:4] != "amp-":  # a custom element's own link: an unfurled post card
+            # (Rails' <action-text-attachment href=... caption=...>, <x-embed url=...>)
+            for attr in ("href", "url"):
+                if (ref := reg.match(el.get(attr))) is not None:
+                    self.add([Hit(ref, "cms", handle=ref.handle, posted=posted(ref))], el, ctx, loc)
+                    return True
         if tag == "object":  # Flash-era code: the player's URL in a <param name="movie">
             for param in el.iter("param"):
                 if (param.get("name") or "").lower() in _PLAYER_PARAMS and (ref := reg.match(param.get("value"))):

@@ -291,6 +291,9 @@ class Walker(ElementRules):
                 if look and tag == "a":  # links: only a platform URL, an embed class or a rule's attribute
                     candidate = rule_attr or bool(href and may_name_post(href)) or bool(
                         cls and class_embeds(cls))
+                elif look and not candidate and "-" in tag and tag[:4] != "amp-" and (
+                        (href and may_name_post(href)) or may_name_post(el.get("url") or "")):
+                    candidate = True  # a custom element's own link: <action-text-attachment href=...>
                 elif look and cls and not candidate:
                     candidate = class_embeds(cls)
                 if named is not None and ((cls and "opyright" in cls) or (idv and "opyright" in idv)):
