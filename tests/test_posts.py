@@ -112,13 +112,16 @@ def test_lazy_consent_cms_and_json_state():
     lazy = {("youtube", "Lazy1234567"), ("twitter", "1918500000000000001"),
             ("instagram", "CaBcDeFgHiJ"), ("youtube", "Attr1234567"), ("youtube", "DataSrc1234"),
             ("vimeo", "765432111"), ("youtube", "NoScript123"), ("tiktok", "7355000000000000009"),
-            ("bluesky", "3lo3abcdefg2k"), ("youtube", "LiteYt12345"), ("youtube", "RocketLazy1")}
+            ("bluesky", "3lo3abcdefg2k"), ("youtube", "LiteYt12345"), ("youtube", "RocketLazy1"),
+            ("youtube", "LyteVid1234")}  # (a <noscript> poster linking the video: the player's fallback)
     for key in lazy:
         assert got[key]["evidence"][0]["form"] == "lazy", key
     cms = {("twitter", "1918500000000000002"), ("instagram", "IfrAmEly123"),
-           ("reddit", "1kxyz12"), ("twitter", "1918500000000000003")}
+           ("reddit", "1kxyz12"), ("twitter", "1918500000000000003"),
+           ("twitter", "1918500000000000006")}  # (Tumblr's URL-encoded data-url)
     for key in cms:
         assert key in got, key
+    assert ("twitter", "1918500000000000005") not in got  # a text link in <noscript>: not the text's
     assert ("youtube", "Embedly1234") in got
     assert got[("twitter", "1918500000000000004")]["evidence"][0]["form"] == "script"
     # JSON state: the article's own embeds, not those of related or trending stories
@@ -315,8 +318,10 @@ FORMS = {
         ("instagram", "CaBcDeFgHiJ", "lazy"), ("youtube", "Attr1234567", "lazy"), ("youtube", "DataSrc1234", "lazy"),
         ("vimeo", "765432111", "lazy"), ("youtube", "NoScript123", "lazy"), ("tiktok", "7355000000000000009", "lazy"),
         ("bluesky", "3lo3abcdefg2k", "lazy"), ("youtube", "LiteYt12345", "lazy"), ("youtube", "RocketLazy1", "lazy"),
+        ("youtube", "LyteVid1234", "lazy"),
         ("twitter", "1918500000000000002", "cms"), ("instagram", "IfrAmEly123", "cms"),
         ("youtube", "Embedly1234", "cms"), ("twitter", "1918500000000000003", "cms"), ("reddit", "1kxyz12", "cms"),
+        ("twitter", "1918500000000000006", "cms"),
         ("twitter", "1918500000000000004", "script"), ("twitter", "1918500000000000009", "json"),
         ("youtube", "ZyXwVuTsRqP", "json"), ("twitter", None, "text"),
     ],

@@ -39,7 +39,10 @@ def judge_link(walker: Walker, el: HtmlElement, ctx: Ctx, loc: str | None) -> bo
     if "lazy-load-youtube" in cls or "lyt-playbtn" in cls or "lty-playbtn" in cls:
         walker.add([Hit(ref, "lazy", handle=ref.handle)], el, ctx, loc)
         return True
-    if ctx.lazy:
+    if ctx.lazy:  # a link in <noscript> or parsed markup is no citation in the text, but a
+        # picture linking the post there is a lazy player's fallback (WP YouTube Lyte's poster)
+        if len(el) and el.find(".//img") is not None and not text_of(el):
+            walker.add([Hit(ref, "lazy", handle=ref.handle, posted=posted(ref))], el, ctx, loc)
         return True
     anchor_text = text_of(el)
     block = el.getparent()

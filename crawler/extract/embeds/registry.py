@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from crawler.extract.embeds.base import ElementHandler, Platform, PostRef, Url, parse_url
 
@@ -111,6 +112,8 @@ class Registry:
                 if len(self._origins) < 4096:
                     self._origins[origin] = known
         else:
+            if _encoded_url(raw):
+                return self.may_name_post(unquote(raw))
             known = self._host_known(raw)
             if known is None and raw[:1].isalnum() and self.bare_platform_url(raw) is not None:
                 return True
@@ -153,6 +156,8 @@ class Registry:
         """The post a URL names, or None (not a post: profile, share intent, other site)."""
         if not raw or not self.may_name_post(raw):
             return None
+        if _encoded_url(raw):
+            raw = unquote(raw)  # Tumblr's data-url="https%3A%2F%2Ftwitter.com%2F..."
         if raw[:4] != "http" and raw.lstrip()[:2] != "//" and (whole := self.bare_platform_url(raw)):
             raw = whole
         u = parse_url(raw)
@@ -206,6 +211,11 @@ class Registry:
 
 
 _ARCHIVE = Platform(name="archive", parse_url=lambda u: None)  # a marker in by_host, not a platform
+
+
+def _encoded_url(raw: str) -> bool:
+    """A whole URL percent-encoded into an attribute ("https%3A%2F%2F...")."""
+    return raw[:4] == "http" and raw[4:8].lower() in ("%3a%", "s%3a")
 
 
 def _load() -> Registry:
