@@ -40,6 +40,10 @@ def page_line(record: dict) -> dict | None:
     ("Copyright 2016 © Foo Media", "Foo Media", [2016]),
     ("Copyright Harbour Post 2025", "Harbour Post", [2025]),  # the word, the name, then the year
     ("Copyright Harbour Post, 2010-2025", "Harbour Post", [2010, 2025]),
+    ("© 2024 Hafen Verlag GmbH & Co. KG – Alle Rechte vorbehalten", "Hafen Verlag GmbH & Co. KG", [2024]),
+    ("Copyright © 2024 · All Rights Reserved · Harbour Ledger", "Harbour Ledger", [2024]),  # holder last
+    ("© 2024 All Rights Reserved by Harbour Ledger", "Harbour Ledger", [2024]),
+    ("Copyright © 2024 Harbour Ledger Ltd, 1 Quay Street, Harbourton HB1 2CD", "Harbour Ledger Ltd", [2024]),
 ])
 def test_holder_and_years_in_any_order(line, holder, years):
     parsed = parse_statement(line)
@@ -369,3 +373,17 @@ def test_a_themes_maker_in_the_copyright_slot_is_no_holder():
     photo = ("<div class='copyright'><img src='/media/harbour-storm.jpg' alt='The storm'>Harbour Ledger</div>")
     line = _line(f"<html><body><div class='site-end'>{photo}</div></body></html>")
     assert line is None  # beside a picture the slot is its credit (control for the logo rule)
+
+
+@pytest.mark.parametrize("line,holder", [
+    ("Copyright © 1996–2024 Přístav.cz, a.s., všechna práva vyhrazena.", "Přístav.cz, a.s."),
+    ("© 2024 Przystań Media S.A. Wszelkie prawa zastrzeżone", "Przystań Media S.A."),
+    ("© 2024 РИА Гавань. Все права защищены", "РИА Гавань"),
+    ("© 2024 Liman Medya. Tüm hakları saklıdır.", "Liman Medya"),
+    ("© 2024 Hamn Media AB. Alla rättigheter förbehållna.", "Hamn Media AB"),
+    ("© Porto Notizie - Riproduzione riservata", "Porto Notizie"),
+])
+def test_all_rights_reserved_in_more_languages(line, holder):
+    """The phrase ends the holder and says the reservation, in each language as in English."""
+    parsed = parse_statement(line)
+    assert (parsed["holder"], parsed["reserved"]) == (holder, "all")

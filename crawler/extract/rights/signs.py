@@ -27,7 +27,12 @@ RESERVED_ALL = with_first_chars(re.compile(
     r"todos os direitos reservados|tous droits réservés|tutti i diritti riservati|"
     r"alle rechten voorbehouden|جميع الحقوق محفوظة|無断転載(?:を)?禁(?:止|じます)|版权所有|版權所有|"
     r"무단\s?전재|all reproduction and representation rights reserved|"
-    r"alle rechte für die wiedergabe|derechos reservados|direitos reservados|rights reserved",
+    r"alle rechte für die wiedergabe|derechos reservados|direitos reservados|rights reserved|"
+    # the other languages' "all rights reserved", and Italy's "reproduction reserved"
+    r"všechna práva vyhrazena|všetky práva vyhradené|wszelkie prawa zastrzeżone|все права защищены|"
+    r"всі права захищені|tüm hakları saklıdır|alle rettigheder forbeholdes|alle rettigheter reservert|"
+    r"alla rättigheter förbehållna|kaikki oikeudet pidätetään|minden jog fenntartva|"
+    r"toate drepturile rezervate|όλα τα δικαιώματα διατηρούνται|כל הזכויות שמורות|riproduzione riservata",
     re.I,
 ))
 RESERVED_SOME = with_first_chars(

@@ -48,9 +48,11 @@ _CUT = with_first_chars(re.compile(rf"\.(?:\s|$)|\s[|·•]\s?|\s[-–—]\s|{RE
                   r"(?:holders|owners|contributors|authors|rights))\b|"
                   r",?\s(?:registered|incorporated)\s(?:in|at|office|under|with|no)\b|"
                   r"\sin (?:England|Scotland|Wales|Northern Ireland|Ireland)\b|\sregistered office\b|"
-                  r",?\s(?:company|registration|reg\.|firm|vat)\s?(?:no\b|number|nr\b|reg)|\sNo\.\s?\d", re.I))
+                  r",?\s(?:company|registration|reg\.|firm|vat)\s?(?:no\b|number|nr\b|reg)|\sNo\.\s?\d|"
+                  r",\s+\d{1,5}\s+[A-Z]", re.I))  # (the last: an address, "Ltd, 1 Quay Street")
 _HOLDER_TRIM = " \t,;:·•|-–—()[]\"'“”"
 _ABBREV_END = re.compile(r"\b\w\.\w$")  # "a.s", "S.A", "N.V": a dotted company form
+_CO_FORM = re.compile(r"\.\s+(?:KG|KGaA|OHG|Ltd|LLC|Inc|GmbH|AG|SE|plc|LP|LLP|S\.A)\b")
 
 
 # (compiled once here: an f-string pattern in a call is rebuilt and looked up in re's cache each time)
@@ -65,10 +67,15 @@ _SPAN_SPLIT = re.compile(r"(?<=\.)\s+|\s+\|\s+")
 
 def clean_holder(raw: str) -> str | None:
     raw = raw.lstrip(_HOLDER_TRIM + " .")
-    if cut := _CUT.search(raw):
+    pos = 0
+    while cut := _CUT.search(raw, pos):
         end = cut.start()
+        if raw[end] == "." and _CO_FORM.match(raw, end) and raw[:end].endswith(("Co", "Cie")):
+            pos = end + 1  # "Verlag GmbH & Co. KG": the dot of "Co." ends no sentence
+            continue
         # the last dot of "a.s." or "S.A." ends the name, not a sentence: keep it
         raw = raw[:end + 1] if raw[end] == "." and _ABBREV_END.search(raw, 0, end) else raw[:end]
+        break
     raw = _LEAD_WORD.sub("", raw.strip(_HOLDER_TRIM))
     raw = _TRAILING_YEAR.sub("", raw).strip(_HOLDER_TRIM)
     raw = _LEAD_SIGN.sub("", raw).strip(_HOLDER_TRIM)
@@ -130,6 +137,10 @@ def parse_statement(text: str) -> dict[str, Any] | None:
             holder = clean_holder(before) if before.strip() else None
             if holder:
                 start = text.rfind(before.strip(), 0, m.start())
+        if holder is None:  # "© 2024 · All Rights Reserved · Holder", "© 2024 All Rights Reserved by Holder"
+            after = text[m.end():].lstrip(_HOLDER_TRIM + " .")
+            if r := RESERVED_ALL.match(after):
+                holder = clean_holder(after[r.end():])
     elif (m := _SIGN_ONLY.search(text)) and _SYM.search(m.group(0)):
         start = m.start()
         after = text[m.end():]
