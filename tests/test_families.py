@@ -49,8 +49,9 @@ def test_more_placeholder_shapes_name_their_platform_anywhere():
         ("youtube", "Lm4Nop5Qr6s", "cms"),  # data-youtube-id
         ("instagram", "Fb1aIaX3mpl", "lazy"),  # <iframe> whose content is the official code
         ("twitter", "1918100000000000008", "cms"),  # a custom element's own href: Rails' unfurled card
+        ("instagram", "DQr5tUv7wX3", "cms"),  # JSON props whose key names the platform: {"instagram_id": ...}
     ]  # not: a follow widget's data-instagram-id, the app id, a follow button component, a feed,
-    #      a share button element
+    #      a share button element, a channel id in props
 
 
 def test_a_publisher_rendered_card_gives_the_posts_text_and_author():

@@ -43,6 +43,7 @@ _NOT_EMBED_WORDS = frozenset((
 _TYPE_NAMES = frozenset((
     "type", "provider", "platform", "service", "network", "source", "social", "embed", "kind",
     "widget", "site", "vendor", "embedtype", "providername", "socialnetwork", "oembedprovider", "component",
+    "componentname",  # Substack's data-component-name="BlueskyCreateBlueskyEmbed"
 ))
 _TYPE_SUFFIXES = ("type", "provider", "platform", "network", "service")
 # attribute words that hold an id (data-embed-id, data-tweetid, data-video-id, data-shortcode ...)
@@ -133,7 +134,13 @@ def typed_ref(obj: dict) -> PostRef | None:
             platform = platform_in_value(v)
             if platform is not None:
                 break
-    if platform is None or platform.from_id is None:
+    if platform is None:  # a key that names its platform: Substack's {"instagram_id": ...}
+        for key, v in obj.items():
+            if isinstance(v, str) and (named := platform_in_attr_name(key)) is not None and named.from_id:
+                if (ref := named.from_id(v.strip())) is not None:
+                    return ref
+        return None
+    if platform.from_id is None:
         return None
     holders = [obj] + [obj[k] for k in _PROPS_KEYS if isinstance(obj.get(k), dict)]
     for holder in holders:
