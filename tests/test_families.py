@@ -264,3 +264,24 @@ def test_state_urls_are_this_page_another_page_or_not_a_page_in_every_spelling()
         "https://twitter.com/PortAuthorityTW/status/1919400000000000001",
         "ledger.example/2025/05/ferry-strike-ends",  # not a URL
     )] == [True, True, True, True, False, False, None, None, None]
+
+
+def test_posts_after_the_articles_body_are_the_pages_not_the_articles():
+    """A "most viewed" box and a right column under names that say nothing ("box", "col-md-4")
+    follow the article's body: their posts are the page's. The lead video above the body and
+    the tweet inside it are the article's."""
+    posts = _posts("after-the-body.html", "https://ledger.example/2025/06/night-ferries-return")
+    assert _keys(posts) == [("youtube", "LeadVid1234", "iframe"), ("twitter", "1919500000000000001", "embed")]
+
+
+def test_with_several_article_bodies_nothing_is_taken_for_after_the_body():
+    """A page of whole stories (or of cards) has no one body to stand after: a post after them
+    stays, as the walk found it."""
+    from crawler.extract import CrawlMeta, extract_record
+
+    story = "<article>" + "<p>The harbour reopened to night ferries after three weeks of repairs.</p>" * 3 + "</article>"
+    tweet = ('<blockquote class="twitter-tweet"><a href="https://twitter.com/HarbourFerries/status/'
+             '1919500000000000009">June 2, 2025</a></blockquote>')
+    html = f"<html><body>{story}{story}<div class='box'>{tweet}</div></body></html>"
+    rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/live"), main_text=False)
+    assert [p.post_id for p in rec.posts] == ["1919500000000000009"]

@@ -11,6 +11,7 @@ import re
 from crawler.extract.document import Document, node_types
 from crawler.extract.embeds.base import Hit
 from crawler.extract.embeds.jsonstate import scan_state
+from crawler.extract.embeds.outside import drop_after_body
 from crawler.extract.embeds.registry import REGISTRY
 from crawler.extract.embeds.walker import Found, Walker
 from crawler.extract.rights import SignScan
@@ -45,6 +46,7 @@ def posts_from(walker: Walker, doc: Document, page_urls: list[str]) -> list[Post
     scan_state(doc.scripts if doc.scripts is not None else walker.page_scripts(), page_urls, walker,
                lambda: page_titles(doc))
     reviewed_posts(doc, walker)
+    drop_after_body(walker)
     found = [(f.hit, f.locator, f.context) for f in walker.found]
     # Blockquotes that no rule claimed may still be a tweet pasted as text (no markup left).
     for el, loc in walker.unmatched_quotes:

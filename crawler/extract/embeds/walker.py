@@ -44,6 +44,8 @@ class Found:
     hit: Hit
     locator: str
     context: str | None
+    el: HtmlElement | None = None  # where it stood (None: read from JSON-LD)
+    in_body: bool = True  # inside the article's body
 
 
 _SKIP_TAGS = {"style", "head", "title", "svg", "math", "select", "option", "button"}
@@ -117,6 +119,7 @@ class Walker(ElementRules):
         self._metas: list[tuple[int, HtmlElement]] = []  # <meta> in the body (microdata)
         # subtrees not entered (comments, related stories); shared with the rights scan
         self.pruned: list[tuple[int, HtmlElement]] = signs.pruned if signs is not None else []
+        self.bodies: list[HtmlElement] = []  # where the walk entered an article body (outermost)
         self.base_ctx = Ctx(chrome=0, soft=False, body=False, lazy=False)
         self.signs = signs  # rights signs seen on the way, so rights need no walk of their own
         self._fragments = 0
@@ -134,7 +137,7 @@ class Walker(ElementRules):
         for h in hits:
             if ctx.lazy and h.form in ("embed", "iframe"):
                 h.form = "lazy"
-            self.found.append(Found(h, loc or self.path(el), context or self.last_sentence()))
+            self.found.append(Found(h, loc or self.path(el), context or self.last_sentence(), el, ctx.body))
 
     def last_sentence(self) -> str | None:
         """The last sentence of ``last_text``, once per block: embeds often follow each other
@@ -321,6 +324,8 @@ class Walker(ElementRules):
                         self.pruned.append((order, el))
                     stop, passed = _pass_over(el, start, parent)
                     continue
+                if child & 8 and not c & 8 and loc_prefix is None:
+                    self.bodies.append(el)
             else:
                 child = c
             if not child & 7 and tag in block_tags:
