@@ -285,3 +285,25 @@ def test_with_several_article_bodies_nothing_is_taken_for_after_the_body():
     html = f"<html><body>{story}{story}<div class='box'>{tweet}</div></body></html>"
     rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/live"), main_text=False)
     assert [p.post_id for p in rec.posts] == ["1919500000000000009"]
+
+
+@pytest.mark.parametrize("box", [
+    "<div class='author-bio'><p>Jane Doe covers the harbour for the Ledger. {link} on the storm.</p></div>",
+    "<div class='inline-recirc'><h4>Read more</h4><p>{link}</p></div>",
+    "<div class='mostViewed'><ol><li>{link}</li></ol></div>",
+    "<div id='PopularPosts1' class='widget PopularPosts'><ul><li>{link}</li></ul></div>",
+    "<div class='about-the-author'><p>Jane Doe writes about ports and ferries. {link} on the storm.</p></div>",
+])
+def test_boxes_inside_the_article_that_are_the_sites_cite_nothing(box):
+    """An author's box, a recirculation module or a "most viewed" list sits inside the article's
+    markup but is the site's: its links are not the article's citations (control: the same link
+    in the text is)."""
+    from crawler.extract import CrawlMeta, extract_record
+
+    link = "<a href='https://twitter.com/JaneDoe/status/1919500000000000011'>Her latest thread</a>"
+    text = "<p>The harbour authority said the barrier would stay closed, and the ferries would wait.</p>"
+    for inner, want in ((box.format(link=link), []), (f"<p>As she wrote, {link} on the storm.</p>",
+                                                      ["1919500000000000011"])):
+        html = f"<html><body><article>{text}{inner}{text}</article></body></html>"
+        rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
+        assert [p.post_id for p in rec.posts] == want

@@ -31,7 +31,9 @@ _CHROME_ROLES = {"banner", "navigation", "contentinfo", "complementary", "search
 # as a signup box or a list of links, not where a newsletter platform names its content
 # ("newsletter-content") or a body is collapsed ("read-more-collapsed").
 _ALWAYS_CHROME = re.compile(
-    r"related|outbrain|taboola|recommend|trending|most-?popular|most-?read|disqus|more-?stories|teaser|promo|"
+    r"related|outbrain|taboola|recommend|trending|most[-_]?(?:popular|read|viewed|shared|commented|emailed|watched)|"
+    r"^popular|[-_]popular|recirc|^author[-_]?(?:bio|box|card)|^about[-_]?(?:the[-_]?)?author|"
+    r"disqus|more-?stories|teaser|promo|"
     r"webmentions?|referr?ers?|trackbacks?|pingbacks?|linkbacks?|backlinks?|^h-cite$|^u-(?:in-reply-to|like-of|repost-of|bookmark-of|mention-of|comment)$|^p-comment$|"
     r"^next-?(?:article|story|post)s?\b|^up-?next\b|"  # the next story, preloaded or as a template
     r"^newsletters?(?:$|[-_](?:signup|sign-up|subscribe|subscription|form|cta|box|promo|widget|banner|module|"
