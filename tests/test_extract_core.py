@@ -324,3 +324,23 @@ def test_dates_are_utc_whatever_the_machines_zone(monkeypatch):
 def test_an_unknown_month_name_is_no_date():
     assert parse_date_text("25 Smarch 2025") is None
     assert parse_date_text("Smarch 25, 2025") is None
+
+
+_SIGN_LITERALS = ("©", "ⓒ", "Ⓒ", "&copy;", "&#", "\\u00a9", "(c)", "(C)", "yright", "YRIGHT", "pr.", "PR.", "®",
+                  "serv", "SERV", "behalt", "BEHALT", "behoud", "BEHOUD", "محفوظة", "無断", "版权", "版權", "무단")
+
+
+def test_the_quick_sign_test_matches_exactly_where_its_literals_do():
+    """QUICK_SIGN starts each branch at a rare character (look-arounds for the rest): on strings
+    made of its literals, their pieces and their neighbours it finds a match exactly when one
+    of the literals occurs."""
+    import random
+
+    from crawler.extract.rights.signs import QUICK_SIGN
+
+    pieces = [*_SIGN_LITERALS, "copyright", "Reserved", "Copr.", "s", "p", "y", "v", "V", ".", "(", "&", "\\",
+              "b", "B", "er", "ri", "ght", "eha", "lt", "oud", "u00a9", "#", "c)", " "]
+    rng = random.Random(12)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
+        assert (QUICK_SIGN.search(text) is not None) == any(lit in text for lit in _SIGN_LITERALS), text
