@@ -244,6 +244,13 @@ def test_head_metadata_is_not_a_citation():
     ("https://www.instagram.com/someone/reel/DAbCdEfGhIj/embed/captioned/", "instagram", "DAbCdEfGhIj", "https://www.instagram.com/p/DAbCdEfGhIj/"),
     ("https://www.facebook.com/permalink.php?story_fbid=123456789&id=987", "facebook", "123456789", None),
     ("https://www.facebook.com/watch/?v=1234567890", "facebook", "1234567890", "https://www.facebook.com/watch/?v=1234567890"),
+    # Flash-era and old share forms (pages of 2010-2016)
+    ("https://www.facebook.com/video/embed?video_id=1234567890", "facebook", "1234567890",
+     "https://www.facebook.com/watch/?v=1234567890"),
+    ("https://www.facebook.com/video.php?v=1234567890", "facebook", "1234567890", "https://www.facebook.com/watch/?v=1234567890"),
+    ("https://vimeo.com/moogaloop.swf?clip_id=765432111&server=vimeo.com", "vimeo", "765432111", "https://vimeo.com/765432111"),
+    ("https://www.youtube.com/attribution_link?a=x1&u=%2Fwatch%3Fv%3DdQw4w9WgXcQ%26feature%3Dshare", "youtube",
+     "dQw4w9WgXcQ", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
     ("https://www.tiktok.com/embed/v2/7354123456789012345?lang=en", "tiktok", "7354123456789012345", "https://www.tiktok.com/video/7354123456789012345"),
     ("https://old.reddit.com/r/sub/comments/abc123/title/def456/", "reddit", "abc123/def456", "https://www.reddit.com/r/sub/comments/abc123/comment/def456/"),
     ("https://www.threads.com/@someone/post/DBcDeFgHiJk?xmt=1", "threads", "DBcDeFgHiJk", "https://www.threads.com/@someone/post/DBcDeFgHiJk"),

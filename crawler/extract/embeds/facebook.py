@@ -51,8 +51,11 @@ def parse(u: Url) -> PostRef | None:
                 return PostRef(NAME, r.post_id, r.url, "comment", r.handle)
             return r
         return None
-    if u.path in ("/watch", "/watch/") and u.param("v", "").isdigit():
-        vid = u.param("v")
+    path = u.path.rstrip("/")
+    # the video page and its Flash-era forms: /watch/?v=, /video.php?v=, /video/embed?video_id=
+    vid = (u.param("v", "") if path in ("/watch", "/video.php") else
+           u.param("video_id", "") if path == "/video/embed" else "")
+    if vid.isdigit():
         return PostRef(NAME, vid, f"https://www.facebook.com/watch/?v={vid}", "video")
     if u.path.rstrip("/") in ("/permalink.php", "/story.php"):
         sid, page = u.param("story_fbid", ""), u.param("id")

@@ -23,6 +23,9 @@ def parse(u: Url) -> PostRef | None:
     if u.host == "player.vimeo.com":
         m = _PLAYER.match(u.path)
         return ref(m.group("id"), u.param("h")) if m else None
+    if u.path == "/moogaloop.swf":  # the Flash-era player: moogaloop.swf?clip_id=ID
+        vid = u.param("clip_id", "")
+        return ref(vid) if vid.isdigit() and 5 <= len(vid) <= 12 else None
     m = _PAGE.match(u.path)
     return ref(m.group("id"), m.group("h")) if m else None
 

@@ -13,6 +13,7 @@ HOSTS = ("youtube.com", "youtube-nocookie.com", "youtu.be")
 _ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _PATH = re.compile(r"^/(?P<kind>embed|shorts|live|v|e)/(?P<id>[A-Za-z0-9_-]{11})(?:[/?&#]|$)")
 _KINDS = {"shorts": "short", "live": "live"}
+_WATCH_IN = re.compile(r"^/watch\?(?:.*&)?v=([A-Za-z0-9_-]{11})(?:&|$)")
 
 
 def ref(video_id: str, kind: str = "video") -> PostRef:
@@ -27,6 +28,10 @@ def parse(u: Url) -> PostRef | None:
         return None
     if u.path.rstrip("/") in ("/watch", "/watch_popup"):
         vid = u.param("v", "")
+        return ref(vid) if _ID.match(vid) else None
+    if u.path.rstrip("/") == "/attribution_link":  # an old share link: u=/watch?v=ID&feature=share
+        m = _WATCH_IN.search(u.param("u", ""))
+        vid = m.group(1) if m else u.param("v", "")  # (u=/watch?feature=share&v=ID, unencoded)
         return ref(vid) if _ID.match(vid) else None
     m = _PATH.match(u.path)
     if m:
