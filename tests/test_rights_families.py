@@ -387,3 +387,28 @@ def test_all_rights_reserved_in_more_languages(line, holder):
     """The phrase ends the holder and says the reservation, in each language as in English."""
     parsed = parse_statement(line)
     assert (parsed["holder"], parsed["reserved"]) == (holder, "all")
+
+
+def test_a_copyright_element_in_the_page_wrapper_is_no_picture_credit():
+    """Beside a picture means next to it: the article's photo elsewhere under <body> does not make
+    the site's copyright element a credit (control: an element right after a picture is one)."""
+    story = ("<article><p>Story.</p><figure><img src='/media/quay.jpg' alt='The quay'></figure>"
+             "<p>More.</p></article>")
+    line = _line(f"<html><body>{story}<div class='copyright'>© 2025 Harbour Ledger. All rights reserved.</div>"
+                 "</body></html>")
+    assert (line["holder"], line["years"]) == ("Harbour Ledger", [2025])
+    credit = _line("<html><body><div><img src='/media/quay.jpg' alt='The quay'>"
+                   "<div class='copyright'>© 2025 Jane Quay</div></div></body></html>")
+    assert credit is None
+
+
+def test_an_articles_own_footer_holds_the_articles_lines_not_the_sites():
+    """A wire line in <div class="article-footer"> inside <article> is the article's syndication;
+    the site's footer line stays the page's."""
+    html = ("<html><body><article><p>Story.</p><div class='article-footer'><p>Copyright 2025 The Associated "
+            "Press. All rights reserved.</p></div></article><footer>© 2025 Harbour Ledger Media LLC</footer>"
+            "</body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False).to_dict()
+    assert page_line(rec)["holder"] == "Harbour Ledger Media LLC"
+    assert [(r["holder"], r["scope"], r["kind"]) for r in rec["rights"] if r["holder"] == "The Associated Press"] == [
+        ("The Associated Press", "article", "syndication")]

@@ -78,18 +78,34 @@ def _name_marks(names: str) -> tuple[bool, bool, bool]:
 
 
 def _beside_picture(el: HtmlElement) -> bool:
-    """A picture in the element or beside it: the element is that picture's credit. A logo is
-    no picture ("<img src=logo_footer.svg> Nikkei Inc. No reproduction without permission.")."""
-    parent = el.getparent()
-    for pic in (parent if parent is not None else el).iter("img", "picture", "video"):
-        if pic.tag == "picture" and next(pic.iter("img"), None) is not None:
-            continue  # its <img> is asked
-        if not _LOGO(" ".join(pic.get(a) or "" for a in ("src", "alt", "class", "id", "title"))):
-            return True
+    """A picture in the element or in the element next to it: the element is that picture's
+    credit. Not any picture under its parent: a site's copyright element that sits in the page
+    wrapper or in <body> has the article's photos and the ads' pixels there. A logo is no picture
+    ("<img src=logo_footer.svg> Nikkei Inc. No reproduction without permission.")."""
+    for near in (el, el.getprevious(), el.getnext()):
+        if near is None or not isinstance(near.tag, str):
+            continue
+        if near is not el and near.tag not in _PICTURE_TAGS and next(near.iter("p", "article"), None) is not None:
+            continue  # a block of text beside it (the article with its photos) is no picture
+        for pic in near.iter("img", "picture", "video"):
+            if pic.tag == "picture" and next(pic.iter("img"), None) is not None:
+                continue  # its <img> is asked
+            if not _LOGO(" ".join(pic.get(a) or "" for a in ("src", "alt", "class", "id", "title"))):
+                return True
     return False
 
 
 _LOGO = re.compile(r"logo", re.I).search
+_PICTURE_TAGS = ("img", "picture", "video", "figure")
+
+
+def _in_article_body(el: HtmlElement) -> bool:
+    """Inside an <article> or ``itemprop="articleBody"`` (the strong markers: themes name their
+    page wrappers "post" or "content", and the site footer sits inside them)."""
+    for a in el.iterancestors():
+        if a.tag == "article" or (a.get("itemprop") or "").lower() == "articlebody":
+            return True
+    return False
 
 
 def placement(el: HtmlElement) -> tuple[str, bool]:
@@ -104,7 +120,7 @@ def placement(el: HtmlElement) -> tuple[str, bool]:
     if el.tag in _QUOTES:
         return "quote", False
     own_footer, own_media, own_copyright = _name_marks(_names(el))
-    if el.tag == "footer" or (el.get("role") or "") == "contentinfo" or own_footer:
+    if (el.tag == "footer" or (el.get("role") or "") == "contentinfo" or own_footer) and not _in_article_body(el):
         return "page", True  # the line is the footer's own text ("<footer>© Name</footer>")
     if own_media or el.tag == "figcaption":
         return "media", False  # <span class="credit">© 2025 AFP</span>, a caption's own text
@@ -115,8 +131,10 @@ def placement(el: HtmlElement) -> tuple[str, bool]:
             return "quote", False
         names = _names(a)
         footer, media, copyright_named = _name_marks(names)
-        # "footer-credits", "site-info": the site's footer, although the name says credit
-        if tag == "footer" or (a.get("role") or "") == "contentinfo" or footer:
+        # "footer-credits", "site-info": the site's footer, although the name says credit; but
+        # an article's own footer ("entry-footer", <footer> in <article>) holds the article's
+        # lines (the wire's "Copyright 2025 The Associated Press"), not the site's
+        if (tag == "footer" or (a.get("role") or "") == "contentinfo" or footer) and not _in_article_body(a):
             return "page", True
         if tag in ("figcaption", "figure") or media:
             return "media", False
