@@ -44,6 +44,27 @@ def page_line(record: dict) -> dict | None:
     ("Copyright © 2024 · All Rights Reserved · Harbour Ledger", "Harbour Ledger", [2024]),  # holder last
     ("© 2024 All Rights Reserved by Harbour Ledger", "Harbour Ledger", [2024]),
     ("Copyright © 2024 Harbour Ledger Ltd, 1 Quay Street, Harbourton HB1 2CD", "Harbour Ledger Ltd", [2024]),
+    # a dot inside a name ends no sentence: company forms, saints, initials
+    ("Copyright © 2025 Harbour Times Pvt. Ltd. All rights reserved.", "Harbour Times Pvt. Ltd", [2025]),
+    ("Copyright © 1995–2025 Gazeta Portowa sp. z o.o. Wszelkie prawa zastrzeżone.", "Gazeta Portowa sp. z o.o.",
+     [1995, 2025]),
+    ("© 2025 Grupo Portuario de Medios S.A. de C.V. Todos los derechos reservados.",
+     "Grupo Portuario de Medios S.A. de C.V.", [2025]),
+    ("© Copyright 2025 St. Louis Harbour Review", "St. Louis Harbour Review", [2025]),
+    ("Copyright © 2025 J. R. Harbour", "J. R. Harbour", [2025]),
+    # the name before the sign when a separator or a sentence end follows the year
+    ("Harbour Notes © 2025 | Privacy Policy | Terms", "Harbour Notes", [2025]),
+    ("Harbour Notes © 2025. Proudly powered by WordPress", "Harbour Notes", [2025]),
+    ("© 2025 Jane Doe ∙ Privacy ∙ Terms", "Jane Doe", [2025]),
+    # tails that are no part of the name
+    ("© 2025 Harbour News & Media Limited or its affiliated companies. All rights reserved.",
+     "Harbour News & Media Limited", [2025]),
+    ("© 2025. All rights reserved. Harbour Ledger is a trading name of Quay Media Ltd.", "Harbour Ledger", [2025]),
+    ("Gazzetta del Porto S.r.l. - P.IVA 01234567890 - © 2025 Tutti i diritti riservati", "Gazzetta del Porto S.r.l",
+     [2025]),
+    ("© dpa-infocom, dpa:250512-99-123456/4", "dpa-infocom", []),
+    ("© 2025 Todos os direitos reservados a Jornal do Porto", "Jornal do Porto", [2025]),
+    ("版权所有 © 港湾日报社 | 京ICP备2021012345号-1", "港湾日报社", []),  # a licence number holds no year
 ])
 def test_holder_and_years_in_any_order(line, holder, years):
     parsed = parse_statement(line)

@@ -20,7 +20,7 @@ from crawler.extract.fastre import with_first_chars
 
 SYM = r"(?:©|ⓒ|Ⓒ|&copy;|&#169;|&#x0*a9;|\\u00a9)"
 SIGN = rf"(?:{SYM}|\(c\)|\bcopyright\b|\bcopr\.)"
-YEAR = r"(?:1[89]\d\d|20\d\d)"
+YEAR = r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)"  # (a whole number: not four digits of a licence number)
 RANGE = rf"(?P<y1>{YEAR})(?:\s*[-–—/]\s*(?P<y2>{YEAR}|\d\d\b|present|today|heute|hoy))?"
 RESERVED_ALL = with_first_chars(re.compile(
     r"all rights reserved|alle rechte vorbehalten|todos los derechos reservados|"

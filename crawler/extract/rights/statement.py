@@ -40,19 +40,44 @@ _YEAR_BEFORE = re.compile(rf"{RANGE}[\s,]*$", re.I)  # "2001 – 2022 © Holder"
 # A holder ends at a sentence end, a separator, a rights phrase, a corporate-family clause or a
 # company-registration tail ("... Limited in England No. 679215", ", registered in England and
 # Wales", "company number 0123", "Registered office: ...").
-_CUT = with_first_chars(re.compile(rf"\.(?:\s|$)|\s[|·•]\s?|\s[-–—]\s|{RESERVED_ALL.pattern}|{RESERVED_SOME.pattern}|"
+_CUT = with_first_chars(re.compile(rf"\.(?:\s|$)|\s[|·•∙]\s?|\s[-–—]\s|{RESERVED_ALL.pattern}|{RESERVED_SOME.pattern}|"
                   r"\bis a registered\b|,\s*(?:a division|a subsidiary|part of)|\s{3,}|\n|"
                   r",\s*an?\s(?:[\w&.'-]+\s){1,4}?(?:company|brand)\b|"
-                  r"\s(?:or|and|and/or)\s(?:(?:its|their)\s(?:licensors|affiliates|suppliers|partners|"
+                  r"\s(?:or|and|and/or)\s(?:(?:its|their)\s(?:licensors|affiliate[sd]|suppliers|partners|subsidiaries|"
+                  r"group companies|"
                   r"contributors|respective)|(?:other|respective|third[- ]party)\s(?:copyright\s)?"
                   r"(?:holders|owners|contributors|authors|rights))\b|"
                   r",?\s(?:registered|incorporated)\s(?:in|at|office|under|with|no)\b|"
                   r"\sin (?:England|Scotland|Wales|Northern Ireland|Ireland)\b|\sregistered office\b|"
                   r",?\s(?:company|registration|reg\.|firm|vat)\s?(?:no\b|number|nr\b|reg)|\sNo\.\s?\d|"
-                  r",\s+\d{1,5}\s+[A-Z]", re.I))  # (the last: an address, "Ltd, 1 Quay Street")
+                  r",\s+\d{1,5}\s+[A-Z]|"  # an address, "Ltd, 1 Quay Street"
+                  r"\s(?:is|are|was)\s|"  # a sentence about the name: "X is a trading name of Y"
+                  r",\s*[\w-]+:\d", re.I))  # an agency's story id: "dpa-infocom, dpa:250512-99-123456/4"
 _HOLDER_TRIM = " \t,;:·•|-–—()[]\"'“”"
 _ABBREV_END = re.compile(r"\b\w\.\w$")  # "a.s", "S.A", "N.V": a dotted company form
 _CO_FORM = re.compile(r"\.\s+(?:KG|KGaA|OHG|Ltd|LLC|Inc|GmbH|AG|SE|plc|LP|LLP|S\.A)\b")
+# words whose dot never ends a name: company forms' first halves, titles, saints and mountains
+_ABBREVIATIONS = frozenset(("Pvt", "Pty", "sp", "Sp", "St", "Mt", "Ste", "Dr", "Mr", "Mrs", "Ms", "Prof", "Jr", "Sr",
+                            "Bros", "Hnos", "Gebr", "Cia", "Intl"))
+_PARTICLE_AFTER = re.compile(r"\.\s+(?:de|del|du|des|z|y|e|i|en|und)\s")  # "S.A. de C.V.", "sp. z o.o."
+_WORD_BEFORE = re.compile(r"(\w+)$")
+
+
+def _no_sentence_end(raw: str, end: int) -> bool:
+    """Whether the dot at ``end`` is an abbreviation's, inside a name."""
+    if end + 1 >= len(raw):
+        return False
+    m = _WORD_BEFORE.search(raw, 0, end)
+    word = m.group(1) if m else ""
+    if word in ("Co", "Cie") and _CO_FORM.match(raw, end):
+        return True
+    if word in _ABBREVIATIONS or _PARTICLE_AFTER.match(raw, end):
+        return True
+    # an initial: "J. R. Harbour", "John H. Harbour" (a capital alone, a capitalised word after)
+    return len(word) == 1 and word.isupper() and raw[end + 1:end + 3].strip()[:1].isupper()
+
+
+_NO_SENTENCE_END = _no_sentence_end
 
 
 # (compiled once here: an f-string pattern in a call is rebuilt and looked up in re's cache each time)
@@ -61,7 +86,21 @@ _TRAILING_YEAR = re.compile(rf"\s*{YEAR}\s*$")
 _LEAD_SIGN = re.compile(rf"^{SIGN}\s*", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
 _SYM = re.compile(SYM, re.I)
-_BEFORE_SPLIT = re.compile(r"[|·•]|\.\s")
+_BEFORE_SPLIT = re.compile(r"[|·•∙]|\.\s|\s[-–—]\s")
+_REGISTRATION = re.compile(r"\d{5}|^\W*(?:P\.?\s?IVA|VAT|CIF|NIF|CNPJ|ABN|GST|KVK|RCS|SIRE[NT]|Reg\.?)\b", re.I)
+
+
+def _piece_before(text: str, end: int) -> str:
+    """The last piece of ``text[:end]`` between separators, passing over a registration number
+    ("Gazzetta S.r.l. - P.IVA 01234567890 - © 2025": the name is before the VAT number)."""
+    pieces = [p for p in _BEFORE_SPLIT.split(text[:end]) if p and p.strip(_HOLDER_TRIM + " .")]
+    while len(pieces) > 1 and _REGISTRATION.search(pieces[-1]):
+        pieces.pop()
+    return pieces[-1] if pieces else ""
+
+
+_SEPARATOR_AFTER = re.compile(r"\s*(?:[|·•∙—–]|-\s|\.(?:\s|$))")
+_TO_WHOM = re.compile(r"^(?:a|à|to|by|por|par|di|von)\s+", re.I)  # "Todos os direitos reservados a Holder"
 _SPAN_SPLIT = re.compile(r"(?<=\.)\s+|\s+\|\s+")
 
 
@@ -70,8 +109,8 @@ def clean_holder(raw: str) -> str | None:
     pos = 0
     while cut := _CUT.search(raw, pos):
         end = cut.start()
-        if raw[end] == "." and _CO_FORM.match(raw, end) and raw[:end].endswith(("Co", "Cie")):
-            pos = end + 1  # "Verlag GmbH & Co. KG": the dot of "Co." ends no sentence
+        if raw[end] == "." and _NO_SENTENCE_END(raw, end):
+            pos = end + 1  # "GmbH & Co. KG", "Pvt. Ltd.", "sp. z o.o.", "J. R. Harbour": no sentence ends
             continue
         # the last dot of "a.s." or "S.A." ends the name, not a sentence: keep it
         raw = raw[:end + 1] if raw[end] == "." and _ABBREV_END.search(raw, 0, end) else raw[:end]
@@ -81,9 +120,16 @@ def clean_holder(raw: str) -> str | None:
     raw = _LEAD_SIGN.sub("", raw).strip(_HOLDER_TRIM)
     if not raw or len(raw) > 80 or len(raw.split()) > 10 or not _LETTER.search(raw):
         return None
-    if raw.lower() in ("all", "copyright", "the", "by"):
+    if raw.lower() in ("all", "copyright", "the", "by") or _MAKER.match(raw):
         return None
     return raw
+
+
+# who made the site, where a holder would stand: "Proudly powered by WordPress", "Built with
+# Hugo", "Site Design", "This site is part of ..."
+_MAKER = re.compile(r"(?:proudly\s+)?(?:powered|built|published|designed|made|hosted|created|developed|crafted)"
+                    r"\s+(?:by|with|on|using)\b|(?:web\s*)?(?:site|website|theme)\s+(?:design|by)\b|"
+                    r"this\s+(?:site|website|page|blog)\b", re.I)
 
 
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.(?:\s|$)")  # not the dot of an initial
@@ -131,16 +177,19 @@ def parse_statement(text: str) -> dict[str, Any] | None:
     m = _SIGN_YEAR.search(text)
     if m:
         years, start = years_of(m), m.start()
-        holder = clean_holder(text[m.end():])
+        # "Holder © 2025 | Privacy | Terms", "Holder © 2025. Powered by ...": the name stands before
+        holder = None if _SEPARATOR_AFTER.match(text, m.end()) else clean_holder(text[m.end():])
         if holder is None:  # "Holder © 2025"
-            before = _BEFORE_SPLIT.split(text[: m.start()])[-1]
+            before = _piece_before(text, m.start())
             holder = clean_holder(before) if before.strip() else None
             if holder:
                 start = text.rfind(before.strip(), 0, m.start())
         if holder is None:  # "© 2024 · All Rights Reserved · Holder", "© 2024 All Rights Reserved by Holder"
             after = text[m.end():].lstrip(_HOLDER_TRIM + " .")
             if r := RESERVED_ALL.match(after):
-                holder = clean_holder(after[r.end():])
+                holder = clean_holder(_TO_WHOM.sub("", after[r.end():].lstrip(_HOLDER_TRIM + " ")))
+        if holder is None and _SEPARATOR_AFTER.match(text, m.end()):
+            holder = clean_holder(text[m.end():])
     elif (m := _SIGN_ONLY.search(text)) and _SYM.search(m.group(0)):
         start = m.start()
         after = text[m.end():]
