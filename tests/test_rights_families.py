@@ -433,3 +433,19 @@ def test_an_articles_own_footer_holds_the_articles_lines_not_the_sites():
     assert page_line(rec)["holder"] == "Harbour Ledger Media LLC"
     assert [(r["holder"], r["scope"], r["kind"]) for r in rec["rights"] if r["holder"] == "The Associated Press"] == [
         ("The Associated Press", "article", "syndication")]
+
+
+@pytest.mark.parametrize("footer,holder", [
+    # a <br> ends the line: the address below the name is no part of it
+    ("<footer><p>Copyright © 2025<br>Harbour Ledger Media Group<br>123 Harbour St, Portland</p></footer>",
+     "Harbour Ledger Media Group"),
+    # the menu that shares the footer's box is another line
+    ("<footer><div class='container'>© 2025 Harbour Notes <ul class='menu'><li>Home</li><li>About</li></ul>"
+     "</div></footer>", "Harbour Notes"),
+    # reading order: a nested element's text before its tail
+    ("<footer><p>© 2025 <span><a href='/'>Harbour Ledger</a></span>. All rights reserved. "
+     "<span><a href='/privacy'>Privacy</a></span></p></footer>", "Harbour Ledger"),
+])
+def test_a_footer_blocks_text_is_read_line_by_line_in_reading_order(footer, holder):
+    line = _line(f"<html><body><article><p>Story.</p></article>{footer}</body></html>")
+    assert (line["holder"], line["years"]) == (holder, [2025])

@@ -230,16 +230,35 @@ def _block_of(el: HtmlElement) -> HtmlElement:
 
 
 def _own_text(block: HtmlElement) -> str:
-    parts = []
-    for node in block.iter():
-        tag = node.tag if isinstance(node.tag, str) else None
-        if node is not block and (tag is None or tag in _SKIP):
+    """The block's text in reading order, a line break (``<br>``, a nested block: a menu, an
+    address line) written " | " so that a holder ends there ("Copyright © 2025<br>Harbour
+    Ledger<br>123 Harbour St" is the holder "Harbour Ledger", not its address too)."""
+    parts: list[str] = []
+    events = etree.iterwalk(block, events=("start", "end", "comment", "pi"))
+    for event, node in events:
+        if event == "start":
+            if node is not block and node.tag in _SKIP:
+                events.skip_subtree()
+                if node.tail:
+                    parts.append(node.tail)
+                continue
+            if node is not block and node.tag in _LINE_TAGS:
+                parts.append(" | ")
+            if node.text:
+                parts.append(node.text)
+        elif node is not block:
+            if event == "end" and node.tag in _SKIP:
+                continue  # passed over at its start, its tail read then
+            if event == "end" and node.tag in _LINE_TAGS:
+                parts.append(" | ")
             if node.tail:
                 parts.append(node.tail)
-            continue
-        if node.text and tag is not None:
-            parts.append(node.text)
-        if node is not block and node.tail:
-            parts.append(node.tail)
     text = " ".join(" ".join(parts).split())
-    return text[:2000]
+    return _LINE_RUNS.sub(" | ", text).strip(" |")[:2000]
+
+
+# elements that start a new line: a break, and the blocks a footer line shares its box with
+_LINE_TAGS = frozenset(("br", "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "address", "section", "nav", "table",
+                        "tr", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "header", "footer", "aside", "blockquote",
+                        "figure", "figcaption"))
+_LINE_RUNS = re.compile(r"(?:\s*\|\s*){2,}")
