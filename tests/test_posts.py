@@ -244,6 +244,22 @@ def test_head_metadata_is_not_a_citation():
     ("https://www.instagram.com/someone/reel/DAbCdEfGhIj/embed/captioned/", "instagram", "DAbCdEfGhIj", "https://www.instagram.com/p/DAbCdEfGhIj/"),
     ("https://www.facebook.com/permalink.php?story_fbid=123456789&id=987", "facebook", "123456789", None),
     ("https://www.facebook.com/watch/?v=1234567890", "facebook", "1234567890", "https://www.facebook.com/watch/?v=1234567890"),
+    # more address forms of the same posts
+    ("https://www.facebook.com/photo/?fbid=10159876543210987&set=a.1234", "facebook", "10159876543210987", None),
+    ("https://www.facebook.com/watch/live/?ref=watch_permalink&v=10159876543210987", "facebook", "10159876543210987",
+     "https://www.facebook.com/watch/?v=10159876543210987"),
+    ("https://m.tiktok.com/v/7345678901234567890.html?u_code=abc", "tiktok", "7345678901234567890", None),
+    ("https://www.reddit.com/user/stormwatcher/comments/1cxyz9q/slug/", "reddit", "1cxyz9q",
+     "https://www.reddit.com/comments/1cxyz9q/"),
+    ("https://www.reddit.com/gallery/1cxyz9q", "reddit", "1cxyz9q", "https://www.reddit.com/comments/1cxyz9q/"),
+    ("https://vimeo.com/showcase/10234567/video/912345678", "vimeo", "912345678", "https://vimeo.com/912345678"),
+    ("https://m.twitch.tv/clip/IcyOriginalTriangle-5GQ9hBdAaPC", "twitch", "IcyOriginalTriangle-5GQ9hBdAaPC", None),
+    ("https://www.google.com/url?q=https://twitter.com/cityfire/status/1791234567890123456&sa=D", "twitter",
+     "1791234567890123456", None),
+    ("https://embed.spotify.com/?uri=spotify%3Atrack%3A4uLU6hMCjMI75M1A2tKUQC", "spotify", "4uLU6hMCjMI75M1A2tKUQC",
+     "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC"),
+    ("https://open.spotify.com/embed-podcast/episode/7makk4oTQel546B0PZlDM5", "spotify", "7makk4oTQel546B0PZlDM5",
+     "https://open.spotify.com/episode/7makk4oTQel546B0PZlDM5"),
     # Flash-era and old share forms (pages of 2010-2016)
     ("https://www.facebook.com/video/embed?video_id=1234567890", "facebook", "1234567890",
      "https://www.facebook.com/watch/?v=1234567890"),
@@ -369,3 +385,16 @@ def test_flash_era_object_code_names_its_video(code):
     rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
     assert [(p["platform"], p["post_id"], p["evidence"][0]["form"]) for p in rec["posts"]] == [
         ("youtube", "Fl4shEra123", "iframe")]
+
+
+def test_facebook_code_that_wrote_facebooks_own_paths_names_its_video():
+    """2015-16 video code carried paths relative to facebook.com; on the news site they read as
+    the site's own paths unless the rule knows whose they are."""
+    from crawler.extract import CrawlMeta, extract_record
+
+    code = ('<div class="fb-video" data-href="/cityfiredept/videos/vb.193871623875/10159876543210987/?type=3">'
+            '<div class="fb-xfbml-parse-ignore"><blockquote cite="/cityfiredept/videos/10159876543210987/">'
+            '<a href="/cityfiredept/videos/10159876543210987/">Storm footage</a></blockquote></div></div>')
+    html = f"<html><body><article><p>The fire department filmed the storm.</p>{code}</article></body></html>"
+    rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
+    assert [(p.platform, p.post_id) for p in rec.posts] == [("facebook", "10159876543210987")]

@@ -53,7 +53,7 @@ def parse(u: Url) -> PostRef | None:
         return None
     path = u.path.rstrip("/")
     # the video page and its Flash-era forms: /watch/?v=, /video.php?v=, /video/embed?video_id=
-    vid = (u.param("v", "") if path in ("/watch", "/video.php") else
+    vid = (u.param("v", "") if path in ("/watch", "/video.php", "/watch/live") else
            u.param("video_id", "") if path == "/video/embed" else "")
     if vid.isdigit():
         return PostRef(NAME, vid, f"https://www.facebook.com/watch/?v={vid}", "video")
@@ -62,7 +62,7 @@ def parse(u: Url) -> PostRef | None:
         if sid:
             return PostRef(NAME, sid, f"https://www.facebook.com/permalink.php?story_fbid={sid}&id={page}", "post")
         return None
-    if u.path.rstrip("/") == "/photo.php" and u.param("fbid", "").isdigit():
+    if u.path.rstrip("/") in ("/photo.php", "/photo") and u.param("fbid", "").isdigit():
         fid = u.param("fbid")
         return PostRef(NAME, fid, f"https://www.facebook.com/photo.php?fbid={fid}", "photo")
     for rx, kind in _POST_PATHS:
@@ -83,6 +83,8 @@ def _from_xfbml(el: HtmlElement) -> list[Hit] | None:
     candidates = [el.get("data-href"), el.get("cite")]
     candidates += [bq.get("cite") for bq in el.iter("blockquote")]
     for raw in candidates:
+        if raw and raw[:1] == "/" and raw[1:2] != "/":
+            raw = "https://www.facebook.com" + raw  # 2015-16 code wrote the page's own paths
         u = parse_url(raw)
         if u and u.host_is(*HOSTS) and (r := parse(u)):
             if "fb-comment-embed" in (el.get("class") or ""):

@@ -12,7 +12,7 @@ NAME = "reddit"
 HOSTS = ("reddit.com", "redditmedia.com", "redd.it")
 _SHORT = re.compile(r"^/(?P<id>[a-z0-9]{4,10})/?$")
 _POST = re.compile(
-    r"^/r/(?P<sub>\w{2,30})/comments/(?P<id>[a-z0-9]{4,10})(?:/[^/]*)?(?:/(?:comment/)?(?P<cid>[a-z0-9]{4,10}))?/?$"
+    r"^/(?:r|user|u)/(?P<sub>[\w-]{2,30})/comments/(?P<id>[a-z0-9]{4,10})(?:/[^/]*)?(?:/(?:comment/)?(?P<cid>[a-z0-9]{4,10}))?/?$"
 )
 
 
@@ -25,12 +25,15 @@ def parse(u: Url) -> PostRef | None:
         return PostRef(NAME, pid, f"https://www.reddit.com/comments/{pid}/", "post")
     m = _POST.match(u.path)
     if not m:
-        m2 = re.match(r"^/comments/(?P<id>[a-z0-9]{4,10})", u.path)
+        m2 = re.match(r"^/(?:comments|gallery)/(?P<id>[a-z0-9]{4,10})", u.path)
         if not m2:
             return None
         pid = m2.group("id")
         return PostRef(NAME, pid, f"https://www.reddit.com/comments/{pid}/", "post")
     sub, pid, cid = m.group("sub"), m.group("id"), m.group("cid")
+    if not u.path.startswith("/r/"):  # a post on a user's profile: no subreddit in its address
+        return PostRef(NAME, pid if not cid else f"{pid}/{cid}", f"https://www.reddit.com/comments/{pid}/",
+                       "comment" if cid else "post")
     if cid:
         return PostRef(NAME, f"{pid}/{cid}",
                        f"https://www.reddit.com/r/{sub}/comments/{pid}/comment/{cid}/", "comment")

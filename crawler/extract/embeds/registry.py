@@ -20,7 +20,7 @@ PLATFORM_MODULES = (
 
 # Hosts that wrap another URL in a query parameter (Iframely, Embedly, Google AMP viewer, and
 # the platforms' own oEmbed endpoints: publish.twitter.com/oembed?url=, youtube.com/oembed?url=).
-_PROXY_PARAMS = ("url", "src", "href", "u")
+_PROXY_PARAMS = ("url", "src", "href", "u", "q")  # (q: Google's redirect, in text pasted from Docs)
 # Web archives keep the original URL in the path: web.archive.org/web/<timestamp>/<URL>,
 # archive.ph/<timestamp>/<URL> (archive.today's mirrors alike).
 _ARCHIVE_HOSTS = ("web.archive.org", "archive.org", "archive.ph", "archive.today", "archive.is",

@@ -11,7 +11,7 @@ from crawler.extract.embeds.base import Hit, Platform, PostRef, Url, collapse_te
 NAME = "tiktok"
 HOSTS = ("tiktok.com",)
 _VIDEO = re.compile(r"^/@(?P<user>[\w.-]{1,40})/(?P<kind>video|photo)/(?P<id>\d{8,25})")
-_EMBED = re.compile(r"^/(?:embed/v2|embed|share/video|player/v1)/(?P<id>\d{8,25})")
+_EMBED = re.compile(r"^/(?:embed/v2|embed|share/video|player/v1|v)/(?P<id>\d{8,25})")  # (m.tiktok.com/v/ID.html)
 
 
 def ref(video_id: str, handle: str | None = None) -> PostRef:

@@ -11,7 +11,8 @@ from crawler.extract.embeds.base import Hit, Platform, PostRef, Url
 NAME = "vimeo"
 HOSTS = ("vimeo.com",)
 _PLAYER = re.compile(r"^/video/(?P<id>\d{5,12})")
-_PAGE = re.compile(r"^/(?:channels/[\w-]+/|groups/[\w-]+/videos/)?(?P<id>\d{5,12})(?:/(?P<h>[0-9a-f]{6,20}))?/?$")
+_PAGE = re.compile(r"^/(?:channels/[\w-]+/|groups/[\w-]+/videos/|(?:showcase|album)/\d+/video/)?"
+                   r"(?P<id>\d{5,12})(?:/(?P<h>[0-9a-f]{6,20}))?/?$")
 
 
 def ref(vid: str, h: str | None = None) -> PostRef:
