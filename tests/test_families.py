@@ -307,3 +307,50 @@ def test_boxes_inside_the_article_that_are_the_sites_cite_nothing(box):
         html = f"<html><body><article>{text}{inner}{text}</article></body></html>"
         rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
         assert [p.post_id for p in rec.posts] == want
+
+
+def _b64(markup: str) -> str:
+    import base64
+
+    return base64.b64encode(markup.encode()).decode()
+
+
+_TWEET_CODE = ('<blockquote class="twitter-tweet"><p>Gates shut.</p>&mdash; Port (@PortTW) '
+               '<a href="https://twitter.com/PortTW/status/1919600000000000001">May 4, 2025</a></blockquote>')
+
+
+@pytest.mark.parametrize("snippet,key", [
+    # consent plugins keep the player's URL in an attribute named for a source, whatever its name
+    ('<iframe consent-original-src-_="https://www.youtube.com/embed/Gate1234567?feature=oembed" '
+     'consent-required="4" consent-by="services"></iframe>', ("youtube", "Gate1234567")),
+    ('<iframe class="_iub_cs_activate" suppressedsrc="https://www.youtube.com/embed/Gate2345678" '
+     'src="data:text/html;base64,PGh0bWw+"></iframe>', ("youtube", "Gate2345678")),
+    # or the official code, base64-encoded, in a data attribute
+    (f'<div class="brlbs-cmpnt-container" data-borlabs-cookie-content="{_b64(_TWEET_CODE)}"></div>',
+     ("twitter", "1919600000000000001")),
+    # Instant Articles: the official code as an attribute-less iframe's content
+    (f'<figure class="op-interactive"><iframe>{_TWEET_CODE}</iframe></figure>', ("twitter", "1919600000000000001")),
+    # lazy players by their tags, and a noscript poster link with its label
+    ('<lite-vimeo videoid="912345678"></lite-vimeo>', ("vimeo", "912345678")),
+    ('<ps-youtubeplayer class="YouTubeVideoPlayer" data-video-id="Gate3456789"></ps-youtubeplayer>',
+     ("youtube", "Gate3456789")),
+    ('<embetty-tweet status="1919600000000000002"></embetty-tweet>', ("twitter", "1919600000000000002")),
+    ('<div class="lyMe" id="WYL_Gate4567890"><noscript><a href="https://youtu.be/Gate4567890">'
+     '<img src="https://i.ytimg.com/vi/Gate4567890/0.jpg" alt=""><br>Watch this video on YouTube</a></noscript></div>',
+     ("youtube", "Gate4567890")),
+])
+def test_consent_gates_and_lazy_players_of_more_plugins(snippet, key):
+    from crawler.extract import CrawlMeta, extract_record
+
+    html = f"<html><body><article><p>The harbour gates were shut on Friday night.</p>{snippet}</article></body></html>"
+    rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
+    assert [(p.platform, p.post_id) for p in rec.posts] == [key]
+
+
+def test_a_picture_set_or_a_page_source_is_no_held_url():
+    from crawler.extract import CrawlMeta, extract_record
+
+    html = ('<html><body><article><p>The harbour gates were shut.</p>'
+            '<img srcset="https://www.youtube.com/embed/Gate1234567 2x" data-srcset="https://youtu.be/Gate1234567 1x">'
+            '</article></body></html>')
+    assert extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False).posts == []

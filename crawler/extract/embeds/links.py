@@ -41,7 +41,7 @@ def judge_link(walker: Walker, el: HtmlElement, ctx: Ctx, loc: str | None) -> bo
         return True
     if ctx.lazy:  # a link in <noscript> or parsed markup is no citation in the text, but a
         # picture linking the post there is a lazy player's fallback (WP YouTube Lyte's poster)
-        if len(el) and el.find(".//img") is not None and not text_of(el):
+        if len(el) and el.find(".//img") is not None and len(text_of(el)) < 60:  # ("Watch this video on YouTube")
             walker.add([Hit(ref, "lazy", handle=ref.handle, posted=posted(ref))], el, ctx, loc)
         return True
     anchor_text = text_of(el)

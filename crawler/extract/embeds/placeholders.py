@@ -47,7 +47,8 @@ _TYPE_NAMES = frozenset((
 ))
 _TYPE_SUFFIXES = ("type", "provider", "platform", "network", "service")
 # attribute words that hold an id (data-embed-id, data-tweetid, data-video-id, data-shortcode ...)
-ID_WORDS = frozenset(("id", "tweetid", "videoid", "postid", "shortcode", "code", "feed", "key", "slug", "ref"))
+ID_WORDS = frozenset(("id", "tweetid", "videoid", "postid", "shortcode", "code", "feed", "key", "slug", "ref",
+                      "status"))  # (status: embetty's <embetty-tweet status=...>)
 _ID_WORDS = ID_WORDS
 # attribute words naming somebody else's id: the site's app, account or page, not a post
 _OTHER_ID_WORDS = frozenset(("app", "appid", "client", "account", "user", "page", "channel", "site", "pixel",

@@ -36,9 +36,15 @@ def _from_amp(el: HtmlElement) -> list[Hit] | None:
     return [Hit(ref(vid), "amp")] if vid.isdigit() else None
 
 
+def _from_lite(el: HtmlElement) -> list[Hit] | None:
+    """<lite-vimeo videoid=...>: the lazy player of static sites."""
+    vid = (el.get("videoid") or el.get("data-videoid") or "").strip()
+    return [Hit(ref(vid), "lazy")] if vid.isdigit() and 5 <= len(vid) <= 12 else None
+
+
 def from_id(value: str) -> PostRef | None:
     return ref(value) if value.isdigit() and 5 <= len(value) <= 12 else None
 
 
-PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS, tags={"amp-vimeo": _from_amp},
+PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS, tags={"amp-vimeo": _from_amp, "lite-vimeo": _from_lite},
                     names=("vimeo",), from_id=from_id)

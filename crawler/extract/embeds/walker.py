@@ -8,6 +8,7 @@ it is a citation of the article (site chrome is not) and records where it stood.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
@@ -51,7 +52,7 @@ class Found:
 _SKIP_TAGS = {"style", "head", "title", "svg", "math", "select", "option", "button"}
 _BLOCKS = {"p", "li", "h2", "h3", "h4", "dd", "td"}
 _CONTEXT_TAGS = CHROME_TAGS | {"article", "noscript", "template"}  # change the context bare
-_BARE_CANDIDATES = {"blockquote", "textarea", "oembed", "object"}  # may matter without any attribute
+_BARE_CANDIDATES = {"blockquote", "textarea", "oembed", "object", "iframe"}  # may matter without any attribute
 
 # What the walk's attribute pass lets through to the rules (registry keys are added below the class).
 _CANDIDATE_TAGS = set(REGISTRY.by_tag) | EMBED_TAGS | {"a", "blockquote", "textarea"}
@@ -59,6 +60,8 @@ _CANDIDATE_ATTRS = set(REGISTRY.by_attr) | set(URL_RANK) | {"srcdoc"}
 _RULE_ATTRS = set(REGISTRY.by_attr)
 
 _ATTR_KINDS: dict[str, int] = {}  # attr_kind results: pages repeat the same attribute names
+_SRC_NAME = re.compile(r"src", re.I).search
+_NOT_URL_SRC = frozenset(("srcset", "srcdoc", "data-srcset", "imagesrcset"))
 
 
 def attr_kind(name: str) -> int:
@@ -71,7 +74,9 @@ def attr_kind(name: str) -> int:
         return 2
     if platform_in_attr_name(name) is not None:
         return 4
-    return 1 if name[:5] == "data-" else 3
+    if name[:5] == "data-" or (_SRC_NAME(name) and name not in _NOT_URL_SRC):
+        return 1  # (consent and lazy plugins name the held URL freely: suppressedsrc, consent-original-src-_)
+    return 3
 
 
 _PLAIN_CUSTOM: set[str] = set()  # custom element tags that name no platform (amp-img, my-widget ...)
@@ -288,7 +293,8 @@ class Walker(ElementRules):
                             kind = attr_kinds[name] = attr_kind(name)
                         first = value[0]  # cheap tests first: most attributes are plain values
                         if ((len(value) > 20 and "<" in value) or (kind and (
-                                first in "{[%" or kind == 4 or (kind == 1 and first in "h/") or (
+                                first in "{[%" or kind == 4 or (kind == 1 and (first in "h/" or (
+                                    first == "P" and value[1:2] in "GH" and len(value) > 40))) or (
                                     kind == 2 and len(value) < 40)))):
                             candidate = attr_may_embed(name, value)
                 if look and tag == "a":  # links: only a platform URL, an embed class or a rule's attribute

@@ -44,7 +44,7 @@ def parse(u: Url) -> PostRef | None:
 
 
 def _from_lite(el: HtmlElement) -> list[Hit] | None:
-    vid = (el.get("videoid") or el.get("data-videoid") or el.get("data-id") or "").strip()
+    vid = (el.get("videoid") or el.get("data-videoid") or el.get("data-video-id") or el.get("data-id") or "").strip()
     if not _ID.match(vid):
         return None
     hit = Hit(ref(vid), "lazy")
@@ -70,6 +70,7 @@ PLATFORM = Platform(
     parse_url=parse,
     hosts=HOSTS,
     classes={"rll-youtube-player": _from_lite},
-    tags={"lite-youtube": _from_lite, "amp-youtube": _from_amp},
+    tags={"lite-youtube": _from_lite, "amp-youtube": _from_amp,
+          "ps-youtubeplayer": _from_lite},  # (Brightspot's player: data-video-id)
     names=("youtube", "yt"), from_id=from_id,
 )
