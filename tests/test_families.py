@@ -354,3 +354,80 @@ def test_a_picture_set_or_a_page_source_is_no_held_url():
             '<img srcset="https://www.youtube.com/embed/Gate1234567 2x" data-srcset="https://youtu.be/Gate1234567 1x">'
             '</article></body></html>')
     assert extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False).posts == []
+
+
+@pytest.mark.parametrize("box", [
+    "<aside class='css-15zr8o right-rail'>{embed}</aside>",
+    "<div class='wp-block-group follow-us'><h3>Follow us on Twitter</h3>{embed}</div>",
+    "<div class='c-author-bio'><p>Jane Doe covers the harbour for the Ledger, and wrote about it {embed}.</p></div>",
+    "<div class='paragraph--type--newsletter-signup'><p>Get the Ledger daily, as {embed} shows.</p></div>",
+    "<div class='wp-block-group video-of-the-week'><h3>Video of the week</h3>{embed}</div>",
+    "<div class='ad-wrapper'><span>Advertisement</span>{embed}</div>",
+    "<div class='sponsored-post'>{embed}</div>",
+    "<div class='breaking-news-bar'><span>Breaking</span> {embed}</div>",
+    "<div data-spotim-module='conversation'><div class='spcv_conversation'><p>Look at {embed}, reader says.</p></div></div>",
+    "<section class='fediverse-replies'><p>A reader replied with {embed} on Mastodon.</p></section>",
+])
+def test_site_boxes_under_bem_and_vendor_names_cite_nothing(box):
+    """Rails, follow and newsletter boxes, author bios behind a BEM prefix, promos, ads, and comment
+    vendors that never say "comment" hold the site's or the readers' posts, not the article's
+    (control: the same post in the text is cited)."""
+    from crawler.extract import CrawlMeta, extract_record
+
+    tweet = ('<blockquote class="twitter-tweet"><a href="https://twitter.com/LedgerNews/status/'
+             '1919700000000000001">May 4, 2025</a></blockquote>')
+    link = "<a href='https://twitter.com/LedgerNews/status/1919700000000000001'>this thread</a>"
+    embed = link if "<p>" in box else tweet
+    text = "<p>The harbour authority said the barrier would stay closed, and the ferries would wait.</p>"
+    for inner, want in ((box.format(embed=embed), []), (f"<p>The council said so in {link} on Friday.</p>",
+                                                        ["1919700000000000001"])):
+        html = f"<html><body><article>{text}{inner}{text}</article></body></html>"
+        rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
+        assert [p.post_id for p in rec.posts] == want
+
+
+def test_drupals_page_wrapper_and_layout_modifiers_are_no_chrome():
+    """Drupal wraps every page in "dialog-off-canvas-main-canvas"; "o-layout--with-related-rail"
+    says what a layout holds: neither hides the article's posts."""
+    from crawler.extract import CrawlMeta, extract_record
+
+    tweet = ('<blockquote class="twitter-tweet"><a href="https://twitter.com/LedgerNews/status/'
+             '1919700000000000002">May 4, 2025</a></blockquote>')
+    for wrapper in ("dialog-off-canvas-main-canvas", "o-layout o-layout--with-related-rail"):
+        html = (f"<html><body><div class='{wrapper}'><article><p>The harbour authority said the barrier would "
+                f"stay closed.</p>{tweet}</article></div></body></html>")
+        rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
+        assert [p.post_id for p in rec.posts] == ["1919700000000000002"], wrapper
+
+
+@pytest.mark.parametrize("tail", [
+    "<h3>Liked by</h3><ul class='facepile'><li><a href='{post}'><img alt='Ana'></a></li></ul>",
+    "<p><a class='u-syndication' href='{post}'>Also posted on Mastodon</a></p>",
+    "<ul><li><a href='{post}#favorited-by-1009823'><img alt='Ana'></a></li></ul>",
+    "<p>Comments: <a href='{post}'>Mastodon</a> · <a href='https://news.ycombinator.com/item?id=1'>HN</a></p>",
+    "<p>You can comment on this post <a href='{post}'>on Mastodon</a>; replies show up below.</p>",
+    "<p>This post was discussed on <a href='{post}'>Mastodon</a>.</p>",
+])
+def test_a_blogs_own_copies_reactions_and_discussion_links_cite_nothing(tail):
+    from crawler.extract import CrawlMeta, extract_record
+
+    post = "https://mastodon.social/@janedoe/116472000000000001"
+    html = ("<html><body><article class='h-entry'><p>I rebuilt the harbour tide clock this weekend, and it works."
+            f"</p>{tail.format(post=post)}</article></body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://janedoe.example/tide-clock"), main_text=False)
+    assert rec.posts == []
+
+
+def test_a_state_blob_with_a_short_slug_is_found_by_its_headline():
+    """The page's address ends in a short word ("storm"), too short to know a slug by: the
+    article object's own slug must not make it "another page" before its headline is read."""
+    from crawler.extract import CrawlMeta, extract_record
+
+    state = ('{"props":{"pageProps":{"article":{"slug":"storm","headline":"Storm shuts the harbour barrier",'
+             '"blocks":[{"type":"tweet","url":"https://twitter.com/PortTW/status/1919700000000000003"}]}}}}')
+    html = ("<html><head><title>Storm shuts the harbour barrier</title>"
+            "<meta property='og:title' content='Storm shuts the harbour barrier'></head><body>"
+            f"<article><p>The barrier closed.</p></article><script id='__NEXT_DATA__' type='application/json'>{state}"
+            "</script></body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/2025/05/storm"), main_text=False)
+    assert [p.post_id for p in rec.posts] == ["1919700000000000003"]

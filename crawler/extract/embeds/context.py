@@ -32,17 +32,29 @@ _CHROME_ROLES = {"banner", "navigation", "contentinfo", "complementary", "search
 # ("newsletter-content") or a body is collapsed ("read-more-collapsed").
 _ALWAYS_CHROME = re.compile(
     r"related|outbrain|taboola|recommend|trending|most[-_]?(?:popular|read|viewed|shared|commented|emailed|watched)|"
-    r"^popular|[-_]popular|recirc|^author[-_]?(?:bio|box|card)|^about[-_]?(?:the[-_]?)?author|"
+    r"^popular|[-_]popular|recirc|(?:^|[-_])author[-_]?(?:bio|box|card)|(?:^|[-_])about[-_]?(?:the[-_]?)?author|"
     r"disqus|more-?stories|teaser|promo|"
+    # a BEM block may come first ("c-", "paragraph--type--"): "(?:^|[-_])" where a name may follow one
+    r"(?:^|[-_])(?:right|left|side)[-_]?rail|(?:^|[-_])follow[-_]?us\b|sticky[-_]?video|"
+    r"(?:videos?|posts?|photos?|tweets?|clips?)[-_]of[-_]the[-_](?:week|day|month)|"
+    r"more[-_]?(?:videos|like[-_]this|on[-_]|from[-_])|"
+    r"^(?:ad|ads)[-_](?:wrapper|container|slot|unit|label|block|box|placeholder)$|^advert|adsbygoogle|"
+    r"(?:^|[-_])sponsored(?:[-_](?:post|content|by))?$|"
+    # (not "off-canvas": Drupal wraps every page in "dialog-off-canvas-main-canvas")
+    r"^breaking[-_]?(?:news)?[-_]?(?:bar|ticker|banner|strip)|(?:^|[-_])ticker$|"
+    r"cookie[-_]?(?:banner|bar|dialog|notice|modal|popup)|cookiebotdialog|"
+    r"^spcv_|spot-?im|viafoura|(?:^|[-_])(?:replies|responses)$|"  # comment vendors that never say "comment"
     r"webmentions?|referr?ers?|trackbacks?|pingbacks?|linkbacks?|backlinks?|^h-cite$|^u-(?:in-reply-to|like-of|repost-of|bookmark-of|mention-of|comment)$|^p-comment$|"
-    r"^next-?(?:article|story|post)s?\b|^up-?next\b|"  # the next story, preloaded or as a template
-    r"^newsletters?(?:$|[-_](?:signup|sign-up|subscribe|subscription|form|cta|box|promo|widget|banner|module|"
+    r"(?:^|[-_])next-?(?:article|story|post)s?\b|^up-?next\b|"  # the next story, preloaded or as a template
+    r"(?:^|[-_])newsletters?(?:$|[-_](?:signup|sign-up|subscribe|subscription|form|cta|box|promo|widget|banner|module|"
     r"block|callout|inline|optin|opt-in))|^read-?more(?:$|[-_](?:links?|list|stories|articles|box))",
     re.I)
+# a layout's modifier says what it holds, not what it is: "o-layout--with-related-rail"
+_MODIFIER = re.compile(r"--(?:with|has)-|^(?:with|has)-", re.I)
 
 
 def _chrome_tokens(names: str) -> bool:
-    return any(_ALWAYS_CHROME.search(t) for t in names.split() if "embed" not in t.lower())
+    return any(_ALWAYS_CHROME.search(t) for t in names.split() if "embed" not in t.lower() and not _MODIFIER.search(t))
 
 
 # "comment" is a section only where it is the head of the name (comments, comment-list,
@@ -137,8 +149,10 @@ def is_prose(block_text: str, anchor_text: str) -> bool:
 # "Discuss on Reddit", "Comments on Hacker News", "Reply on Mastodon": the article's own
 # discussion thread elsewhere, not a post it cites. "Retweet this article": a share button.
 _DISCUSSION = re.compile(
-    r"^\W*(?:discuss(?:ion)?|comments?|join the (?:discussion|conversation)|reply|replies|respond|"
+    r"^\W*(?:(?:you can|feel free to|please|want to|like or)\s+)?(?:discuss(?:ion)?|comments?|"
+    r"comment|join the (?:discussion|conversation)|reply|replies|respond|"
     r"responses?|talk about (?:it|this)|vote)\b[^.!?]{0,40}?\b(?:on|at|via|in)\s+\S+"
+    r"|^\W*comments?\s*[:?]|^\W*this (?:post|article|piece|essay) (?:was|is|has been) discussed\b"
     r"|^\W*(?:re)?tweet (?:this|it)\b|^\W*retweet\b|^\W*share (?:this|it)\b", re.I)
 
 
@@ -152,7 +166,8 @@ def is_discussion_link(anchor_text: str, block_text: str) -> bool:
 # Headings of the lists a blog prints under a post: other people's reactions to it.
 _REACTION_HEADINGS = re.compile(
     r"^\W*(?:\d+\s+)?(?:likes?|reposts?|retweets?|boosts?|mentions?|webmentions?|reactions?|bookmarks?|"
-    r"responses?|replies|shares)\W*(?:\(\d+\))?\W*$", re.I)
+    r"responses?|replies|shares|(?:liked|boosted|reposted|favou?rited|shared|bookmarked)\s+by)\W*(?:\(\d+\))?\W*$",
+    re.I)
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 

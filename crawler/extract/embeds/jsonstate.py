@@ -130,7 +130,7 @@ class StateScanner:
                     r = self.is_page(obj[k])
                     if r is not None:
                         return r
-        if "slug" in present:
+        if "slug" in present and self.slugs:  # (a page whose address ends in a short word has no slug to match)
             slug = obj["slug"]
             if isinstance(slug, str) and slug.strip("/"):
                 return slug.strip("/").lower().rsplit("/", 1)[-1] in self.slugs

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 _CREDIT_HANDLE = re.compile(r"(?:^|[\s:(])@([A-Za-z0-9_.]{1,30})\b")
 _BLOCK_TAGS = ("p", "li", "div", "figcaption", "td", "blockquote")
+_REACTION_FRAGMENT = re.compile(r"#(?:favou?rited|liked|boosted|reblogged|reposted)[-_]by", re.I)
 
 
 def judge_link(walker: Walker, el: HtmlElement, ctx: Ctx, loc: str | None) -> bool:
@@ -33,6 +34,8 @@ def judge_link(walker: Walker, el: HtmlElement, ctx: Ctx, loc: str | None) -> bo
     if ref is None:
         return False
     cls = el.get("class") or ""
+    if "u-syndication" in cls or (href and _REACTION_FRAGMENT.search(href)):
+        return True  # the post's own copy elsewhere (POSSE), or a like or boost of it: not a citation
     if "embedly-card" in cls or el.get("data-iframely-url") is not None:
         walker.add([Hit(ref, "cms", handle=ref.handle, posted=posted(ref))], el, ctx, loc)
         return True
