@@ -388,12 +388,14 @@ def test_site_boxes_under_bem_and_vendor_names_cite_nothing(box):
 
 def test_drupals_page_wrapper_and_layout_modifiers_are_no_chrome():
     """Drupal wraps every page in "dialog-off-canvas-main-canvas"; "o-layout--with-related-rail"
-    says what a layout holds: neither hides the article's posts."""
+    says what a layout holds, "advert-content-wrap" wraps content with ads beside it: none hides
+    the article's posts."""
     from crawler.extract import CrawlMeta, extract_record
 
     tweet = ('<blockquote class="twitter-tweet"><a href="https://twitter.com/LedgerNews/status/'
              '1919700000000000002">May 4, 2025</a></blockquote>')
-    for wrapper in ("dialog-off-canvas-main-canvas", "o-layout o-layout--with-related-rail"):
+    for wrapper in ("dialog-off-canvas-main-canvas", "o-layout o-layout--with-related-rail",
+                    "container advert-content-wrap"):  # (a content wrapper with ads beside it)
         html = (f"<html><body><div class='{wrapper}'><article><p>The harbour authority said the barrier would "
                 f"stay closed.</p>{tweet}</article></div></body></html>")
         rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)

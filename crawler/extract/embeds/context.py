@@ -38,7 +38,10 @@ _ALWAYS_CHROME = re.compile(
     r"(?:^|[-_])(?:right|left|side)[-_]?rail|(?:^|[-_])follow[-_]?us\b|sticky[-_]?video|"
     r"(?:videos?|posts?|photos?|tweets?|clips?)[-_]of[-_]the[-_](?:week|day|month)|"
     r"more[-_]?(?:videos|like[-_]this|on[-_]|from[-_])|"
-    r"^(?:ad|ads)[-_](?:wrapper|container|slot|unit|label|block|box|placeholder)$|^advert|adsbygoogle|"
+    # an ad slot by its whole name ("ad-wrapper", "advertisement"; not "advert-content-wrap", a
+    # content wrapper with ads beside it)
+    r"^(?:ad|ads|advert|adverts|advertisement)(?:[-_](?:wrapper|container|slot|unit|label|block|box|placeholder))?$|"
+    r"adsbygoogle|"
     r"(?:^|[-_])sponsored(?:[-_](?:post|content|by))?$|"
     # (not "off-canvas": Drupal wraps every page in "dialog-off-canvas-main-canvas")
     r"^breaking[-_]?(?:news)?[-_]?(?:bar|ticker|banner|strip)|(?:^|[-_])ticker$|"
