@@ -433,3 +433,21 @@ def test_a_state_blob_with_a_short_slug_is_found_by_its_headline():
             "</script></body></html>")
     rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/2025/05/storm"), main_text=False)
     assert [p.post_id for p in rec.posts] == ["1919700000000000003"]
+
+
+@pytest.mark.parametrize("inner,want", [
+    ("<p>Source: https://twitter.com/cityfire/status/1919700000000000004</p>", ["1919700000000000004"]),
+    ("<p><strong>Source:</strong> https://twitter.com/cityfire/status/1919700000000000004.</p>", ["1919700000000000004"]),
+    ("<p>https://twitter.com/cityfire/status/1919700000000000004</p>", ["1919700000000000004"]),  # a failed oEmbed
+    ("<pre><code>curl https://twitter.com/cityfire/status/1919700000000000004</code></pre>", []),  # a code sample
+    ("<div class='related'>https://twitter.com/cityfire/status/1919700000000000004</div>", []),
+    ("<div class='share-bar'>Share: https://twitter.com/cityfire/status/1919700000000000004</div>", []),
+    ("<p>Follow us at https://twitter.com/cityfire</p>", []),  # a profile
+])
+def test_a_posts_address_written_out_in_the_text_is_a_citation(inner, want):
+    from crawler.extract import CrawlMeta, extract_record
+
+    html = f"<html><body><article><p>The fire department posted the closure on Friday.</p>{inner}</article></body></html>"
+    rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
+    assert [p.post_id for p in rec.posts] == want
+    assert all(e.form == "link" for p in rec.posts for e in p.evidence)

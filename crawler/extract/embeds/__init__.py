@@ -10,7 +10,9 @@ import re
 
 from crawler.extract.document import Document, node_types
 from crawler.extract.embeds.base import Hit
+from crawler.extract.embeds.context import CTXS
 from crawler.extract.embeds.jsonstate import scan_state
+from crawler.extract.embeds.markup import posted, sentence_around
 from crawler.extract.embeds.outside import drop_after_body
 from crawler.extract.embeds.registry import REGISTRY
 from crawler.extract.embeds.walker import Found, Walker
@@ -46,6 +48,7 @@ def posts_from(walker: Walker, doc: Document, page_urls: list[str]) -> list[Post
     scan_state(doc.scripts if doc.scripts is not None else walker.page_scripts(), page_urls, walker,
                lambda: page_titles(doc))
     reviewed_posts(doc, walker)
+    written_out_posts(walker)
     drop_after_body(walker)
     found = [(f.hit, f.locator, f.context) for f in walker.found]
     # Blockquotes that no rule claimed may still be a tweet pasted as text (no markup left).
@@ -54,6 +57,29 @@ def posts_from(walker: Walker, doc: Document, page_urls: list[str]) -> list[Post
         for th in find_text_posts(text):
             found.append((th.hit, loc, th.context))
     return merge(found)
+
+
+_WRITTEN_URL = re.compile(r"https?://[^\s<>\"'()\[\]]+")
+_CODE_TAGS = ("code", "pre", "kbd", "samp", "var")
+
+
+def written_out_posts(walker: Walker) -> None:
+    """A post's address written out in the text, not linked ("Source: https://x.com/.../status/1"),
+    or the bare line WordPress leaves when an embed's oEmbed call failed: a citation, form
+    ``link``. Not in code samples, site chrome, share bars or parked markup."""
+    for owner, text, bits in walker.bare_urls:
+        if owner.tag in _CODE_TAGS or (owner.getparent() is not None and owner.getparent().tag in _CODE_TAGS):
+            continue
+        if "<" in text and ">" in text:
+            continue  # markup shown as text (a tutorial's embed code): not a written-out address
+        for m in _WRITTEN_URL.finditer(text):
+            if m.start() and text[m.start() - 1] in "\"'=":
+                continue  # an attribute's value in code shown as text
+            url = m.group(0)
+            ref = REGISTRY.match(url.rstrip(".,;:!?"))
+            if ref is not None:
+                walker.add([Hit(ref, "link", handle=ref.handle, posted=posted(ref))], owner, CTXS[bits],
+                           context=sentence_around(" ".join(text.split()), url))
 
 
 _APPEARANCE_KEYS = ("firstAppearance", "appearance", "url", "sameAs")

@@ -125,6 +125,8 @@ class Walker(ElementRules):
         # subtrees not entered (comments, related stories); shared with the rights scan
         self.pruned: list[tuple[int, HtmlElement]] = signs.pruned if signs is not None else []
         self.bodies: list[HtmlElement] = []  # where the walk entered an article body (outermost)
+        # text that writes an address out, with its holder and context bits (the main walk only)
+        self.bare_urls: list[tuple[HtmlElement, str, int]] = []
         self.base_ctx = Ctx(chrome=0, soft=False, body=False, lazy=False)
         self.signs = signs  # rights signs seen on the way, so rights need no walk of their own
         self._fragments = 0
@@ -181,6 +183,7 @@ class Walker(ElementRules):
         ``c & 3`` is ``chrome``)."""
         signs = self.signs if loc_prefix is None else None  # not inside parsed payloads
         holders = signs.holders if signs is not None else None
+        written = self.bare_urls
         licenses = signs.licenses if signs is not None else None
         named = signs.named if signs is not None else None
         quick, any_sign, blank = QUICK_SIGN.search, ANY_SIGN.search, str.isspace
@@ -209,8 +212,11 @@ class Walker(ElementRules):
                 if el is not stop:
                     continue
                 stop = None
-                if holders is not None and passed[1] is not None and is_sign_text(passed[0].tail):
-                    holders.append((order, passed[1]))  # the tail of the subtree passed over comes first
+                if holders is not None and passed[1] is not None and (tail := passed[0].tail):
+                    if is_sign_text(tail):
+                        holders.append((order, passed[1]))  # the tail of the subtree passed over comes first
+                    if "://" in tail and not c & 23:
+                        written.append((passed[1], tail, c))
                 passed = None
             parent = el.getparent()
             if entered is not None:
@@ -219,16 +225,22 @@ class Walker(ElementRules):
                     top, c = entered, entered_bits
                 elif holders is not None:  # it was a leaf: its tail comes right after it
                     tail = entered.tail
-                    if tail and not blank(tail) and quick(tail) and any_sign(tail) and top is not None:
-                        holders.append((order, top))
+                    if tail and not blank(tail) and top is not None:
+                        if quick(tail) and any_sign(tail):
+                            holders.append((order, top))
+                        if "://" in tail and not c & 23:
+                            written.append((top, tail, c))
                 entered = None
             while top is not parent:  # the subtrees that ended: read their tails
                 done = top
                 top, c = pop()
                 if holders is not None:
                     tail = done.tail  # (most text nodes are blank: isspace is cheaper than a search)
-                    if tail and not blank(tail) and quick(tail) and any_sign(tail):
-                        holders.append((order, top))
+                    if tail and not blank(tail):
+                        if quick(tail) and any_sign(tail):
+                            holders.append((order, top))
+                        if "://" in tail and not c & 23:
+                            written.append((top, tail, c))
             tag = el.tag
             if tag.__class__ is not str:  # a comment or processing instruction: only its tail
                 if holders is not None and el is not start and parent is not None and is_sign_text(el.tail):
@@ -244,6 +256,7 @@ class Walker(ElementRules):
                 self.script(el, ctxs[c], loc_prefix, text)
                 stop, passed = _pass_over(el, start, parent)
                 continue
+            text = None
             if holders is not None:
                 text = el.text
                 if text and not blank(text) and quick(text) and any_sign(text):
@@ -336,21 +349,28 @@ class Walker(ElementRules):
                 child = c
             if not child & 7 and tag in block_tags:
                 blocks.append(el)
+            if text and not child & 23 and "://" in text:
+                written.append((el, text, child))  # an address written out in the text, not linked
             entered, entered_bits = el, child
         # the walk is over: the tails of what is still open (``start``'s own is not its)
         if holders is not None:
             order += 1
-            if entered is not None and entered is not start and top is not None and (
-                    is_sign_text(entered.tail)):
-                holders.append((order, top))
-            if passed is not None and passed[0] is not start and passed[1] is not None and (
-                    is_sign_text(passed[0].tail)):
-                holders.append((order, passed[1]))
+            ends: list[tuple[HtmlElement, HtmlElement, int]] = []  # (ended element, its parent, the parent's bits)
+            if entered is not None and entered is not start and top is not None:
+                ends.append((entered, top, c))
+            if passed is not None and passed[0] is not start and passed[1] is not None:
+                ends.append((passed[0], passed[1], c))
             while stack:
                 done = top
                 top, c = pop()
-                if done is not start and is_sign_text(done.tail):
-                    holders.append((order, top))
+                if done is not start and top is not None:
+                    ends.append((done, top, c))
+            for done, owner, bits in ends:
+                tail = done.tail
+                if is_sign_text(tail):
+                    holders.append((order, owner))
+                if tail and "://" in tail and not bits & 23:
+                    written.append((owner, tail, bits))
 
     def page_scripts(self) -> list[tuple[HtmlElement, str | None]]:
         """Every script of the page with its text, in document order, after the walk: the head's,
