@@ -449,3 +449,29 @@ def test_an_articles_own_footer_holds_the_articles_lines_not_the_sites():
 def test_a_footer_blocks_text_is_read_line_by_line_in_reading_order(footer, holder):
     line = _line(f"<html><body><article><p>Story.</p></article>{footer}</body></html>")
     assert (line["holder"], line["years"]) == (holder, [2025])
+
+
+@pytest.mark.parametrize("line,holder", [
+    ("Copyright NHK (Japan Broadcasting Corporation) All rights reserved.", "NHK (Japan Broadcasting Corporation)"),
+    ("Copyright by 항만일보 All rights reserved.", "항만일보"),
+    ("Copyright Folha de S.Porto. Todos os direitos reservados.", "Folha de S.Porto"),
+])
+def test_a_bare_copyright_word_takes_the_name_up_to_its_rights_phrase(line, holder):
+    assert parse_statement(line)["holder"] == holder
+
+
+@pytest.mark.parametrize("footer", ["<div id='pie'><p>© Diario del Puerto</p></div>",
+                                    "<div id='fusszeile'>© Hafenblatt Online</div>"])
+def test_a_footer_named_in_its_sites_language_is_the_footer(footer):
+    line = _line(f"<html><body><article><p>Story.</p></article>{footer}</body></html>")
+    assert line is not None and line["holder"] in ("Diario del Puerto", "Hafenblatt Online")
+
+
+@pytest.mark.parametrize("credit", ["<p><em>All photos © 2024 Jane Smith</em></p>",
+                                    "<p>Grafik: © Statista 2024</p>",
+                                    "<p>The notice, marked © 2023 Quay Holdings Ltd, still lists the old tariffs.</p>"])
+def test_picture_credits_and_a_cited_notice_in_a_blog_without_a_footer_line(credit):
+    rec = extract_record(f"<html><body><article><p>Story.</p>{credit}</article></body></html>".encode(),
+                         CrawlMeta(url="https://ledger.example/a"), main_text=False).to_dict()
+    line = page_line(rec)
+    assert line is None or line["holder"] == "Quay Holdings Ltd"  # (a dated line in the body counts, cut right)

@@ -35,7 +35,7 @@ _AGENCY = (r"dpa|afp|ap|reuters|epa|efe|ansa|apa|anp|sipa|pa|xinhua|imago|getty(
 _MEDIA_CREDIT = with_first_chars(re.compile(
     r"\b(?:AP Photo|REUTERS/|via Getty Images|Getty Images|Shutterstock|Unsplash|iStock|imago|"
     r"picture alliance|(?:photos?|fotos?|bild|image|picture|pic|credit|crédit(?: photo)?|"
-    r"photograph|illustration|bildnachweis|fotografía)\s?:)|"
+    r"photograph|illustration|bildnachweis|fotografía|grafik|infografik|infographic|chart data)\s?:)|"
     rf"(?:(?<=\w)|(?<=\w\s))/\s?(?:{_AGENCY})\b|\b(?:{_AGENCY})\s?/\s?\w", re.I))
 # Every match of _MEDIA_CREDIT holds a "/" or a ":" except a picture library's bare name: in a
 # text with neither (most rights lines) only those are searched, a much shorter alternation.
@@ -44,10 +44,17 @@ _LIBRARY = with_first_chars(re.compile(
 
 
 def media_credit(text: str) -> bool:
-    """``_MEDIA_CREDIT.search(text) is not None``, faster."""
+    """``_MEDIA_CREDIT.search(text) is not None``, faster; or a picture word before the sign
+    ("All photos © 2024 Jane Smith", "Top image © ...")."""
+    if ("©" in text or "&copy;" in text) and _PICTURE_SIGN.search(text):
+        return True
     if "/" in text or ":" in text:
         return _MEDIA_CREDIT.search(text) is not None
     return _LIBRARY.search(text) is not None
+
+
+_PICTURE_SIGN = re.compile(r"\b(?:photos?|images?|pictures?|illustrations?|graphics?|grafik|fotos?|bilder?|"
+                           r"charts?|maps?|video)\s*(?:©|&copy;)", re.I)
 
 
 # Data-vendor and market-data notices (quotes, prices, index data): a credit for a widget's

@@ -49,7 +49,9 @@ ANY_SIGN = with_first_chars(
 # (reserved, réservés, riservati) stays: its "v" forms alone ("ved") would pass every "moved".
 QUICK_SIGN = re.compile(r"©|ⓒ|Ⓒ|®|&(?:copy;|#)|\\u00a9|\([cC]\)|y(?=right)|Y(?=RIGHT)|\.(?<=pr\.)|\.(?<=PR\.)|"
                         r"v(?<=serv)|V(?<=SERV)|b(?=ehalt|ehoud)|B(?=EHALT|EHOUD)|محفوظة|無断|版权|版權|무단")
-_SITE_FOOTER_NAMES = re.compile(r"footer|colophon|legal|bottom|site-info|siteinfo", re.I)
+_SITE_FOOTER_NAMES = re.compile(r"footer|colophon|legal|bottom|site-info|siteinfo|"
+                                r"(?<![a-z])(?:pie|pied|fusszeile|fuss|rodape|piede|stopka|paticka|voettekst)(?![a-z])",
+                                re.I)  # (the footer in Spanish, French, German, Portuguese, Italian, Polish ...)
 _COPYRIGHT_NAME = re.compile(r"copyright", re.I).search
 _MEDIA_NAMES = re.compile(r"caption|credit|figcaption|photo-?info|image-?source|bildquelle", re.I)
 _SKIP = {"script", "style", "head", "title", "template", "svg", "noscript", "select", "option"}

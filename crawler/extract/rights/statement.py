@@ -51,6 +51,7 @@ _CUT = with_first_chars(re.compile(rf"\.(?:\s|$)|\s[|·•∙]\s?|\s[-–—]\s|
                   r"\sin (?:England|Scotland|Wales|Northern Ireland|Ireland)\b|\sregistered office\b|"
                   r",?\s(?:company|registration|reg\.|firm|vat)\s?(?:no\b|number|nr\b|reg)|\sNo\.\s?\d|"
                   r",\s+\d{1,5}\s+[A-Z]|"  # an address, "Ltd, 1 Quay Street"
+                  r",\s+(?-i:[a-z]{3,})\b(?![.\w])|"  # a clause: "Quay Holdings Ltd, still lists ..."
                   r"\s(?:is|are|was)\s|"  # a sentence about the name: "X is a trading name of Y"
                   r",\s*[\w-]+:\d", re.I))  # an agency's story id: "dpa-infocom, dpa:250512-99-123456/4"
 _HOLDER_TRIM = " \t,;:·•|-–—()[]\"'“”"
@@ -87,6 +88,7 @@ _LEAD_SIGN = re.compile(rf"^{SIGN}\s*", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
 _SYM = re.compile(SYM, re.I)
 _BEFORE_SPLIT = re.compile(r"[|·•∙]|\.\s|\s[-–—]\s")
+_NAME_STOP = re.compile(r"\s[|·•∙]")
 _REGISTRATION = re.compile(r"\d{5}|^\W*(?:P\.?\s?IVA|VAT|CIF|NIF|CNPJ|ABN|GST|KVK|RCS|SIRE[NT]|Reg\.?)\b", re.I)
 
 
@@ -134,7 +136,7 @@ _MAKER = re.compile(r"(?:proudly\s+)?(?:powered|built|published|designed|made|ho
 
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.(?:\s|$)")  # not the dot of an initial
 _WORD_ONLY = re.compile(r"\s*copyright\s+(?![\d©(])", re.I)
-_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’-]*\.?|[A-Z]\.|&|and|of|de|van|von|the)$")
+_NAME_WORD = re.compile(r"^(?:\(?[A-Z][\w'’.-]*\)?|&|and|of|de|da|do|dos|das|del|la|le|van|von|the)$")
 
 
 _NAME_THEN_YEAR = re.compile(rf"(?P<name>[^\d©]{{2,80}}?)[\s,]+{RANGE}\s*\.?$", re.I)
@@ -152,7 +154,12 @@ def name_and_years(raw: str) -> tuple[str, list[int]] | None:
 
 def _after_word(rest: str) -> tuple[str, list[int]] | None:
     """What follows a bare "Copyright": a name ("Copyright John H. Cochrane. Simple theme."), or a
-    name and its years ("Copyright Harbour Post 2025")."""
+    name and its years ("Copyright Harbour Post 2025"), up to a rights phrase or a separator
+    ("Copyright NHK (Japan Broadcasting Corporation) All rights reserved.", "Copyright by NAME")."""
+    rest = _TO_WHOM.sub("", rest.lstrip())
+    for stop in (RESERVED_ALL.search(rest), _NAME_STOP.search(rest)):
+        if stop is not None:
+            rest = rest[:stop.start()]
     holder = _name_like(rest)
     return (holder, []) if holder else name_and_years(rest)
 
@@ -161,7 +168,13 @@ def _name_like(raw: str) -> str | None:
     """A holder after a bare "Copyright": a short name of capitalised words, or nothing."""
     # up to a sentence end, "John H. Cochrane" whole (clean_holder would cut at the initial)
     holder = _SENTENCE_END.split(raw, maxsplit=1)[0].strip(_HOLDER_TRIM)
-    if not holder or len(holder) > 80 or len(holder.split()) > 6 or not holder[0].isupper():
+    if holder.count("(") > holder.count(")"):
+        holder += ")"  # (the trim took the closing one: "NHK (Japan Broadcasting Corporation)")
+    if not holder or len(holder) > 80 or len(holder.split()) > 6:
+        return None
+    if holder[0].isalpha() and not holder[0].isascii() and not holder[0].isupper() and not holder[0].islower():
+        return holder  # a script without capitals (Hangul, kanji): "Copyright by 항만일보"
+    if not holder[0].isupper():
         return None
     return holder if all(_NAME_WORD.match(w) for w in holder.split()) else None
 
