@@ -451,3 +451,48 @@ def test_a_posts_address_written_out_in_the_text_is_a_citation(inner, want):
     rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
     assert [p.post_id for p in rec.posts] == want
     assert all(e.form == "link" for p in rec.posts for e in p.evidence)
+
+
+@pytest.mark.parametrize("box", [
+    "<div class='c-follow-module'><h3>Follow us on TikTok</h3>{embed}</div>",
+    "<div class='subscribe-box'><h3>Subscribe to our channel</h3>{embed}</div>",
+    "<div class='entry-author'><h4>About Jane</h4>{embed}</div>",
+    "<div class='juicer-feed'><h3>Our latest posts</h3>{embed}</div>",
+    "<div id='sb_instagram' class='sbi sbi_col_4'>{embed}</div>",
+    "<div id='infinite-view-2' class='infinite-wrap'><article><p>Another story.</p>{embed}</article></div>",
+    "<section class='css-7x9qrw video-week'><h2>Video of the week</h2>{embed}</section>",
+])
+def test_feeds_follow_boxes_author_boxes_and_appended_stories_cite_nothing(box):
+    """Control: the same embed in the article's text is cited."""
+    from crawler.extract import CrawlMeta, extract_record
+
+    tweet = ('<blockquote class="twitter-tweet"><a href="https://twitter.com/LedgerNews/status/'
+             '1919800000000000001">May 4, 2025</a></blockquote>')
+    text = "<p>The harbour authority said the barrier would stay closed, and the ferries would wait.</p>"
+    for inner, want in ((box.format(embed=tweet), []), (tweet, ["1919800000000000001"])):
+        html = f"<html><body><article>{text}{inner}{text}</article></body></html>"
+        rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
+        assert [p.post_id for p in rec.posts] == want
+
+
+def test_a_drawer_and_a_left_aside_before_the_article_cite_nothing():
+    from crawler.extract import CrawlMeta, extract_record
+
+    video = '<amp-youtube data-videoid="Drawer12345" layout="responsive" width="16" height="9"></amp-youtube>'
+    text = "<p>The harbour authority said the barrier would stay closed, and the ferries would wait.</p>"
+    for before in (f"<amp-sidebar id='menuDrawer' layout='nodisplay'>{video}</amp-sidebar>",
+                   f"<div class='l-aside'>{video}</div>"):
+        html = f"<html><body>{before}<article>{text}{text}{text}</article></body></html>"
+        assert extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False).posts == []
+
+
+def test_a_state_modifier_does_not_make_the_body_a_share_bar():
+    """"c-social-embeds-enabled" says the body allows embeds; it is no social bar: a short sentence
+    with a link in it stays a citation."""
+    from crawler.extract import CrawlMeta, extract_record
+
+    html = ("<html><body><article><div class='article-body c-social-embeds-enabled'><p>The harbour shut.</p>"
+            "<p>The mayor <a href='https://twitter.com/Mayor/status/1919800000000000002'>posted this</a>.</p>"
+            "</div></article></body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
+    assert [p.post_id for p in rec.posts] == ["1919800000000000002"]

@@ -22,7 +22,7 @@ class Ctx(NamedTuple):
     lazy: bool  # inside <noscript>, <template> or a parsed attribute/script payload
 
 
-CHROME_TAGS = {"header", "nav", "footer", "aside", "menu"}
+CHROME_TAGS = {"header", "nav", "footer", "aside", "menu", "amp-sidebar"}
 _CHROME_ROLES = {"banner", "navigation", "contentinfo", "complementary", "search"}
 # Sections whose links are never the article's citations, matched per class/id token (a token
 # that names an embed, "teaser-embed", is an embed slot whatever else it says). Webmention and
@@ -35,8 +35,15 @@ _ALWAYS_CHROME = re.compile(
     r"^popular|[-_]popular|recirc|(?:^|[-_])author[-_]?(?:bio|box|card)|(?:^|[-_])about[-_]?(?:the[-_]?)?author|"
     r"disqus|more-?stories|teaser|promo|"
     # a BEM block may come first ("c-", "paragraph--type--"): "(?:^|[-_])" where a name may follow one
-    r"(?:^|[-_])(?:right|left|side)[-_]?rail|(?:^|[-_])follow[-_]?us\b|sticky[-_]?video|"
-    r"(?:videos?|posts?|photos?|tweets?|clips?)[-_]of[-_]the[-_](?:week|day|month)|"
+    r"(?:^|[-_])(?:right|left|side)[-_]?rail|(?:^|[-_])follow[-_]?(?:us|module|box|cta|block)\b|sticky[-_]?video|"
+    r"(?:videos?|posts?|photos?|tweets?|clips?)[-_](?:of[-_]the[-_])?(?:week|day|month)$|"
+    r"(?:^|[-_])subscribe[-_]?(?:box|cta|module|banner|block|promo)\b|"
+    r"(?:^|[-_])(?:entry|post|article)[-_]author$|"  # the author's box (Genesis, Ghost)
+    # a feed of the site's own social posts: Smash Balloon, Juicer, Curator, social walls
+    r"(?:social|twitter|instagram|facebook|tiktok|youtube)[-_]?feed|^sbi(?:_|$)|sb_instagram|juicer|"
+    r"social[-_]?wall|curator[-_]?feed|taggbox|elfsight|"
+    r"^infinite[-_](?:view|wrap)|tmpl[-_]infinite|"  # the next posts, appended by infinite scroll
+    r"^offcanvas(?:$|[-_](?:start|end|top|bottom|body|header))|"
     r"more[-_]?(?:videos|like[-_]this|on[-_]|from[-_])|"
     # an ad slot by its whole name ("ad-wrapper", "advertisement"; not "advert-content-wrap", a
     # content wrapper with ads beside it)
@@ -66,7 +73,7 @@ _COMMENT = re.compile(r"comment(?!ary|ator)", re.I)  # (commentary, commentator:
 _COMMENT_FEATURE = re.compile(r"comments?[-_ ]?(?:on|to|count|counter|button|btn|icon|link|bubble|cta|number|"
                               r"toggle|trigger|badge)", re.I)
 _OUTSIDE_CHROME = re.compile(r"sidebar|footer|masthead|navbar|\bnav\b|\bmenu\b|site-header|"
-                             r"\bheader\b|\brail\b|right-?col", re.I)
+                             r"\bheader\b|\brail\b|right-?col|(?:^|[-_\s])aside(?:$|\s)", re.I)
 _SOFT = re.compile(r"shar(?:e|ing)|social|follow|byline|author|breadcrumb|subscribe|\btags?\b", re.I)
 # page-level elements: their class names describe the page ("template-newsletter"), not a part of it
 _PAGE_TAGS = {"html", "body"}
@@ -75,6 +82,7 @@ _PAGE_TAGS = {"html", "body"}
 # Ghost's post_class() (category-trending, tag-newsletter), Drupal's node--promoted ...
 _TAXONOMY = ("category-", "tag-", "tags-", "node--", "node-promoted", "format-", "post-format", "status-",
              "type-", "section-", "topic-", "has-")
+_STATE_SUFFIXES = ("-enabled", "-disabled", "-active", "-inactive")  # "c-social-embeds-enabled": a state
 # On the article's own container, only a token that *is* a section name makes it chrome
 # (<article class="card related">); "newsletter-post", "inline-promos", "commentary" do not.
 _SECTION_NAMES = frozenset((
@@ -112,8 +120,9 @@ def child_ctx(ctx: Ctx, tag: str, cls: str | None, idv: str | None, role: str | 
     if tag in ("noscript", "template"):
         lazy = True
     names = f"{cls or ''} {idv or ''}".strip()
-    if names and any(t.lower().startswith(_TAXONOMY) for t in names.split()):
-        names = " ".join(t for t in names.split() if not t.lower().startswith(_TAXONOMY))
+    if names and any(t.lower().startswith(_TAXONOMY) or t.endswith(_STATE_SUFFIXES) for t in names.split()):
+        names = " ".join(t for t in names.split()
+                         if not t.lower().startswith(_TAXONOMY) and not t.endswith(_STATE_SUFFIXES))
     page_level = tag in _PAGE_TAGS
     is_body = tag == "article" or (itemprop or "").lower() == "articlebody" or bool(names and body_names(names))
     if names and not page_level:
