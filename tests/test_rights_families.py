@@ -455,6 +455,8 @@ def test_a_footer_blocks_text_is_read_line_by_line_in_reading_order(footer, hold
     ("Copyright NHK (Japan Broadcasting Corporation) All rights reserved.", "NHK (Japan Broadcasting Corporation)"),
     ("Copyright by 항만일보 All rights reserved.", "항만일보"),
     ("Copyright Folha de S.Porto. Todos os direitos reservados.", "Folha de S.Porto"),
+    # the word at the start of a later line of the block
+    ("港湾新聞 無断転載を禁止します。 | Copyright THE KOWAN NEWSPAPERS. All rights reserved.", "THE KOWAN NEWSPAPERS"),
 ])
 def test_a_bare_copyright_word_takes_the_name_up_to_its_rights_phrase(line, holder):
     assert parse_statement(line)["holder"] == holder

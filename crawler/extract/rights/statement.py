@@ -135,7 +135,8 @@ _MAKER = re.compile(r"(?:proudly\s+)?(?:powered|built|published|designed|made|ho
 
 
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.(?:\s|$)")  # not the dot of an initial
-_WORD_ONLY = re.compile(r"\s*copyright\s+(?![\d©(])", re.I)
+# the word at the start of a line (a block's lines are joined by " | "): "港湾新聞... | Copyright NAME."
+_WORD_ONLY = re.compile(r"(?:^|\|)\s*copyright\s+(?![\d©(])", re.I)
 _NAME_WORD = re.compile(r"^(?:\(?[A-Z][\w'’.-]*\)?|&|and|of|de|da|do|dos|das|del|la|le|van|von|the)$")
 
 
@@ -222,9 +223,9 @@ def parse_statement(text: str) -> dict[str, Any] | None:
             holder = clean_holder(after)
         if holder is None and not years and not RESERVED_ALL.search(text):
             return None
-    elif (m := _WORD_ONLY.match(text)) and (named := _after_word(text[m.end():])):
+    elif (m := _WORD_ONLY.search(text)) and (named := _after_word(text[m.end():])):
         holder, years = named  # a footer's line with no sign: "Copyright NAME", "Copyright NAME YEAR"
-        start = m.start()
+        start = m.start() + len(m.group(0)) - len(m.group(0).lstrip("| \t"))  # (the word, not the line break)
     elif RESERVED_ALL.search(text):
         r = RESERVED_ALL.search(text)
         ym = _REG_YEAR.search(text) or YEAR_ANY.search(text)
