@@ -197,7 +197,7 @@ def _pruned_holders(root: HtmlElement):
     # their text nodes as lxml iterates them (a long comment thread has "serv" and "pr." in it
     # somewhere, but seldom a sign), and walk the subtree for the holders only when one is there
     if QUICK_SIGN.search(etree.tostring(root, method="text", encoding=str, with_tail=False)) and any(
-            is_sign_text(t) for t in root.itertext()):
+            len(t) > 5000 or is_sign_text(t) for t in root.itertext()):  # (a script's long text: walk)
         yield from _holders_in(root, root_tail=False)
 
 
