@@ -124,6 +124,11 @@ class ProgressLine:
         kind = getattr(spider, "start_documents", None)
         if kind and not getattr(spider, "seeds_run", True):
             kind = "joined"
+        elif kind and self.crawler.settings.get("REDIS_URL") and not stats.get_value("response_received_count", 0) \
+                and not stats.get_value("listings/failed", 0) and not stats.get_value("pages/failed", 0):
+            # the worker that seeded a distributed run, whose start documents another worker
+            # popped first and read: it failed at nothing (a race two workers on a tiny site hit)
+            kind = "joined"
         code, why = crawl_outcome(stats, kind)
         state = None
         if getattr(self.crawler, "state_store", None) is not None:
