@@ -25,13 +25,18 @@ EXIT_ALL_PAGES_FAILED = 4
 LAST_RUN: dict | None = None
 
 
-def crawl_outcome(stats, start_documents: str | None) -> tuple[int, str | None]:
+def crawl_outcome(stats, start_documents: str | None, distributed: bool = False) -> tuple[int, str | None]:
     """(exit status, why) of a finished crawl; ``start_documents`` says what the spider starts
     from: ``listings`` (sitemaps, feeds), ``archives`` (WARC files) or ``pages`` (the article
     URLs or start page themselves). A page that was unchanged (304, same findings) or skipped
     as not an article was read fine: only failures count against the run."""
     get = stats.get_value
     if start_documents == "joined":  # a worker that joined a distributed run: the first read the start
+        start_documents = None
+    elif distributed and not get("response_received_count", 0) and not get("listings/failed", 0) \
+            and not get("pages/failed", 0):
+        # the worker that seeded a distributed run, whose start documents another worker popped
+        # first and read: it failed at nothing (a race two workers on a tiny site hit)
         start_documents = None
     ok = sum(get(k, 0) for k in ("pages/extracted", "pages/not_articles", "pages/skipped_not_html",
                                  "state/unchanged_304", "pages/duplicates"))
@@ -124,12 +129,7 @@ class ProgressLine:
         kind = getattr(spider, "start_documents", None)
         if kind and not getattr(spider, "seeds_run", True):
             kind = "joined"
-        elif kind and self.crawler.settings.get("REDIS_URL") and not stats.get_value("response_received_count", 0) \
-                and not stats.get_value("listings/failed", 0) and not stats.get_value("pages/failed", 0):
-            # the worker that seeded a distributed run, whose start documents another worker
-            # popped first and read: it failed at nothing (a race two workers on a tiny site hit)
-            kind = "joined"
-        code, why = crawl_outcome(stats, kind)
+        code, why = crawl_outcome(stats, kind, distributed=bool(self.crawler.settings.get("REDIS_URL")))
         state = None
         if getattr(self.crawler, "state_store", None) is not None:
             state = _since_last_run(getattr(self, "previous_run", None), stats)

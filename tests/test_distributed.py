@@ -136,3 +136,20 @@ def test_an_interrupted_runs_keys_expire_after_redis_run_ttl(big_site, redis_url
     assert "crawler:run:ttl-run:requests" in keys, (keys, err.decode()[-2000:])  # the rest of the queue is kept...
     ttls = {k: client.ttl(k) for k in keys}
     assert all(0 < t <= 600 for t in ttls.values()), ttls  # ...and every key of the run expires
+
+
+def test_the_seeding_worker_whose_start_another_worker_read_did_not_fail():
+    """Two workers on a one-sitemap site: the worker that seeded the run may pop nothing, the
+    other having read the sitemap first. It failed at nothing, so it exits 0; alone, or when its
+    own read failed, the same counts still say the run read nothing (exit 3)."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.extensions import EXIT_NOTHING_READ, crawl_outcome
+
+    idle = get_crawler().stats
+    assert crawl_outcome(idle, "listings", distributed=True) == (0, None)
+    assert crawl_outcome(idle, "listings")[0] == EXIT_NOTHING_READ
+    failed = get_crawler().stats
+    failed.set_value("listings/failed", 1)
+    failed.set_value("response_received_count", 1)
+    assert crawl_outcome(failed, "listings", distributed=True)[0] == EXIT_NOTHING_READ
