@@ -260,7 +260,14 @@ def test_head_metadata_is_not_a_citation():
      "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC"),
     ("https://open.spotify.com/embed-podcast/episode/7makk4oTQel546B0PZlDM5", "spotify", "7makk4oTQel546B0PZlDM5",
      "https://open.spotify.com/episode/7makk4oTQel546B0PZlDM5"),
-    # Flash-era and old share forms (pages of 2010-2016)
+    # Flash-era and old share forms (pages of 2010-2017), archive copies without a scheme
+    ("https://mastodon.social/web/statuses/112345678901234567", "mastodon", "112345678901234567", None),
+    ("https://www.youtube.com/watch#!v=kR3xQ9vB_2s", "youtube", "kR3xQ9vB_2s", "https://www.youtube.com/watch?v=kR3xQ9vB_2s"),
+    ("https://www.twitch.tv/harbourtv/v/212345678", "twitch", "212345678", None),
+    ("https://archive.ph/o/AbCdE/https://twitter.com/cityfire/status/1791234567890123456", "twitter",
+     "1791234567890123456", None),
+    ("https://web.archive.org/web/2021/twitter.com/cityfire/status/1791234567890123456", "twitter",
+     "1791234567890123456", None),
     ("https://www.facebook.com/video/embed?video_id=1234567890", "facebook", "1234567890",
      "https://www.facebook.com/watch/?v=1234567890"),
     ("https://www.facebook.com/video.php?v=1234567890", "facebook", "1234567890", "https://www.facebook.com/watch/?v=1234567890"),

@@ -11,6 +11,7 @@ from crawler.extract.embeds.base import Hit, Platform, PostRef, Url, iso_from_ms
 NAME = "mastodon"
 _STATUS = re.compile(r"^/@(?P<user>[\w.]{1,30})(?:@(?P<inst>[\w.-]+))?/(?P<id>\d{15,20})(?P<embed>/embed)?/?$")
 _USERS_STATUS = re.compile(r"^/users/(?P<user>[\w.]{1,30})/statuses/(?P<id>\d{15,20})/?$")
+_WEB_STATUS = re.compile(r"^/web/statuses/(?P<id>\d{15,20})/?$")  # the 2017 web app's address
 # hosts owned by other platforms whose paths look like Mastodon's
 _NOT_MASTODON = ("truthsocial.com", "medium.com", "youtube.com", "tiktok.com", "threads.net",
                  "threads.com", "twitter.com", "x.com", "instagram.com")
@@ -21,7 +22,8 @@ def parse(u: Url) -> PostRef | None:
         return None
     m = _STATUS.match(u.path) or _USERS_STATUS.match(u.path)
     if not m:
-        return None
+        w = _WEB_STATUS.match(u.path)
+        return PostRef(NAME, w.group("id"), f"https://{u.host}/web/statuses/{w.group('id')}", "post") if w else None
     user, post_id = m.group("user"), m.group("id")
     inst = m.groupdict().get("inst") or u.host
     return PostRef(NAME, post_id, f"https://{u.host}/@{user}/{post_id}", "post", f"{user}@{inst}")

@@ -25,7 +25,8 @@ _PROXY_PARAMS = ("url", "src", "href", "u", "q")  # (q: Google's redirect, in te
 # archive.ph/<timestamp>/<URL> (archive.today's mirrors alike).
 _ARCHIVE_HOSTS = ("web.archive.org", "archive.org", "archive.ph", "archive.today", "archive.is",
                   "archive.li", "archive.vn", "archive.md", "webcitation.org", "ghostarchive.org")
-_ARCHIVED = re.compile(r"^/(?:web/|wayback/|o/\w+/)?[\w.*-]{0,40}/(?P<url>(?:https?:)?/{1,2}[^/].*)$", re.I)
+_ARCHIVED = re.compile(r"^/(?:web/|wayback/|o/\w+/)?(?:[\w.*-]{0,40}/)?"
+                       r"(?P<url>(?:https?:)?/{1,2}[^/].*|(?:[a-z0-9-]+\.)+[a-z]{2,}/.*)$", re.I)  # (a scheme or none)
 _UNSEEN = object()
 _HOST = re.compile(r"\s*(?:https?:)?//([^/?#\s]+)", re.I)
 _BARE_HOST = re.compile(r"\s*((?:[a-z0-9-]+\.)+[a-z]{2,})/", re.I)  # "twitter.com/...": no scheme
@@ -121,7 +122,7 @@ class Registry:
             return False
         if known:
             return True
-        if "/@" in raw and _FEDI_PATH.search(raw):
+        if ("/@" in raw and _FEDI_PATH.search(raw)) or "/web/statuses/" in raw:  # (Mastodon's 2017 web app)
             return True
         return "=" in raw and _PROXY.search(raw) is not None  # a proxy's url=http..., src=//...
 

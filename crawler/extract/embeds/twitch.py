@@ -9,7 +9,7 @@ from crawler.extract.embeds.base import Platform, PostRef, Url
 NAME = "twitch"
 HOSTS = ("twitch.tv",)
 _CLIP_PAGE = re.compile(r"^/(?:(?P<user>\w{2,30})/)?clip/(?P<slug>[\w-]{5,120})")  # (m.twitch.tv/clip/SLUG)
-_VOD_PAGE = re.compile(r"^/videos/(?P<id>\d{5,15})")
+_VOD_PAGE = re.compile(r"^/(?:videos|\w{2,30}/v)/(?P<id>\d{5,15})")  # (/USER/v/ID: 2016)
 
 
 def clip(slug: str, user: str | None = None) -> PostRef:
