@@ -68,7 +68,8 @@ def written_out_posts(walker: Walker) -> None:
     or the bare line WordPress leaves when an embed's oEmbed call failed: a citation, form
     ``link``. Not in code samples, site chrome, share bars or parked markup."""
     for owner, text, bits in walker.bare_urls:
-        if owner.tag in _CODE_TAGS or (owner.getparent() is not None and owner.getparent().tag in _CODE_TAGS):
+        parent = owner.getparent()
+        if owner.tag in _CODE_TAGS or (parent is not None and parent.tag in _CODE_TAGS):
             continue
         if "<" in text and ">" in text:
             continue  # markup shown as text (a tutorial's embed code): not a written-out address

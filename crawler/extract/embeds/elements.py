@@ -25,6 +25,8 @@ from crawler.extract.embeds.markup import (
     ESCAPED_EMBED,
     URL_FORMS,
     URL_RANK,
+    may_be_base64_markup,
+    names_a_source,
     posted,
     rendered,
     unpark,
@@ -45,7 +47,6 @@ if TYPE_CHECKING:
 
 
 _PLAYER_PARAMS = ("movie", "src", "url", "filename")
-_NOT_URL_SRC = frozenset(("srcset", "srcdoc", "data-srcset", "imagesrcset"))
 
 
 class ElementRules:
@@ -96,7 +97,7 @@ class ElementRules:
         links: list[str] = []
         for attr, value in el.attrib.items():  # one pass over the attributes it actually has
             rank = URL_RANK.get(attr)
-            if rank is None and "src" in attr and attr not in _NOT_URL_SRC and value[:4] in ("http", "//ww", "//pl"):
+            if rank is None and names_a_source(attr) and value[:4] in ("http", "//ww", "//pl"):
                 rank, attr = len(URL_RANK), "data-src"  # consent-original-src-_, suppressedsrc, src-consent
             if rank is not None:
                 if value:
@@ -109,7 +110,7 @@ class ElementRules:
                 decoded = unquote(value)
                 if ESCAPED_EMBED.search(decoded):
                     payloads.append(decoded)
-            elif value[:2] in ("PG", "PH") and len(value) > 40 and (decoded := unpark(value)) is not None:
+            elif may_be_base64_markup(value) and (decoded := unpark(value)) is not None:
                 payloads.append(decoded)  # base64 embed code (Borlabs Cookie's data-borlabs-cookie-content)
         for _, attr, raw in sorted(urls):
             form = URL_FORMS[attr]
@@ -172,11 +173,11 @@ class ElementRules:
         embed code, a post URL in a ``data-*`` attribute, or a type attribute naming a platform."""
         if len(value) > 20 and ("<" in value or value[:3] in ("%3C", "%3c")):
             return True
-        if value[:2] in ("PG", "PH") and len(value) > 40:  # base64 of "<...": Borlabs Cookie's parked code
+        if may_be_base64_markup(value):  # Borlabs Cookie's parked code
             return unpark(value) is not None
         if value[:1] in "{[":  # escaped JSON config (data-config, data-attrs, island props)
             return self.registry.mentions(value) or json_names_platform(value)
-        if (name[:5] == "data-" or "src" in name) and (value[:4] == "http" or value[:2] == "//"):
+        if (name[:5] == "data-" or names_a_source(name)) and (value[:4] == "http" or value[:2] == "//"):
             return self.registry.may_name_post(value)
         if platform_in_attr_name(name) is not None:  # data-youtube-id="...": the id of a named platform
             return True

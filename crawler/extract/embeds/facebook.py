@@ -57,12 +57,12 @@ def parse(u: Url) -> PostRef | None:
            u.param("video_id", "") if path == "/video/embed" else "")
     if vid.isdigit():
         return PostRef(NAME, vid, f"https://www.facebook.com/watch/?v={vid}", "video")
-    if u.path.rstrip("/") in ("/permalink.php", "/story.php"):
+    if path in ("/permalink.php", "/story.php"):
         sid, page = u.param("story_fbid", ""), u.param("id")
         if sid:
             return PostRef(NAME, sid, f"https://www.facebook.com/permalink.php?story_fbid={sid}&id={page}", "post")
         return None
-    if u.path.rstrip("/") in ("/photo.php", "/photo") and u.param("fbid", "").isdigit():
+    if path in ("/photo.php", "/photo") and u.param("fbid", "").isdigit():
         fid = u.param("fbid")
         return PostRef(NAME, fid, f"https://www.facebook.com/photo.php?fbid={fid}", "photo")
     for rx, kind in _POST_PATHS:

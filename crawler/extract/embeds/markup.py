@@ -78,6 +78,22 @@ def rendered(el: HtmlElement, cls: str | None) -> bool:
             or (el.get("id") or el.get("name") or "").startswith(_RENDERED_IDS))
 
 
+_NOT_URL_SRC = frozenset(("srcset", "srcdoc", "data-srcset", "imagesrcset"))
+
+
+def names_a_source(name: str) -> bool:
+    """An attribute named for a source that holds a URL besides ``URL_ATTRS``: consent and lazy
+    plugins name it freely (``suppressedsrc``, ``consent-original-src-_``); not a picture set or
+    an inline document."""
+    return "src" in name and name not in _NOT_URL_SRC
+
+
+def may_be_base64_markup(value: str) -> bool:
+    """Base64 of "<" and a letter ("PG", "PH"), long enough to be embed code (Borlabs Cookie
+    parks the official code so): worth an ``unpark``."""
+    return value[:2] in ("PG", "PH") and len(value) > 40
+
+
 def unpark(text: str) -> str | None:
     """Embed code a consent manager parked in a script: as is, HTML-escaped or base64."""
     if "&lt;" in text:

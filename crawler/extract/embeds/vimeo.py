@@ -25,8 +25,7 @@ def parse(u: Url) -> PostRef | None:
         m = _PLAYER.match(u.path)
         return ref(m.group("id"), u.param("h")) if m else None
     if u.path == "/moogaloop.swf":  # the Flash-era player: moogaloop.swf?clip_id=ID
-        vid = u.param("clip_id", "")
-        return ref(vid) if vid.isdigit() and 5 <= len(vid) <= 12 else None
+        return from_id(u.param("clip_id", ""))
     m = _PAGE.match(u.path)
     return ref(m.group("id"), m.group("h")) if m else None
 
@@ -38,8 +37,8 @@ def _from_amp(el: HtmlElement) -> list[Hit] | None:
 
 def _from_lite(el: HtmlElement) -> list[Hit] | None:
     """<lite-vimeo videoid=...>: the lazy player of static sites."""
-    vid = (el.get("videoid") or el.get("data-videoid") or "").strip()
-    return [Hit(ref(vid), "lazy")] if vid.isdigit() and 5 <= len(vid) <= 12 else None
+    r = from_id((el.get("videoid") or el.get("data-videoid") or "").strip())
+    return [Hit(r, "lazy")] if r is not None else None
 
 
 def from_id(value: str) -> PostRef | None:

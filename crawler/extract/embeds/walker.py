@@ -8,7 +8,6 @@ it is a citation of the article (site chrome is not) and records where it stood.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
@@ -19,6 +18,8 @@ from crawler.extract.embeds.context import (
     CHILD_BITS,
     CHROME_TAGS,
     CTXS,
+    LAZY,
+    SOFT,
     Ctx,
     child_bits,
     ctx_bits,
@@ -30,6 +31,8 @@ from crawler.extract.embeds.markup import (
     URL_RANK,
     class_may_embed,
     last_sentence,
+    may_be_base64_markup,
+    names_a_source,
 )
 from crawler.extract.embeds.placeholders import (
     is_type_attr,
@@ -60,8 +63,8 @@ _CANDIDATE_ATTRS = set(REGISTRY.by_attr) | set(URL_RANK) | {"srcdoc"}
 _RULE_ATTRS = set(REGISTRY.by_attr)
 
 _ATTR_KINDS: dict[str, int] = {}  # attr_kind results: pages repeat the same attribute names
-_SRC_NAME = re.compile(r"src", re.I).search
-_NOT_URL_SRC = frozenset(("srcset", "srcdoc", "data-srcset", "imagesrcset"))
+# a context in which text that writes an address out cites nothing: chrome, share bars, parked markup
+_NOT_CITED_TEXT = 3 | SOFT | LAZY
 
 
 def attr_kind(name: str) -> int:
@@ -74,7 +77,7 @@ def attr_kind(name: str) -> int:
         return 2
     if platform_in_attr_name(name) is not None:
         return 4
-    if name[:5] == "data-" or (_SRC_NAME(name) and name not in _NOT_URL_SRC):
+    if name[:5] == "data-" or names_a_source(name):
         return 1  # (consent and lazy plugins name the held URL freely: suppressedsrc, consent-original-src-_)
     return 3
 
@@ -183,7 +186,7 @@ class Walker(ElementRules):
         ``c & 3`` is ``chrome``)."""
         signs = self.signs if loc_prefix is None else None  # not inside parsed payloads
         holders = signs.holders if signs is not None else None
-        written = self.bare_urls
+        written, not_cited = self.bare_urls, _NOT_CITED_TEXT
         licenses = signs.licenses if signs is not None else None
         named = signs.named if signs is not None else None
         quick, any_sign, blank = QUICK_SIGN.search, ANY_SIGN.search, str.isspace
@@ -215,7 +218,7 @@ class Walker(ElementRules):
                 if holders is not None and passed[1] is not None and (tail := passed[0].tail):
                     if is_sign_text(tail):
                         holders.append((order, passed[1]))  # the tail of the subtree passed over comes first
-                    if "://" in tail and not c & 23:
+                    if "://" in tail and not c & not_cited:
                         written.append((passed[1], tail, c))
                 passed = None
             parent = el.getparent()
@@ -228,7 +231,7 @@ class Walker(ElementRules):
                     if tail and not blank(tail) and top is not None:
                         if quick(tail) and any_sign(tail):
                             holders.append((order, top))
-                        if "://" in tail and not c & 23:
+                        if "://" in tail and not c & not_cited:
                             written.append((top, tail, c))
                 entered = None
             while top is not parent:  # the subtrees that ended: read their tails
@@ -239,7 +242,7 @@ class Walker(ElementRules):
                     if tail and not blank(tail):
                         if quick(tail) and any_sign(tail):
                             holders.append((order, top))
-                        if "://" in tail and not c & 23:
+                        if "://" in tail and not c & not_cited:
                             written.append((top, tail, c))
             tag = el.tag
             if tag.__class__ is not str:  # a comment or processing instruction: only its tail
@@ -307,7 +310,7 @@ class Walker(ElementRules):
                         first = value[0]  # cheap tests first: most attributes are plain values
                         if ((len(value) > 20 and "<" in value) or (kind and (
                                 first in "{[%" or kind == 4 or (kind == 1 and (first in "h/" or (
-                                    first == "P" and value[1:2] in "GH" and len(value) > 40))) or (
+                                    first == "P" and may_be_base64_markup(value)))) or (
                                     kind == 2 and len(value) < 40)))):
                             candidate = attr_may_embed(name, value)
                 if look and tag == "a":  # links: only a platform URL, an embed class or a rule's attribute
@@ -349,7 +352,7 @@ class Walker(ElementRules):
                 child = c
             if not child & 7 and tag in block_tags:
                 blocks.append(el)
-            if text and not child & 23 and "://" in text:
+            if text and not child & not_cited and "://" in text:
                 written.append((el, text, child))  # an address written out in the text, not linked
             entered, entered_bits = el, child
         # the walk is over: the tails of what is still open (``start``'s own is not its)
@@ -369,7 +372,7 @@ class Walker(ElementRules):
                 tail = done.tail
                 if is_sign_text(tail):
                     holders.append((order, owner))
-                if tail and "://" in tail and not bits & 23:
+                if tail and "://" in tail and not bits & not_cited:
                     written.append((owner, tail, bits))
 
     def page_scripts(self) -> list[tuple[HtmlElement, str | None]]:

@@ -26,12 +26,13 @@ def parse(u: Url) -> PostRef | None:
         return ref(vid) if _ID.match(vid) else None
     if u.host.startswith("img.") or u.host.startswith("i."):
         return None
-    if u.path.rstrip("/") in ("/watch", "/watch_popup"):
+    path = u.path.rstrip("/")
+    if path in ("/watch", "/watch_popup"):
         vid = u.param("v", "")
         if not vid and u.fragment.startswith("!v="):  # the 2011-12 hashbang form: watch#!v=ID
             vid = u.fragment[3:].split("&", 1)[0]
         return ref(vid) if _ID.match(vid) else None
-    if u.path.rstrip("/") == "/attribution_link":  # an old share link: u=/watch?v=ID&feature=share
+    if path == "/attribution_link":  # an old share link: u=/watch?v=ID&feature=share
         m = _WATCH_IN.search(u.param("u", ""))
         vid = m.group(1) if m else u.param("v", "")  # (u=/watch?feature=share&v=ID, unencoded)
         return ref(vid) if _ID.match(vid) else None

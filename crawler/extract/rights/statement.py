@@ -78,8 +78,6 @@ def _no_sentence_end(raw: str, end: int) -> bool:
     return len(word) == 1 and word.isupper() and raw[end + 1:end + 3].strip()[:1].isupper()
 
 
-_NO_SENTENCE_END = _no_sentence_end
-
 
 # (compiled once here: an f-string pattern in a call is rebuilt and looked up in re's cache each time)
 _LEAD_WORD = re.compile(rf"^(?:{SIGN}|by|von|por|par|di|of)\s+", re.I)
@@ -111,7 +109,7 @@ def clean_holder(raw: str) -> str | None:
     pos = 0
     while cut := _CUT.search(raw, pos):
         end = cut.start()
-        if raw[end] == "." and _NO_SENTENCE_END(raw, end):
+        if raw[end] == "." and _no_sentence_end(raw, end):
             pos = end + 1  # "GmbH & Co. KG", "Pvt. Ltd.", "sp. z o.o.", "J. R. Harbour": no sentence ends
             continue
         # the last dot of "a.s." or "S.A." ends the name, not a sentence: keep it
@@ -192,18 +190,20 @@ def parse_statement(text: str) -> dict[str, Any] | None:
     if m:
         years, start = years_of(m), m.start()
         # "Holder © 2025 | Privacy | Terms", "Holder © 2025. Powered by ...": the name stands before
-        holder = None if _SEPARATOR_AFTER.match(text, m.end()) else clean_holder(text[m.end():])
+        after = text[m.end():]
+        separator_after = _SEPARATOR_AFTER.match(after) is not None
+        holder = None if separator_after else clean_holder(after)
         if holder is None:  # "Holder © 2025"
             before = _piece_before(text, m.start())
             holder = clean_holder(before) if before.strip() else None
             if holder:
                 start = text.rfind(before.strip(), 0, m.start())
         if holder is None:  # "© 2024 · All Rights Reserved · Holder", "© 2024 All Rights Reserved by Holder"
-            after = text[m.end():].lstrip(_HOLDER_TRIM + " .")
-            if r := RESERVED_ALL.match(after):
-                holder = clean_holder(_TO_WHOM.sub("", after[r.end():].lstrip(_HOLDER_TRIM + " ")))
-        if holder is None and _SEPARATOR_AFTER.match(text, m.end()):
-            holder = clean_holder(text[m.end():])
+            rest = after.lstrip(_HOLDER_TRIM + " .")
+            if r := RESERVED_ALL.match(rest):
+                holder = clean_holder(_TO_WHOM.sub("", rest[r.end():].lstrip(_HOLDER_TRIM + " ")))
+        if holder is None and separator_after:
+            holder = clean_holder(after)
     elif (m := _SIGN_ONLY.search(text)) and _SYM.search(m.group(0)):
         start = m.start()
         after = text[m.end():]
