@@ -100,7 +100,16 @@ def parse_html(text: str) -> HtmlElement:
         raise ExtractError(f"not parseable as HTML: {exc}") from None
     if root is None:
         raise ExtractError("no HTML content")
+    if len(root) == 0 and root.getnext() is not None:
+        # "<html lang="de" />" (XHTML written as XML): libxml2 closes the root there and puts the
+        # whole page in a second root that lxml never shows; browsers ignore the slash
+        fixed = _SELF_CLOSED_HTML.sub(r"<html\1>", text, count=1)
+        if fixed != text:
+            return parse_html(fixed)
     return root
+
+
+_SELF_CLOSED_HTML = re.compile(r"<html(\b[^>]*?)\s*/>", re.I)
 
 
 def parse_fragment(markup: str) -> HtmlElement | None:
