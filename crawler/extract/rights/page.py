@@ -281,25 +281,41 @@ def _unsigned_line(doc: Document, scan: SignScan | None = None) -> list[Rights]:
         if el.tag in ("a", "link", "meta", "script", "style") or placement(el)[0] != "page":
             continue
         for node in el.iter():
-            if node is not el and (not isinstance(node.tag, str) or node.tag in ("a", "script", "style", "button")):
-                continue
+            if node is not el and (not isinstance(node.tag, str) or node.tag in _NOT_HOLDER_TAGS or any(
+                    a.tag in _NOT_HOLDER_TAGS for a in _ancestors_below(node, el))):
+                continue  # (a link's text, a social icon's "Facebook", is not the holder)
             text = collapse(node.text)
             if not text or len(text) > 80 or len(text.split()) > 8 or not re.search(r"[^\W\d_]{2}", text):
                 continue
             if parse_statement(text) is not None or re.match(r"(?i)copyright\b|[/|·•]", text):
                 break  # a signed or titled element: not an unsigned holder
+            if _LICENCE_WORDS(text):
+                break  # "Text is available under the <a>CC BY-SA</a>": a licence line, read as one
             if _MAKER_CREDIT.search(text):
                 continue  # "Crafted with ♥ by TemplatesYard": who made the site or its theme
             # read as the line it is once the sign is shown: "Nikkei Inc. No reproduction without
-            # permission." is the holder and a restriction, "中国日报版权所有" a holder and "all rights reserved"
-            parsed = parse_statement(f"© {text}") or {}
-            if not (parsed.get("reserved") or parsed.get("restrictions")):
+            # permission." is the holder and a restriction, "中国日报版权所有" a holder and "all rights
+            # reserved"; "@2016 - Name" (an at for the sign) a year and a holder
+            parsed = parse_statement(_AT_YEAR.sub("© ", text, count=1) if _AT_YEAR.match(text) else f"© {text}") or {}
+            if not (parsed.get("reserved") or parsed.get("restrictions") or parsed.get("years")):
                 parsed = {}  # a name alone is the holder whole ("Yahoo - ABC News Network")
             holder = parsed.get("holder") or text.strip(" ,;:·•|-–—")
-            return [Rights(statement=text, holder=holder, years=[], kind="copyright",
+            return [Rights(statement=text, holder=holder, years=parsed.get("years") or [], kind="copyright",
                            reserved=parsed.get("reserved"), restrictions=parsed.get("restrictions") or [],
                            license_url=None, source="text", scope="page")]
     return []
+
+
+_NOT_HOLDER_TAGS = ("a", "script", "style", "button")
+_LICENCE_WORDS = re.compile(r"\blicen[cs]|available under", re.I).search
+_AT_YEAR = re.compile(r"@\s?(?=(?:19|20)\d\d\b)")
+
+
+def _ancestors_below(node, top):
+    for a in node.iterancestors():
+        if a is top:
+            return
+        yield a
 
 
 # who built the site or its theme, in a footer's copyright slot: not a holder

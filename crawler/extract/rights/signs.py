@@ -83,12 +83,17 @@ def _beside_picture(el: HtmlElement) -> bool:
     """A picture in the element or in the element next to it: the element is that picture's
     credit. Not any picture under its parent: a site's copyright element that sits in the page
     wrapper or in <body> has the article's photos and the ads' pixels there. A logo is no picture
-    ("<img src=logo_footer.svg> Nikkei Inc. No reproduction without permission.")."""
+    ("<img src=logo_footer.svg> Nikkei Inc. No reproduction without permission."). Nor is an
+    element holding a row of links (a footer bar: "© 2019 Name | Impressum | AGB | Sitemap"), or
+    the site's footer, header or menu beside it (its seals and partner logos)."""
+    if sum(1 for _ in el.iter("a")) >= 3:
+        return False
     for near in (el, el.getprevious(), el.getnext()):
         if near is None or not isinstance(near.tag, str):
             continue
-        if near is not el and near.tag not in _PICTURE_TAGS and next(near.iter("p", "article"), None) is not None:
-            continue  # a block of text beside it (the article with its photos) is no picture
+        if near is not el and near.tag not in _PICTURE_TAGS and (
+                near.tag in _CHROME_TAGS or next(near.iter("p", "article"), None) is not None):
+            continue  # a block of text beside it (the article with its photos), the site's chrome
         for pic in near.iter("img", "picture", "video"):
             if pic.tag == "picture" and next(pic.iter("img"), None) is not None:
                 continue  # its <img> is asked
@@ -99,6 +104,11 @@ def _beside_picture(el: HtmlElement) -> bool:
 
 _LOGO = re.compile(r"logo", re.I).search
 _PICTURE_TAGS = ("img", "picture", "video", "figure")
+_CHROME_TAGS = ("footer", "header", "nav", "aside")
+# an article's own footer ("endofarticle", "article-footer", "entry-footer"): its lines are the
+# article's (its print edition's "©SZ vom 15.05.2019"), not the site's, even outside <article>
+_ARTICLE_FOOTER = re.compile(r"(?:article|entry|post|story)[-_]*(?:footer|foot|end)\b|end-?of-?article|"
+                             r"endofarticle", re.I).search
 
 
 def _in_article_body(el: HtmlElement) -> bool:
@@ -123,6 +133,8 @@ def placement(el: HtmlElement) -> tuple[str, bool]:
         return "quote", False
     own_footer, own_media, own_copyright = _name_marks(_names(el))
     if (el.tag == "footer" or (el.get("role") or "") == "contentinfo" or own_footer) and not _in_article_body(el):
+        if _ARTICLE_FOOTER(_names(el)):
+            return "article", False
         return "page", True  # the line is the footer's own text ("<footer>© Name</footer>")
     if own_media or el.tag == "figcaption":
         return "media", False  # <span class="credit">© 2025 AFP</span>, a caption's own text
@@ -137,6 +149,8 @@ def placement(el: HtmlElement) -> tuple[str, bool]:
         # an article's own footer ("entry-footer", <footer> in <article>) holds the article's
         # lines (the wire's "Copyright 2025 The Associated Press"), not the site's
         if (tag == "footer" or (a.get("role") or "") == "contentinfo" or footer) and not _in_article_body(a):
+            if _ARTICLE_FOOTER(names):
+                return "article", False
             return "page", True
         if tag in ("figcaption", "figure") or media:
             return "media", False
@@ -255,7 +269,7 @@ def _own_text(block: HtmlElement) -> str:
                 parts.append(" | ")
             if node.tail:
                 parts.append(node.tail)
-    text = " ".join(" ".join(parts).split())
+    text = " ".join(" ".join(parts).replace("\xad", "").split())  # (soft hyphens: "Im\xadpres\xadsum")
     return _LINE_RUNS.sub(" | ", text).strip(" |")[:2000]
 
 

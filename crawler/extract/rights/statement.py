@@ -19,8 +19,20 @@ _RESTRICTION_WORDS = with_first_chars(re.compile(
 _RESTRICTION = re.compile(rf"[^.]*(?:{_RESTRICTION_WORDS.pattern})[^.]*\.?", re.I)
 _SENTENCE_PIECE = re.compile(r"[^.]+\.?")
 _TEMPLATE = re.compile(r"\{\{|\{year\}|\$\{|<%|\[year\]", re.I)
-_NOT_STATEMENT = re.compile(r"^(?:copyright (?:policy|information|notice|info)|copyright & |"
+# "Copyright Policy", "Copyright Infringement Notification", "Copyrights": a link or a heading
+# about copyright, not a line of it
+_TOPIC = (r"(?:policy|information|info|notices?|notification|infringements?|agent|complaints?|claims?|act|"
+          r"office|law|reform|terms|statement|disclaimer|protection|matters|permissions?|questions|issues)\b")
+_NOT_STATEMENT = re.compile(rf"^(?:copyright {_TOPIC}|copyright & |"
                             r"copyright and |copyright-?hinweis|copyright$)", re.I)
+_TOPIC_WORD = re.compile(_TOPIC, re.I)
+# the links a footer line shares its box with, written without separators ("© 2018 Exporo AG
+# Pflichtangaben Impressum AGB"): a holder ends where they start and never is one
+_NAV = (r"(?-i:Impressum|Imprint|Datenschutz\w*|AGB|Sitemap|Pflichtangaben|Nutzungsbedingungen|"
+        r"Nutzungsrichtlinien|Kontakt|Contacto|Mentions l[ée]gales|Aviso legal|Note legali|Privacy Policy|"
+        r"Terms of (?:Use|Service)|Cookie (?:Policy|Settings)|Cookies|Disclaimer|Contact [Uu]s|"
+        r"Bildrechte|Bildnachweis\w*|Bildquellen|Fotonachweis\w*|Image [Cc]redits|Photo [Cc]redits)(?![\w-])")
+_NAV_START = re.compile(_NAV)
 
 
 def years_of(m: re.Match) -> list[int]:
@@ -53,8 +65,12 @@ _CUT = with_first_chars(re.compile(rf"\.(?:\s|$)|\s[|·•∙]\s?|\s[-–—]\s|
                   r",\s+\d{1,5}\s+[A-Z]|"  # an address, "Ltd, 1 Quay Street"
                   r",\s+(?-i:[a-z]{3,})\b(?![.\w])|"  # a clause: "Quay Holdings Ltd, still lists ..."
                   r"\s(?:is|are|was)\s|"  # a sentence about the name: "X is a trading name of Y"
-                  r",\s*[\w-]+:\d", re.I))  # an agency's story id: "dpa-infocom, dpa:250512-99-123456/4"
-_HOLDER_TRIM = " \t,;:·•|-–—()[]\"'“”"
+                  r",\s*[\w-]+:\d|"  # an agency's story id: "dpa-infocom, dpa:250512-99-123456/4"
+                  rf"\s{_NAV}|"  # the footer's links
+                  r"\s[\w.-]+(?:str\.|straße|strasse)\s*\d|"  # a German address: "Co. KG W.-C.-Röntgen-Str. 2"
+                  rf"\s(?:(?:und|and|&|et|y|e)\s+)?{SYM}|"  # a second holder: "GmbH und © 2019 CBS Interactive"
+                  r"\s(?:or|and)\s(?:used|reproduced)\s(?:with|by)\s", re.I))  # "© WWF or used with permission"
+_HOLDER_TRIM = " \t,;:·•|-–—()[]\"'“”/\\"
 _ABBREV_END = re.compile(r"\b\w\.\w$")  # "a.s", "S.A", "N.V": a dotted company form
 _CO_FORM = re.compile(r"\.\s+(?:KG|KGaA|OHG|Ltd|LLC|Inc|GmbH|AG|SE|plc|LP|LLP|S\.A)\b")
 # words whose dot never ends a name: company forms' first halves, titles, saints and mountains
@@ -83,11 +99,14 @@ def _no_sentence_end(raw: str, end: int) -> bool:
 _LEAD_WORD = re.compile(rf"^(?:{SIGN}|by|von|por|par|di|of)\s+", re.I)
 _TRAILING_YEAR = re.compile(rf"\s*{YEAR}\s*$")
 _LEAD_SIGN = re.compile(rf"^{SIGN}\s*", re.I)
+_DATE_TAIL = re.compile(r"[\s,]*(?:\b(?:vom|from|du|del|of|on|am)\s+)?\d{1,2}[./]\d{1,2}[./]?$", re.I)
+_LICENCE_LEAD = re.compile(r"^CC(?:[\s-]+(?:BY|SA|NC|ND))+(?:\s*\d\.\d)?\s+")  # "© 2007–16 CC BY-NC-SA 2.0 kinra"
 _LETTER = re.compile(r"[^\W\d_]")
 _SYM = re.compile(SYM, re.I)
 _BEFORE_SPLIT = re.compile(r"[|·•∙]|\.\s|\s[-–—]\s")
 _NAME_STOP = re.compile(r"\s[|·•∙]")
-_REGISTRATION = re.compile(r"\d{5}|^\W*(?:P\.?\s?IVA|VAT|CIF|NIF|CNPJ|ABN|GST|KVK|RCS|SIRE[NT]|Reg\.?)\b", re.I)
+_REGISTRATION = re.compile(r"\d{5}|^\W*(?:P\.?\s?IVA|VAT|CIF|NIF|CNPJ|ABN|GST|KVK|RCS|SIRE[NT]|ISSN|Reg\.?)\b", re.I)
+_REGISTRATION_FIRST = re.compile(r"(?:P\.?\s?IVA|VAT|CIF|NIF|CNPJ|ABN|GST|KVK|SIRE[NT]|ISSN|ISBN)\b")
 
 
 def _piece_before(text: str, end: int) -> str:
@@ -117,10 +136,12 @@ def clean_holder(raw: str) -> str | None:
         break
     raw = _LEAD_WORD.sub("", raw.strip(_HOLDER_TRIM))
     raw = _TRAILING_YEAR.sub("", raw).strip(_HOLDER_TRIM)
-    raw = _LEAD_SIGN.sub("", raw).strip(_HOLDER_TRIM)
+    raw = _DATE_TAIL.sub("", raw)  # "©SZ vom 15.05.2019/vit": the year was a date's
+    raw = _LICENCE_LEAD.sub("", _LEAD_SIGN.sub("", raw)).strip(_HOLDER_TRIM)
     if not raw or len(raw) > 80 or len(raw.split()) > 10 or not _LETTER.search(raw):
         return None
-    if raw.lower() in ("all", "copyright", "the", "by") or _MAKER.match(raw):
+    if raw.lower() in ("all", "copyright", "copyrights", "the", "by") or _MAKER.match(raw) or _NAV_START.match(raw) or (
+            _REGISTRATION_FIRST.match(raw)):
         return None
     return raw
 
@@ -129,9 +150,11 @@ def clean_holder(raw: str) -> str | None:
 # Hugo", "Site Design", "This site is part of ..."
 _MAKER = re.compile(r"(?:proudly\s+)?(?:powered|built|published|designed|made|hosted|created|developed|crafted)"
                     r"\s+(?:by|with|on|using)\b|(?:web\s*)?(?:site|website|theme)\s+(?:design|by)\b|"
+                    r"(?:feito|hecho|fait|gemacht)\s+(?:com|con|avec|mit)\b|orgulhosamente\b|"
                     r"this\s+(?:site|website|page|blog)\b", re.I)
 
 
+_WORD_THEN_C = re.compile(r"copyright\s*\(c\)", re.I)  # "Copyright (c) 매경AX. All rights reserved."
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.(?:\s|$)")  # not the dot of an initial
 # the word at the start of a line (a block's lines are joined by " | "): "港湾新聞... | Copyright NAME."
 _WORD_ONLY = re.compile(r"(?:^|\|)\s*copyright\s+(?![\d©(])", re.I)
@@ -156,6 +179,8 @@ def _after_word(rest: str) -> tuple[str, list[int]] | None:
     name and its years ("Copyright Harbour Post 2025"), up to a rights phrase or a separator
     ("Copyright NHK (Japan Broadcasting Corporation) All rights reserved.", "Copyright by NAME")."""
     rest = _TO_WHOM.sub("", rest.lstrip())
+    if _TOPIC_WORD.match(rest):
+        return None  # "Copyright Infringement Notification": a link about copyright
     for stop in (RESERVED_ALL.search(rest), _NAME_STOP.search(rest)):
         if stop is not None:
             rest = rest[:stop.start()]
@@ -204,7 +229,7 @@ def parse_statement(text: str) -> dict[str, Any] | None:
                 holder = clean_holder(_TO_WHOM.sub("", rest[r.end():].lstrip(_HOLDER_TRIM + " ")))
         if holder is None and separator_after:
             holder = clean_holder(after)
-    elif (m := _SIGN_ONLY.search(text)) and _SYM.search(m.group(0)):
+    elif (m := _SIGN_ONLY.search(text)) and (_SYM.search(m.group(0)) or _WORD_THEN_C.search(m.group(0))):
         start = m.start()
         after = text[m.end():]
         ym = YEAR_ANY.search(after[:120])

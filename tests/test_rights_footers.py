@@ -1,0 +1,106 @@
+"""Footer shapes of small sites and CMS themes (2010-2026): the links a line shares its box with,
+a second holder, street addresses, licence names, an article's own footer, topic links that say
+"copyright", slots written with "@" for the sign. Each case is modelled on a shape an unseen
+real page showed; the markup is ours."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract import CrawlMeta, extract_record
+from crawler.extract.rights import parse_statement
+
+
+def _record(body: str) -> dict:
+    html = f"<html><body><article><p>Story of the day.</p></article>{body}</body></html>"
+    return extract_record(html.encode(), CrawlMeta(url="https://hafen.example/a"), main_text=False).to_dict()
+
+
+def _page_line(body: str) -> tuple | None:
+    for scope in ("page", "article"):
+        for r in _record(body)["rights"]:
+            if r["scope"] == scope and r["kind"] in ("copyright", "syndication"):
+                return r["holder"], r["years"]
+    return None
+
+
+@pytest.mark.parametrize("footer,line", [
+    # the footer's links follow the name with no separator between them
+    ("<div id='footer'><p class='copyright'>© Copyright 2019 <a href='/'>Hafenwelt</a> <a href='/impressum/'>"
+     "Impressum</a> <a href='/datenschutz/'>Datenschutz</a></p></div>", ("Hafenwelt", [2019])),
+    ("<footer>©2018 Hafen Invest AG <a href='/p'>Pflichtangaben</a> <a href='/i'>Impressum</a> <a href='/a'>AGB</a>"
+     "</footer>", ("Hafen Invest AG", [2018])),
+    # ... or stand before the sign: none of them is the holder
+    ("<footer><a href='/kontakt/'>Kontakt</a><a href='/impressum/'>Impressum</a><a href='/ds/'>Datenschutzerklärung"
+     "</a><span>© 2019</span></footer>", (None, [2019])),
+    # a government CMS writes soft hyphens into its link words
+    ("<footer><p>© 2019 Bundesamt für Häfen <a href='/i'>Im\u00adpres\u00adsum</a> <a href='/d'>Da\u00adten\u00adschutz"
+     "</a></p></footer>",
+     ("Bundesamt für Häfen", [2019])),
+    # a second holder's line after "und ©"
+    ("<footer>Copyright © 2019 Hafen Medien GmbH und © 2019 Harbour Interactive, Inc. Alle Rechte vorbehalten."
+     "</footer>", ("Hafen Medien GmbH", [2019])),
+    # a German street address after the company form
+    ("<footer>© 2016 Hafenwein GmbH + Co. KG Am-Kai-Str. 2, 04509 Hafenstadt</footer>",
+     ("Hafenwein GmbH + Co. KG", [2016])),
+    # a separator left after the name
+    ("<footer>© 2019 copyright Hafen Blog // Alle Rechte vorbehalten</footer>", ("Hafen Blog", [2019])),
+    # the licence's name between the years and the holder
+    ("<footer>© 2007–16 CC BY-NC-SA 2.0 hafenblog</footer>", ("hafenblog", [2007, 2016])),
+    # a registration number after a slash is no holder
+    ("<footer>© 2004-2024 / ISSN: 2174-4963 / NIF: 75.817.982-T</footer>", (None, [2004, 2024])),
+])
+def test_a_footer_lines_holder_stops_where_the_name_does(footer, line):
+    assert _page_line(footer) == line
+
+
+@pytest.mark.parametrize("text,holder", [
+    ("Copyright Infringement Notification", None),
+    ("Copyrights © 2022. All rights reserved.", None),
+    ("Copyright 2023 - Todos os direitos reservados. Feito com ♥ por Estúdio Web", None),
+    ("©2026 - Orgulhosamente, uma produção Estúdio Web", None),
+    ("Photos and graphics © Hafen Trust or used with permission.", "Hafen Trust"),
+    ("Copyright (c) 항만AX. All rights reserved.", "항만AX"),
+    ("Copyright (c) Hafen Verlag 2026", "Hafen Verlag"),
+    ("© Bildrechte anzeigen", None),
+])
+def test_words_about_copyright_and_makers_are_no_holder(text, holder):
+    parsed = parse_statement(text)
+    assert (parsed and parsed["holder"]) == holder
+
+
+def test_a_print_editions_date_line_is_the_articles_and_the_site_footer_stays_the_pages():
+    """"©HZ vom 15.05.2019/vit" (the print edition, its date and the editor's initials) in the
+    article's own footer, outside any <article>: the year is the date's, the holder "HZ", and the
+    site's footer line below stays the page's."""
+    html = ("<html><body><div id='main'><p>Story.</p><footer class='endofarticle'><div class='endofarticle__copyright'>"
+            "©HZ vom 15.05.2019/vit</div></footer></div><footer id='sitefooter'><p class='footer-copyright'>"
+            "<a href='/copyright'>Copyright © Hafen Zeitung Digitale Medien GmbH</a></p></footer></body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://hafen.example/a"), main_text=False).to_dict()
+    lines = [(r["holder"], r["years"]) for r in rec["rights"] if r["kind"] == "copyright"]
+    assert lines[0] == ("Hafen Zeitung Digitale Medien GmbH", [])
+    assert ("HZ", [2019]) in lines
+
+
+def test_a_copyright_bar_of_links_beside_the_footers_seals_is_the_pages_line():
+    """The seals in the footer before it are no picture that the line would credit."""
+    html = ("<html><body><article><p>Story.</p></article><footer><img src='/seal-quality.png' alt='Seal'></footer>"
+            "<div id='copyright'><div>© 2019 Hafen Resort</div><div><a href='/i'>Impressum</a></div>"
+            "<div><a href='/d'>Datenschutz</a></div><div><a href='/s'>Sitemap</a></div></div></body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://hafen.example/a"), main_text=False).to_dict()
+    assert [(r["holder"], r["scope"]) for r in rec["rights"]] == [("Hafen Resort", "page")]
+
+
+@pytest.mark.parametrize("slot,line", [
+    # "@" written for the sign
+    ("<div id='footer-copyright'><p>@2016 - Hafen Plus Size Fashion - Blog</p></div>",
+     ("Hafen Plus Size Fashion", [2016])),
+    # the slot holds the social icons' link text, not a holder
+    ("<div class='fusion-copyright-content'><div class='social'><a href='https://www.facebook.com/hafen'>"
+     "<span class='screen-reader-text'>Facebook</span></a></div></div>", None),
+    # a licence line in the copyright slot is read as a licence
+    ("<ul><li id='footer-info-copyright'>Text is available under the <a rel='license' "
+     "href='https://creativecommons.org/licenses/by-sa/3.0/'>CC BY-SA 3.0</a></li></ul>", None),
+])
+def test_a_copyright_slot_without_a_sign(slot, line):
+    assert _page_line(f"<footer>{slot}</footer>") == line
