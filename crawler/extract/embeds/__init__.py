@@ -14,6 +14,7 @@ from crawler.extract.embeds.context import CTXS
 from crawler.extract.embeds.jsonstate import scan_state
 from crawler.extract.embeds.markup import posted, sentence_around
 from crawler.extract.embeds.outside import drop_after_body
+from crawler.extract.embeds.quoted import quoted_post
 from crawler.extract.embeds.registry import REGISTRY
 from crawler.extract.embeds.walker import Found, Walker
 from crawler.extract.rights import SignScan
@@ -51,11 +52,15 @@ def posts_from(walker: Walker, doc: Document, page_urls: list[str]) -> list[Post
     written_out_posts(walker)
     drop_after_body(walker)
     found = [(f.hit, f.locator, f.context) for f in walker.found]
-    # Blockquotes that no rule claimed may still be a tweet pasted as text (no markup left).
-    for el, loc in walker.unmatched_quotes:
+    # Blockquotes that no rule claimed may still be a tweet pasted as text (no markup left), or
+    # a post the article quotes with its author's profile linked ("…," the <a>tweet</a> said.)
+    for el, loc, in_body in walker.unmatched_quotes:
         text = "\n".join(t.strip() for t in el.itertext() if t.strip())
-        for th in find_text_posts(text):
+        text_hits = find_text_posts(text)
+        for th in text_hits:
             found.append((th.hit, loc, th.context))
+        if not text_hits and in_body and (hit := quoted_post(el)) is not None:
+            found.append((hit, loc, None))
     return merge(found)
 
 

@@ -178,7 +178,8 @@ class Platform:
     ``any_host`` rules (Mastodon) see URLs of unknown hosts. ``names`` are the lower-case words
     a CMS uses for the platform in class names and ``data-*-type`` values (``embed-twitter``,
     ``data-provider="instagram"``); ``from_id`` turns a bare id found in such a placeholder's
-    attributes into a post, or None when the value is not an id of this platform.
+    attributes into a post, or None when the value is not an id of this platform. ``profile``
+    gives the handle a profile address names: the author linked under a post quoted as text.
     """
 
     name: str
@@ -190,6 +191,7 @@ class Platform:
     any_host: bool = False
     names: tuple[str, ...] = ()
     from_id: Callable[[str], PostRef | None] | None = None
+    profile: Callable[[Url], str | None] | None = None
 
 
 # ---- small helpers the platform modules share ---------------------------------------------

@@ -62,10 +62,20 @@ def _from_blockquote(el: HtmlElement) -> list[Hit] | None:
     return [hit]
 
 
+_PROFILE = re.compile(r"^/profile/(?P<actor>[\w.-]+\.[\w.-]+)/?$")
+
+
+def profile(u: Url) -> str | None:
+    """``bsky.app/profile/HANDLE``: a profile, not a post."""
+    m = _PROFILE.match(u.path)
+    return m.group("actor").lower() if m else None
+
+
 PLATFORM = Platform(
     name=NAME,
     parse_url=parse,
     hosts=HOSTS,
+    profile=profile,
     classes={"bluesky-embed": _from_blockquote},
     tags={"bsky-embed": not_a_post},
     names=("bluesky", "bsky"),

@@ -91,7 +91,7 @@ class ElementRules:
             if hits:
                 self.add(hits, el, ctx, loc)
                 return True
-            self.unmatched_quotes.append((el, loc or self.path(el)))
+            self.unmatched_quotes.append((el, loc or self.path(el), ctx.body and not ctx.chrome and not ctx.soft))
         urls: list[tuple[int, str, str]] = []
         payloads: list[str] = []
         links: list[str] = []

@@ -99,6 +99,16 @@ def _from_amp(el: HtmlElement) -> list[Hit] | None:
 _CODE = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
 
 
+_PROFILE = re.compile(r"^/(?P<user>[\w.]{1,30})/?$")
+_NOT_USERS = frozenset(("p", "reel", "reels", "tv", "explore", "accounts", "stories", "about", "legal", "direct"))
+
+
+def profile(u: Url) -> str | None:
+    """``instagram.com/USER/``: a profile, not a post."""
+    m = _PROFILE.match(u.path)
+    return m.group("user") if m and m.group("user").lower() not in _NOT_USERS else None
+
+
 def from_id(value: str) -> PostRef | None:
     """A shortcode in a placeholder: mixed letters and digits, as Instagram's are."""
     ok = _CODE.match(value) and not value.isdigit() and not value.isalpha()
@@ -111,5 +121,5 @@ PLATFORM = Platform(
     hosts=HOSTS,
     classes={"instagram-media": _from_blockquote, "instagram-media-rendered": _from_iframe_class},
     tags={"amp-instagram": _from_amp},
-    names=("instagram", "insta", "ig"), from_id=from_id,
+    names=("instagram", "insta", "ig"), from_id=from_id, profile=profile,
 )

@@ -153,6 +153,15 @@ class Registry:
             return None
         return "https://" + raw.strip()
 
+    def profile(self, raw: str | None) -> tuple[str, str] | None:
+        """(platform, handle) when ``raw`` is the address of an account's profile."""
+        u = parse_url(raw) if raw and self.may_name_post(raw) else None
+        platform = self.platform_for(u.host) if u is not None else None
+        if platform is None or platform.profile is None:
+            return None
+        handle = platform.profile(u)
+        return (platform.name, handle) if handle else None
+
     def match(self, raw: str | None, *, depth: int = 0) -> PostRef | None:
         """The post a URL names, or None (not a post: profile, share intent, other site)."""
         if not raw or not self.may_name_post(raw):

@@ -41,7 +41,16 @@ def _from_blockquote(el: HtmlElement) -> list[Hit] | None:
     return [Hit(r, "embed", handle=r.handle)]
 
 
-PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS,
+_PROFILE = re.compile(r"^/@(?P<user>[\w.]{1,30})/?$")
+
+
+def profile(u: Url) -> str | None:
+    """``threads.com/@USER``: a profile, not a post."""
+    m = _PROFILE.match(u.path)
+    return m.group("user") if m else None
+
+
+PLATFORM = Platform(name=NAME, parse_url=parse, hosts=HOSTS, profile=profile,
                     classes={"text-post-media": _from_blockquote},
     names=("threads",),
 )

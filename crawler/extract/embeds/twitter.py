@@ -165,6 +165,15 @@ def from_script(text: str) -> list[Hit]:
             for m in _CREATE_TWEET.finditer(text)]
 
 
+_PROFILE = re.compile(r"^/(?P<user>\w{1,15})/?$")
+
+
+def profile(u: Url) -> str | None:
+    """``twitter.com/USER``: a profile, not a post."""
+    m = _PROFILE.match(u.path) if u.host in ("twitter.com", "x.com") else None
+    return m.group("user") if m and m.group("user").lower() not in _NOT_USERS else None
+
+
 def from_id(value: str) -> PostRef | None:
     """A tweet id in a CMS placeholder (9+ digits: shorter numbers there are the site's own ids)."""
     return ref(value) if value.isdigit() and 9 <= len(value) <= 20 else None
@@ -188,5 +197,5 @@ PLATFORM = Platform(
     },
     tags={"amp-twitter": _from_amp},
     attrs={"data-tweet-id": _from_data_tweet_id},
-    names=("twitter", "tweet", "tweets", "x"), from_id=from_id,
+    names=("twitter", "tweet", "tweets", "x"), from_id=from_id, profile=profile,
 )

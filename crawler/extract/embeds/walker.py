@@ -121,7 +121,7 @@ class Walker(ElementRules):
         self.registry = registry
         self.roottree = root.getroottree()
         self.found: list[Found] = []
-        self.unmatched_quotes: list[tuple[HtmlElement, str]] = []
+        self.unmatched_quotes: list[tuple[HtmlElement, str, bool]] = []  # (.., in the body's own text)
         self._blocks: list[HtmlElement] = []  # content blocks walked, for last_text
         self._scripts: list[tuple[int, tuple[HtmlElement, str | None]]] = []  # with their text
         self._metas: list[tuple[int, HtmlElement]] = []  # <meta> in the body (microdata)
