@@ -33,6 +33,11 @@ def _page_line(body: str) -> tuple | None:
     # ... or stand before the sign: none of them is the holder
     ("<footer><a href='/kontakt/'>Kontakt</a><a href='/impressum/'>Impressum</a><a href='/ds/'>Datenschutzerklärung"
      "</a><span>© 2019</span></footer>", (None, [2019])),
+    # an English menu: two menu words in a row end the name, a menu word alone is no holder
+    ("<footer><div>© 2016 Harbour Portal <a href='/p'>Privacy</a> <a href='/l'>Legal</a> <a href='/a'>About our Ads</a>"
+     "</div></footer>", ("Harbour Portal", [2016])),
+    ("<footer><a href='/'>Home</a> <a href='/about'>About</a> <span>© 2019</span></footer>", (None, [2019])),
+    ("<footer>© 2025 Harbour Privacy Information Center</footer>", ("Harbour Privacy Information Center", [2025])),
     # a government CMS writes soft hyphens into its link words
     ("<footer><p>© 2019 Bundesamt für Häfen <a href='/i'>Im\u00adpres\u00adsum</a> <a href='/d'>Da\u00adten\u00adschutz"
      "</a></p></footer>",

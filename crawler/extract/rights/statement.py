@@ -32,7 +32,12 @@ _NAV = (r"(?-i:Impressum|Imprint|Datenschutz\w*|AGB|Sitemap|Pflichtangaben|Nutzu
         r"Nutzungsrichtlinien|Kontakt|Contacto|Mentions l[ée]gales|Aviso legal|Note legali|Privacy Policy|"
         r"Terms of (?:Use|Service)|Cookie (?:Policy|Settings)|Cookies|Disclaimer|Contact [Uu]s|"
         r"Bildrechte|Bildnachweis\w*|Bildquellen|Fotonachweis\w*|Image [Cc]redits|Photo [Cc]redits)(?![\w-])")
-_NAV_START = re.compile(_NAV)
+# words that are links of a footer's menu in English; two in a row are the menu, never a name
+# ("© 2016 Microsoft Privacy Legal About our Ads Feedback Help")
+_MENU_WORD = (r"(?-i:Privacy|Legal|About|Feedback|Help|Terms|Contact|Careers|Advertise|Advertising|Sitemap|"
+              r"Accessibility|Cookies|Disclaimer|Newsletters?|Subscribe|FAQs?|Jobs|Press|Home|Imprint|Support)")
+_MENU = rf"{_MENU_WORD}\s+{_MENU_WORD}(?![\w-])"
+_NAV_START = re.compile(rf"{_NAV}|{_MENU}|{_MENU_WORD}$")  # (and a menu word alone: "Home About © 2019")
 
 
 def years_of(m: re.Match) -> list[int]:
@@ -66,7 +71,7 @@ _CUT = with_first_chars(re.compile(rf"\.(?:\s|$)|\s[|·•∙]\s?|\s[-–—]\s|
                   r",\s+(?-i:[a-z]{3,})\b(?![.\w])|"  # a clause: "Quay Holdings Ltd, still lists ..."
                   r"\s(?:is|are|was)\s|"  # a sentence about the name: "X is a trading name of Y"
                   r",\s*[\w-]+:\d|"  # an agency's story id: "dpa-infocom, dpa:250512-99-123456/4"
-                  rf"\s{_NAV}|"  # the footer's links
+                  rf"\s{_NAV}|\s{_MENU}|"  # the footer's links
                   r"\s[\w.-]+(?:str\.|straße|strasse)\s*\d|"  # a German address: "Co. KG W.-C.-Röntgen-Str. 2"
                   rf"\s(?:(?:und|and|&|et|y|e)\s+)?{SYM}|"  # a second holder: "GmbH und © 2019 CBS Interactive"
                   r"\s(?:or|and)\s(?:used|reproduced)\s(?:with|by)\s", re.I))  # "© WWF or used with permission"
