@@ -155,6 +155,7 @@ def _posts(markup: str) -> list[tuple]:
     ("https://platform.twitter.com/embed/Tweet.html?id=abc", None, None),
     ("https://platform.twitter.com/widgets/follow_button.html?id=1918223344556677889", None, None),
     ("https://twitter.com/#!/Port/status/1918223344556677889", "1918223344556677889", "Port"),
+    ("http://twitter.com/#%21/Port/status/106083225444687872", "106083225444687872", "Port"),  # "#!" escaped
     ("https://twitter.com/intent/status/1918223344556677889", "1918223344556677889", None),
     ("https://x.com/Search/status/1918223344556677889", "1918223344556677889", None),
     ("https://x.com/Port/statuses/1918223344556677889/", "1918223344556677889", "Port"),

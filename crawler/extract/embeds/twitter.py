@@ -56,8 +56,8 @@ def parse(u: Url) -> PostRef | None:
             return ref(tid) if tid.isdigit() else None
         return None
     path = u.path
-    if u.fragment.startswith("!/"):
-        path = "/#" + u.fragment
+    if u.fragment.startswith(("!/", "%21/")):  # 2010-12's "#!/USER/status/ID", sometimes escaped
+        path = "/#!" + u.fragment[u.fragment.index("/"):]
     m = _STATUS.match(path)
     if not m:
         return None
