@@ -109,3 +109,31 @@ def test_a_copyright_bar_of_links_beside_the_footers_seals_is_the_pages_line():
 ])
 def test_a_copyright_slot_without_a_sign(slot, line):
     assert _page_line(f"<footer>{slot}</footer>") == line
+
+
+@pytest.mark.parametrize("footer,line", [
+    # "Copyright by" a domain name, after a sentence of the same line
+    ("<div id='footer'><div class='copyright'><p class='address'>주소 : 항만시 1 | 등록번호 : 항만아00741<br>"
+     "모든 콘텐츠를 무단 사용하는 것은 저작권법에 저촉됩니다. Copyright by hangman.example</p></div></div>",
+     ("hangman.example", [])),
+    # the sign, a year written by a script, then the menu: no holder, so no line
+    ("<div class='footer'><span class='bar'>© <script>document.write(new Date().getFullYear())</script> "
+     "<span>|</span> <a href='/terms'>Terms and Conditions</a> <span>|</span> <a href='/privacy'>Privacy Policy</a>"
+     "</span></div>", None),
+])
+def test_more_footer_lines(footer, line):
+    assert _page_line(footer) == line
+
+
+def test_a_wires_line_in_a_portals_footer_is_the_storys_syndication():
+    """A portal's footer credits the wire whose stories it carries beside its own line: the
+    portal's line is the page's, the wire's is this story's syndication. On the wire's own
+    site (no other footer line) its line stays the page's."""
+    footer = ("<footer><div id='footer-info'><div class='copyright-providers'><cite>Copyright 2011 The Associated "
+              "Press. All rights reserved. This material may not be published.</cite></div>"
+              "<p>Copyright © 2011 Harbour Portal Inc. All rights reserved.</p></div></footer>")
+    rights = _record(footer)["rights"]
+    assert [(r["holder"], r["scope"], r["kind"]) for r in rights] == [
+        ("Harbour Portal Inc", "page", "copyright"), ("The Associated Press", "article", "syndication")]
+    own = _record("<footer><p>© 2011 The Associated Press. All rights reserved.</p></footer>")["rights"]
+    assert [(r["holder"], r["scope"]) for r in own] == [("The Associated Press", "page")]

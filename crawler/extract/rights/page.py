@@ -154,6 +154,7 @@ def line_facts(text: str) -> _Line | None:
 def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     """Every rights statement of the page; ``scan`` reuses the posts walker's pass."""
     footer: list[Rights] = []
+    footer_wire: list[Rights] = []  # a wire's line in the footer ("copyright-providers")
     page_other: list[Rights] = []
     article: list[Rights] = []
     media: list[Rights] = []
@@ -188,8 +189,14 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
         if scope == "page" and not in_footer and not parsed["years"] and not parsed["reserved"]:
             scope = "media"  # "© Name" with no year outside the footer: a picture credit
         kind = "credit" if scope == "media" else "syndication" if line.wire and scope == "article" else "copyright"
-        (footer if in_footer else page_other if scope == "page" else
+        (footer_wire if in_footer and line.wire else footer if in_footer else page_other if scope == "page" else
          article if scope == "article" else media).append(entry(parsed, kind, "text", scope))
+    if footer and footer_wire:
+        # a portal's footer credits the wire whose stories it carries, beside its own line: the
+        # wire's line is this story's syndication, the portal's is the page's
+        article = [Rights(**{**_fields(e), "kind": "syndication", "scope": "article"}) for e in footer_wire] + article
+    else:
+        footer += footer_wire  # the wire's own site: its line is the page's
     meta = meta_rights(doc)
     links, link_page = license_links(doc, scan)
     jsonld_article, jsonld_media = jsonld_rights(doc)
@@ -200,6 +207,10 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     ordered = (footer + page_other + meta + unsigned + link_page + article + jsonld_article + links + media
                + jsonld_media)
     return _dedupe(ordered)
+
+
+def _fields(e: Rights) -> dict[str, Any]:
+    return {f: getattr(e, f) for f in Rights.__slots__}
 
 
 def _cites_other_site(el, doc: Document, parsed: dict, site: set[str], text: str) -> bool:

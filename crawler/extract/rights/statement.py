@@ -30,7 +30,8 @@ _TOPIC_WORD = re.compile(_TOPIC, re.I)
 # Pflichtangaben Impressum AGB"): a holder ends where they start and never is one
 _NAV = (r"(?-i:Impressum|Imprint|Datenschutz\w*|AGB|Sitemap|Pflichtangaben|Nutzungsbedingungen|"
         r"Nutzungsrichtlinien|Kontakt|Contacto|Mentions l[ée]gales|Aviso legal|Note legali|Privacy Policy|"
-        r"Terms of (?:Use|Service)|Cookie (?:Policy|Settings)|Cookies|Disclaimer|Contact [Uu]s|"
+        r"Terms (?:of (?:Use|Service)|(?:and|&) Conditions)|Cookie (?:Policy|Settings)|Cookies|Disclaimer|"
+        r"Contact [Uu]s|"
         r"Bildrechte|Bildnachweis\w*|Bildquellen|Fotonachweis\w*|Image [Cc]redits|Photo [Cc]redits)(?![\w-])")
 # words that are links of a footer's menu in English; two in a row are the menu, never a name
 # ("© 2016 Microsoft Privacy Legal About our Ads Feedback Help")
@@ -162,7 +163,8 @@ _MAKER = re.compile(r"(?:proudly\s+)?(?:powered|built|published|designed|made|ho
 _WORD_THEN_C = re.compile(r"copyright\s*\(c\)", re.I)  # "Copyright (c) 매경AX. All rights reserved."
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.(?:\s|$)")  # not the dot of an initial
 # the word at the start of a line (a block's lines are joined by " | "): "港湾新聞... | Copyright NAME."
-_WORD_ONLY = re.compile(r"(?:^|\|)\s*copyright\s+(?![\d©(])", re.I)
+_WORD_ONLY = re.compile(r"(?:^|\||(?<=[.!?。]\s))\s*copyright\s+(?![\d©(])", re.I)  # (or after a sentence)
+_DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]{2,40}(?:\.[a-z]{2,12}){1,2}$")
 _NAME_WORD = re.compile(r"^(?:\(?[A-Z][\w'’.-]*\)?|&|and|of|de|da|do|dos|das|del|la|le|van|von|the)$")
 
 
@@ -203,6 +205,8 @@ def _name_like(raw: str) -> str | None:
         return None
     if holder[0].isalpha() and not holder[0].isascii() and not holder[0].isupper() and not holder[0].islower():
         return holder  # a script without capitals (Hangul, kanji): "Copyright by 항만일보"
+    if _DOMAIN.match(holder):
+        return holder  # "Copyright by donga.com"
     if not holder[0].isupper():
         return None
     return holder if all(_NAME_WORD.match(w) for w in holder.split()) else None
