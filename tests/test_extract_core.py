@@ -152,6 +152,7 @@ def _posts(markup: str) -> list[tuple]:
 @pytest.mark.parametrize("url,post_id,handle", [
     ("https://platform.twitter.com/embed/Tweet.html?id=1918223344556677889", "1918223344556677889", None),
     ("https://syndication.twitter.com/srv/embed/index.html?id=1918223344556677889", "1918223344556677889", None),
+    ("https://platform.x.com/embed/Tweet.html?id=1918223344556677889", "1918223344556677889", None),
     ("https://platform.twitter.com/embed/Tweet.html?id=abc", None, None),
     ("https://platform.twitter.com/widgets/follow_button.html?id=1918223344556677889", None, None),
     ("https://twitter.com/#!/Port/status/1918223344556677889", "1918223344556677889", "Port"),

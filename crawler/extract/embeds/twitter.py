@@ -27,6 +27,7 @@ _STATUS = re.compile(
     r"^/(?:#!/)?(?:(?P<user>\w{1,20})/status(?:es)?|i/web/status|i/status|statuses|(?P<user2>\w{1,20})/article)"
     r"/(?P<id>\d{2,20})(?:/|$)"
 )
+_WIDGET_HOSTS = frozenset(("platform.twitter.com", "syndication.twitter.com", "platform.x.com", "syndication.x.com"))
 _NOT_USERS = {"i", "intent", "share", "home", "search", "hashtag", "settings", "explore"}
 _SNOWFLAKE_MIN = 27_000_000_000_000_000  # first snowflake ids (Nov 2010) are ~2.9e16
 _SIGNATURE = re.compile(r"[—–-]\s*(?P<name>.*?)\s*\(\s*@(?P<handle>\w{1,20})\s*\)\s*(?P<date>.*)$", re.S)
@@ -50,7 +51,7 @@ def ref(post_id: str, handle: str | None = None) -> PostRef:
 
 
 def parse(u: Url) -> PostRef | None:
-    if u.host == "platform.twitter.com" or u.host == "syndication.twitter.com":
+    if u.host in _WIDGET_HOSTS:
         if "/embed/" in u.path and ("tweet" in u.path.lower() or u.path.endswith("/index.html")):
             tid = u.param("id", "")
             return ref(tid) if tid.isdigit() else None
@@ -182,7 +183,7 @@ def from_id(value: str) -> PostRef | None:
 PLATFORM = Platform(
     name=NAME,
     parse_url=parse,
-    hosts=HOSTS + ("platform.twitter.com",),
+    hosts=HOSTS + ("platform.twitter.com", "platform.x.com", "syndication.x.com"),
     classes={
         "twitter-tweet": _from_blockquote,
         "twitter-video": _from_blockquote,
