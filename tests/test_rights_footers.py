@@ -137,3 +137,13 @@ def test_a_wires_line_in_a_portals_footer_is_the_storys_syndication():
         ("Harbour Portal Inc", "page", "copyright"), ("The Associated Press", "article", "syndication")]
     own = _record("<footer><p>© 2011 The Associated Press. All rights reserved.</p></footer>")["rights"]
     assert [(r["holder"], r["scope"]) for r in own] == [("The Associated Press", "page")]
+
+
+@pytest.mark.parametrize("line,holder,years", [
+    # a server printed its Date where the footer meant the year (Java's and JavaScript's forms)
+    ("© 1996-Thu Dec 15 06:14:35 EST 2016 Harbour Geographic Society.", "Harbour Geographic Society", [1996, 2016]),
+    ("© Thu Dec 15 2016 06:14:35 GMT-0500 (Eastern Standard Time) Harbour Ledger", "Harbour Ledger", [2016]),
+])
+def test_a_printed_date_stands_for_its_year(line, holder, years):
+    parsed = parse_statement(line)
+    assert (parsed["holder"], parsed["years"]) == (holder, years)

@@ -105,6 +105,11 @@ def _no_sentence_end(raw: str, end: int) -> bool:
 _LEAD_WORD = re.compile(rf"^(?:{SIGN}|by|von|por|par|di|of)\s+", re.I)
 _TRAILING_YEAR = re.compile(rf"\s*{YEAR}\s*$")
 _LEAD_SIGN = re.compile(rf"^{SIGN}\s*", re.I)
+# a date as Java's and JavaScript's Date.toString() print it, where a footer meant the year:
+# "© 1996-Thu Dec 15 06:14:35 EST 2016 National Geographic Society", "Thu Dec 15 2016 06:14:35 GMT-0500"
+_DATE_STRING = re.compile(
+    r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2} "
+    r"(?:\d\d:\d\d:\d\d [A-Z]{2,5} (?P<y>\d{4})|(?P<y2>\d{4}) \d\d:\d\d:\d\d GMT[+-]\d{4}(?: \([^)]{1,40}\))?)")
 _DATE_TAIL = re.compile(r"[\s,]*(?:\b(?:vom|from|du|del|of|on|am)\s+)?\d{1,2}[./]\d{1,2}[./]?$", re.I)
 _LICENCE_LEAD = re.compile(r"^CC(?:[\s-]+(?:BY|SA|NC|ND))+(?:\s*\d\.\d)?\s+")  # "© 2007–16 CC BY-NC-SA 2.0 kinra"
 _LETTER = re.compile(r"[^\W\d_]")
@@ -217,6 +222,8 @@ def parse_statement(text: str) -> dict[str, Any] | None:
     text = collapse(text) or ""
     if not text or _TEMPLATE.search(text) or _NOT_STATEMENT.match(text):
         return None
+    if ":" in text and (date := _DATE_STRING.search(text)):  # a server's date for the year
+        text = text[:date.start()] + (date.group("y") or date.group("y2")) + text[date.end():]
     holder = None
     years: list[int] = []
     start = 0
