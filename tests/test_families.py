@@ -362,6 +362,7 @@ def test_a_picture_set_or_a_page_source_is_no_held_url():
     "<div class='c-author-bio'><p>Jane Doe covers the harbour for the Ledger, and wrote about it {embed}.</p></div>",
     "<div class='paragraph--type--newsletter-signup'><p>Get the Ledger daily, as {embed} shows.</p></div>",
     "<div class='wp-block-group video-of-the-week'><h3>Video of the week</h3>{embed}</div>",
+    "<div class='elementor-element daily-video-box elementor-widget'><div class='dv-embed'>{embed}</div></div>",
     "<div class='ad-wrapper'><span>Advertisement</span>{embed}</div>",
     "<div class='sponsored-post'>{embed}</div>",
     "<div class='breaking-news-bar'><span>Breaking</span> {embed}</div>",

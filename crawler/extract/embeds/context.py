@@ -37,6 +37,7 @@ _ALWAYS_CHROME = re.compile(
     # a BEM block may come first ("c-", "paragraph--type--"): "(?:^|[-_])" where a name may follow one
     r"(?:^|[-_])(?:right|left|side)[-_]?rail|(?:^|[-_])follow[-_]?(?:us|module|box|cta|block)\b|sticky[-_]?video|"
     r"(?:videos?|posts?|photos?|tweets?|clips?)[-_](?:of[-_]the[-_])?(?:week|day|month)$|"
+    r"^(?:daily|weekly)[-_]?(?:videos?|clips?)(?:[-_](?:box|widget|block|module|player))?$|"  # "daily-video-box"
     r"(?:^|[-_])subscribe[-_]?(?:box|cta|module|banner|block|promo)\b|"
     r"(?:^|[-_])(?:entry|post|article)[-_]author$|"  # the author's box (Genesis, Ghost)
     # a feed of the site's own social posts: Smash Balloon, Juicer, Curator, social walls
