@@ -49,9 +49,6 @@ _ALWAYS_CHROME = re.compile(
     # an ad slot by its whole name ("ad-wrapper", "advertisement"; not "advert-content-wrap", a
     # content wrapper with ads beside it)
     r"^(?:ad|ads|advert|adverts|advertisement)(?:[-_](?:wrapper|container|slot|unit|label|block|box|placeholder))?$|"
-    # the page's second column or river ("minutes-secondary", WordPress's #secondary sidebar), not a
-    # button's style ("btn-secondary")
-    r"^(?:(?!btn|button)[a-z]+[-_]+)?secondary$|"
     r"adsbygoogle|"
     r"(?:^|[-_])sponsored(?:[-_](?:post|content|by))?$|"
     # (not "off-canvas": Drupal wraps every page in "dialog-off-canvas-main-canvas")
