@@ -460,10 +460,9 @@ def test_a_posts_address_written_out_in_the_text_is_a_citation(inner, want):
     "<div class='entry-author'><h4>About Jane</h4>{embed}</div>",
     "<div class='juicer-feed'><h3>Our latest posts</h3>{embed}</div>",
     "<div id='sb_instagram' class='sbi sbi_col_4'>{embed}</div>",
-    "<div id='infinite-view-2' class='infinite-wrap'><article><p>Another story.</p>{embed}</article></div>",
     "<section class='css-7x9qrw video-week'><h2>Video of the week</h2>{embed}</section>",
 ])
-def test_feeds_follow_boxes_author_boxes_and_appended_stories_cite_nothing(box):
+def test_feeds_follow_boxes_and_author_boxes_cite_nothing(box):
     """Control: the same embed in the article's text is cited."""
     from crawler.extract import CrawlMeta, extract_record
 
@@ -497,3 +496,20 @@ def test_a_state_modifier_does_not_make_the_body_a_share_bar():
             "</div></article></body></html>")
     rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
     assert [p.post_id for p in rec.posts] == ["1919800000000000002"]
+
+
+def test_a_page_holding_several_stories_cites_the_posts_of_all():
+    """The labelled sets' convention (``multi_article``): a page whose HTML holds several stories
+    (a river or infinite-scroll stories below the one its address names) cites the posts of all
+    of them, as a reader of the page sees them."""
+    from crawler.extract import CrawlMeta, extract_record
+
+    def story(title: str, tid: str) -> str:
+        return (f"<article><h2>{title}</h2><p>The harbour authority said so on Friday.</p><p>And again.</p>"
+                f"<p>And once more.</p><blockquote class='twitter-tweet'><a href='https://twitter.com/LedgerNews/status/"
+                f"{tid}'>May 4, 2025</a></blockquote></article>")
+    html = (f"<html><body><main>{story('Barrier stays closed', '1919800000000000002')}</main>"
+            f"<div id='infinite-view-2' class='infinite-wrap'>{story('Ferries wait', '1919800000000000003')}</div>"
+            f"<div class='minutes-secondary'>{story('New harbour master', '1919800000000000004')}</div></body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/barrier-stays-closed"), main_text=False)
+    assert [p.post_id for p in rec.posts] == ["1919800000000000002", "1919800000000000003", "1919800000000000004"]

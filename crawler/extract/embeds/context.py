@@ -43,7 +43,8 @@ _ALWAYS_CHROME = re.compile(
     # a feed of the site's own social posts: Smash Balloon, Juicer, Curator, social walls
     r"(?:social|twitter|instagram|facebook|tiktok|youtube)[-_]?feed|^sbi(?:_|$)|sb_instagram|juicer|"
     r"social[-_]?wall|curator[-_]?feed|taggbox|elfsight|"
-    r"^infinite[-_](?:view|wrap)|tmpl[-_]infinite|"  # the next posts, appended by infinite scroll
+    r"tmpl[-_]infinite|"  # the template infinite scroll fills with the next post (a page with several
+    # stories, "infinite-wrap" included, cites the posts of all: the labelled sets' multi_article)
     r"^offcanvas(?:$|[-_](?:start|end|top|bottom|body|header))|"
     r"more[-_]?(?:videos|like[-_]this|on[-_]|from[-_])|"
     # an ad slot by its whole name ("ad-wrapper", "advertisement"; not "advert-content-wrap", a
