@@ -33,10 +33,10 @@ def crawl_outcome(stats, start_documents: str | None, distributed: bool = False)
     get = stats.get_value
     if start_documents == "joined":  # a worker that joined a distributed run: the first read the start
         start_documents = None
-    elif distributed and not get("response_received_count", 0) and not get("listings/failed", 0) \
-            and not get("pages/failed", 0):
+    elif distributed and not get("listings/read", 0) and not get("listings/failed", 0):
         # the worker that seeded a distributed run, whose start documents another worker popped
-        # first and read: it failed at nothing (a race two workers on a tiny site hit)
+        # first and read (a race two workers hit): it is judged by the pages it read, as a
+        # worker that joined (it may have read none, or hundreds the sitemap listed)
         start_documents = None
     ok = sum(get(k, 0) for k in ("pages/extracted", "pages/not_articles", "pages/skipped_not_html",
                                  "state/unchanged_304", "pages/duplicates"))

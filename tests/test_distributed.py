@@ -139,16 +139,25 @@ def test_an_interrupted_runs_keys_expire_after_redis_run_ttl(big_site, redis_url
 
 
 def test_the_seeding_worker_whose_start_another_worker_read_did_not_fail():
-    """Two workers on a one-sitemap site: the worker that seeded the run may pop nothing, the
-    other having read the sitemap first. It failed at nothing, so it exits 0; alone, or when its
-    own read failed, the same counts still say the run read nothing (exit 3)."""
+    """Two workers on a one-sitemap site: the worker that seeded the run may not pop the sitemap,
+    the other having read it first; it then reads nothing, or the pages the sitemap listed. It
+    failed at nothing, so it exits 0 (4 when every page it read failed); alone, or when its own
+    read of the sitemap failed, the same counts still say the run read nothing (exit 3)."""
     from scrapy.utils.test import get_crawler
 
-    from crawler.extensions import EXIT_NOTHING_READ, crawl_outcome
+    from crawler.extensions import EXIT_ALL_PAGES_FAILED, EXIT_NOTHING_READ, crawl_outcome
 
     idle = get_crawler().stats
     assert crawl_outcome(idle, "listings", distributed=True) == (0, None)
     assert crawl_outcome(idle, "listings")[0] == EXIT_NOTHING_READ
+    busy = get_crawler().stats  # it read the pages the other worker's sitemap listed, no sitemap itself
+    busy.set_value("response_received_count", 261)
+    busy.set_value("pages/extracted", 261)
+    assert crawl_outcome(busy, "listings", distributed=True) == (0, None)
+    assert crawl_outcome(busy, "listings")[0] == EXIT_NOTHING_READ
+    busy.set_value("pages/failed", 5)
+    busy.set_value("pages/extracted", 0)
+    assert crawl_outcome(busy, "listings", distributed=True)[0] == EXIT_ALL_PAGES_FAILED
     failed = get_crawler().stats
     failed.set_value("listings/failed", 1)
     failed.set_value("response_received_count", 1)
