@@ -41,6 +41,17 @@ def test_text_only_when_asked_and_relative_canonical_resolved():
     assert rec2["article"]["text_sha256"] is None
 
 
+def test_meta_written_with_value_for_content_is_read():
+    """Some saving tools write ``<meta name="og:url" value=...>`` for ``property``/``content``."""
+    html = ('<html><head><meta value="https://ex.example/2026/harbour" name="og:url">'
+            '<meta value="Harbour pier closes" name="og:title"><meta value="article" name="og:type">'
+            '<meta content="Kept" value="Dropped" name="og:site_name"></head><body><p>Text.</p></body></html>')
+    art = extract_record(html, CrawlMeta(url="https://ex.example/x"), main_text=False).to_dict()["article"]
+    assert (art["canonical_url"], art["title"], art["page_type"]) == (
+        "https://ex.example/2026/harbour", "Harbour pier closes", "article")
+    assert art["publisher"] == "Kept"
+
+
 @needs_shared
 def test_canonical_url_matches_labels_on_real_pages():
     labels = json.loads((SHARED / "realworld" / "labels.json").read_text("utf-8"))["pages"]

@@ -206,8 +206,8 @@ class Document:
             content = None
             keys = []
             for attr, value in m.items():  # (one call for all: a page has dozens of metas)
-                if attr == "content":
-                    content = value
+                if attr == "content" or (attr == "value" and content is None):
+                    content = value  # ("value": pages saved by some tools write it for "content")
                 elif value and attr in _META_KEYS:
                     keys.append((_META_KEYS[attr], value))
             if content is None or not keys:
