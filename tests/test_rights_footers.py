@@ -147,3 +147,15 @@ def test_a_wires_line_in_a_portals_footer_is_the_storys_syndication():
 def test_a_printed_date_stands_for_its_year(line, holder, years):
     parsed = parse_statement(line)
     assert (parsed["holder"], parsed["years"]) == (holder, years)
+
+
+def test_the_footers_own_line_comes_before_a_copyright_element_elsewhere():
+    """A station's line under each story (an element named "copyright", outside any footer) and
+    a mega menu's copy come second to the site footer's own line."""
+    html = ("<html><body><article><p>Story.</p></article><div class='x1y2'><div class='copyright'>Copyright © 2023 "
+            "KTRK-TV. All Rights Reserved.</div></div><footer class='footer'><div class='footer-legal-copyright'>"
+            "Copyright © <!-- -->2023<!-- --> ABC, Inc., KTRK-TV Houston. All Rights Reserved.</div></footer>"
+            "</body></html>")
+    rights = extract_record(html.encode(), CrawlMeta(url="https://hafen.example/a"), main_text=False).to_dict()["rights"]
+    assert [(r["holder"], r["years"]) for r in rights][:2] == [("ABC, Inc., KTRK-TV Houston", [2023]),
+                                                               ("KTRK-TV", [2023])]

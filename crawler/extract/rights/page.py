@@ -19,7 +19,7 @@ from lxml import etree
 from crawler.extract.document import Document, collapse, merge_walked
 from crawler.extract.fastre import with_first_chars
 from crawler.extract.rights.machine import jsonld_rights, license_links, meta_rights
-from crawler.extract.rights.signs import ANY_SIGN, SignScan, placement, text_candidates
+from crawler.extract.rights.signs import ANY_SIGN, NAMED_COPYRIGHT, SignScan, placement, text_candidates
 from crawler.extract.rights.statement import entry, parse_statement
 from crawler.records import Rights
 
@@ -155,6 +155,7 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     """Every rights statement of the page; ``scan`` reuses the posts walker's pass."""
     footer: list[Rights] = []
     footer_wire: list[Rights] = []  # a wire's line in the footer ("copyright-providers")
+    named_only: set[int] = set()  # footer entries from an element named "copyright", not a footer
     page_other: list[Rights] = []
     article: list[Rights] = []
     media: list[Rights] = []
@@ -189,8 +190,11 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
         if scope == "page" and not in_footer and not parsed["years"] and not parsed["reserved"]:
             scope = "media"  # "© Name" with no year outside the footer: a picture credit
         kind = "credit" if scope == "media" else "syndication" if line.wire and scope == "article" else "copyright"
+        found = entry(parsed, kind, "text", scope)
+        if in_footer == NAMED_COPYRIGHT:
+            named_only.add(id(found))
         (footer_wire if in_footer and line.wire else footer if in_footer else page_other if scope == "page" else
-         article if scope == "article" else media).append(entry(parsed, kind, "text", scope))
+         article if scope == "article" else media).append(found)
     if footer and footer_wire:
         # a portal's footer credits the wire whose stories it carries, beside its own line: the
         # wire's line is this story's syndication, the portal's is the page's
@@ -200,8 +204,11 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     meta = meta_rights(doc)
     links, link_page = license_links(doc, scan)
     jsonld_article, jsonld_media = jsonld_rights(doc)
-    # dated or reserved footer lines first; undated ones last-first (credits precede the footer)
-    footer = [e for e in footer if e.years or e.reserved] + [
+    # dated or reserved footer lines first, the footer's own before an element merely named
+    # "copyright" (a station's line under each story); undated ones last-first (credits precede
+    # the footer)
+    dated = [e for e in footer if e.years or e.reserved]
+    footer = sorted(dated, key=lambda e: id(e) in named_only) + [
         e for e in reversed(footer) if not (e.years or e.reserved)]
     unsigned = [] if (footer or page_other or meta or article or jsonld_article) else _unsigned_line(doc, scan)
     ordered = (footer + page_other + meta + unsigned + link_page + article + jsonld_article + links + media

@@ -120,8 +120,13 @@ def _in_article_body(el: HtmlElement) -> bool:
     return False
 
 
-def placement(el: HtmlElement) -> tuple[str, bool]:
-    """(scope, in_footer) from the element and its ancestors.
+IN_FOOTER = 2  # placement's second value: the line is in the site's footer ...
+NAMED_COPYRIGHT = 1  # ... or in an element merely named "copyright" outside the article
+
+
+def placement(el: HtmlElement) -> tuple[str, int]:
+    """(scope, in_footer) from the element and its ancestors; in_footer is ``IN_FOOTER``,
+    ``NAMED_COPYRIGHT`` (a footer's line too, but second to the footer's own) or 0.
 
     The scope is ``quote`` inside a ``<blockquote>`` or ``<q>``: a line the article quotes from
     another site or post is neither the page's nor this article's. An element merely named
@@ -135,7 +140,7 @@ def placement(el: HtmlElement) -> tuple[str, bool]:
     if (el.tag == "footer" or (el.get("role") or "") == "contentinfo" or own_footer) and not _in_article_body(el):
         if _ARTICLE_FOOTER(_names(el)):
             return "article", False
-        return "page", True  # the line is the footer's own text ("<footer>© Name</footer>")
+        return "page", IN_FOOTER  # the line is the footer's own text ("<footer>© Name</footer>")
     if own_media or el.tag == "figcaption":
         return "media", False  # <span class="credit">© 2025 AFP</span>, a caption's own text
     named: HtmlElement | None = el if own_copyright else None
@@ -151,7 +156,7 @@ def placement(el: HtmlElement) -> tuple[str, bool]:
         if (tag == "footer" or (a.get("role") or "") == "contentinfo" or footer) and not _in_article_body(a):
             if _ARTICLE_FOOTER(names):
                 return "article", False
-            return "page", True
+            return "page", IN_FOOTER
         if tag in ("figcaption", "figure") or media:
             return "media", False
         if named is None and copyright_named:
@@ -161,7 +166,7 @@ def placement(el: HtmlElement) -> tuple[str, bool]:
     if named is not None:
         if in_body or _beside_picture(named):
             return "media", False
-        return "page", True
+        return "page", NAMED_COPYRIGHT
     return ("article" if in_body else "page"), False
 
 
