@@ -159,3 +159,17 @@ def test_the_footers_own_line_comes_before_a_copyright_element_elsewhere():
     rights = extract_record(html.encode(), CrawlMeta(url="https://hafen.example/a"), main_text=False).to_dict()["rights"]
     assert [(r["holder"], r["years"]) for r in rights][:2] == [("ABC, Inc., KTRK-TV Houston", [2023]),
                                                                ("KTRK-TV", [2023])]
+
+
+def test_a_follow_us_line_before_the_sites_own_line_cites_no_page():
+    """Links to the site's social profiles before its line ("Folge uns auf Facebook | Instagram")
+    do not make the line a cited page's; a link to another site still does (control)."""
+    box = ("<div class='code-block'>Folge uns auf <a href='https://www.facebook.com/hafenblatt'>Facebook</a> | "
+           "<a href='https://www.instagram.com/hafenblatt/'>Instagram</a><br><a href='/impressum'>© 2023 Hafenblatt</a>"
+           " - Alle Angaben ohne Gewähr!</div>")
+    html = f"<html><body><article><p>Story of the day.</p>{box}</article></body></html>"
+    rights = extract_record(html.encode(), CrawlMeta(url="https://hafen.example/a"), main_text=False).to_dict()["rights"]
+    assert [(r["holder"], r["years"], r["scope"]) for r in rights] == [("Hafenblatt", [2023], "page")]
+    cited = box.replace("https://www.instagram.com/hafenblatt/", "https://other-news.example/story")
+    html = f"<html><body><article><p>Story of the day.</p>{cited}</article></body></html>"
+    assert extract_record(html.encode(), CrawlMeta(url="https://hafen.example/a"), main_text=False).rights == []

@@ -234,13 +234,20 @@ def _cites_other_site(el, doc: Document, parsed: dict, site: set[str], text: str
             host = urlsplit(a.get("href") or "").hostname or ""
         except ValueError:
             continue
-        if not host or _site_domain(host) == own:
-            continue
+        if not host or _site_domain(host) == own or _site_domain(host) in _SOCIAL_DOMAINS:
+            continue  # (a "follow us on Facebook | Instagram" link before the site's own line cites no page)
         label = collapse(a.text_content())
         at = text.find(label) if label else -1
         if sign_at < 0 or at < 0 or at < sign_at:
             return True
     return False
+
+
+# the networks a "follow us" line links to (rights does not import the embeds registry, which
+# imports rights: these few registrable domains are all it needs)
+_SOCIAL_DOMAINS = frozenset(("facebook.com", "facebook.de", "fb.com", "instagram.com", "twitter.com", "x.com",
+                             "youtube.com", "tiktok.com", "linkedin.com", "pinterest.com", "threads.net", "threads.com",
+                             "bsky.app", "t.me", "whatsapp.com", "xing.com", "vk.com"))
 
 
 def _site_domain(host: str) -> str:
