@@ -363,6 +363,8 @@ def test_a_picture_set_or_a_page_source_is_no_held_url():
     "<div class='paragraph--type--newsletter-signup'><p>Get the Ledger daily, as {embed} shows.</p></div>",
     "<div class='wp-block-group video-of-the-week'><h3>Video of the week</h3>{embed}</div>",
     "<div class='elementor-element daily-video-box elementor-widget'><div class='dv-embed'>{embed}</div></div>",
+    "<div id='pum-59523' class='pum pum-overlay pum-theme-5 popmake-overlay click_open'><div class='pum-container "
+    "popmake theme-5'><div class='pum-content popmake-content'><p>At the rally ({embed})</p></div></div></div>",
     "<div class='ad-wrapper'><span>Advertisement</span>{embed}</div>",
     "<div class='sponsored-post'>{embed}</div>",
     "<div class='breaking-news-bar'><span>Breaking</span> {embed}</div>",

@@ -55,6 +55,7 @@ _ALWAYS_CHROME = re.compile(
     # (not "off-canvas": Drupal wraps every page in "dialog-off-canvas-main-canvas")
     r"^breaking[-_]?(?:news)?[-_]?(?:bar|ticker|banner|strip)|(?:^|[-_])ticker$|"
     r"cookie[-_]?(?:banner|bar|dialog|notice|modal|popup)|cookiebotdialog|"
+    r"^pum-overlay$|^popmake$|"  # Popup Maker's site-wide overlays (signups, other stories' lightboxes)
     r"^spcv_|spot-?im|viafoura|(?:^|[-_])(?:replies|responses)$|"  # comment vendors that never say "comment"
     r"webmentions?|referr?ers?|trackbacks?|pingbacks?|linkbacks?|backlinks?|^h-cite$|^u-(?:in-reply-to|like-of|repost-of|bookmark-of|mention-of|comment)$|^p-comment$|"
     r"(?:^|[-_])next-?(?:article|story|post)s?\b|^up-?next\b|"  # the next story, preloaded or as a template
