@@ -116,8 +116,9 @@ _LETTER = re.compile(r"[^\W\d_]")
 _SYM = re.compile(SYM, re.I)
 _BEFORE_SPLIT = re.compile(r"[|·•∙]|\.\s|\s[-–—]\s")
 _NAME_STOP = re.compile(r"\s[|·•∙]")
-_REGISTRATION = re.compile(r"\d{5}|^\W*(?:P\.?\s?IVA|VAT|CIF|NIF|CNPJ|ABN|GST|KVK|RCS|SIRE[NT]|ISSN|Reg\.?)\b", re.I)
-_REGISTRATION_FIRST = re.compile(r"(?:P\.?\s?IVA|VAT|CIF|NIF|CNPJ|ABN|GST|KVK|SIRE[NT]|ISSN|ISBN)\b")
+_REGISTRY_IDS = r"P\.?\s?IVA|VAT|CIF|NIF|CNPJ|ABN|GST|KVK|SIRE[NT]|ISSN"  # VAT, company and serial numbers
+_REGISTRATION = re.compile(rf"\d{{5}}|^\W*(?:{_REGISTRY_IDS}|RCS|Reg\.?)\b", re.I)
+_REGISTRATION_FIRST = re.compile(rf"(?:{_REGISTRY_IDS}|ISBN)\b")  # a holder never starts with one
 
 
 def _piece_before(text: str, end: int) -> str:
