@@ -9,7 +9,7 @@ JSON-LD Article fields) and media credits (``media``: captions, ImageObject fiel
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -198,7 +198,7 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     if footer and footer_wire:
         # a portal's footer credits the wire whose stories it carries, beside its own line: the
         # wire's line is this story's syndication, the portal's is the page's
-        article = [Rights(**{**_fields(e), "kind": "syndication", "scope": "article"}) for e in footer_wire] + article
+        article = [replace(e, kind="syndication", scope="article") for e in footer_wire] + article
     else:
         footer += footer_wire  # the wire's own site: its line is the page's
     meta = meta_rights(doc)
@@ -214,10 +214,6 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     ordered = (footer + page_other + meta + unsigned + link_page + article + jsonld_article + links + media
                + jsonld_media)
     return _dedupe(ordered)
-
-
-def _fields(e: Rights) -> dict[str, Any]:
-    return {f: getattr(e, f) for f in Rights.__slots__}
 
 
 def _cites_other_site(el, doc: Document, parsed: dict, site: set[str], text: str) -> bool:
