@@ -170,6 +170,7 @@ _WORD_THEN_C = re.compile(r"copyright\s*\(c\)", re.I)  # "Copyright (c) 매경AX
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.(?:\s|$)")  # not the dot of an initial
 # the word at the start of a line (a block's lines are joined by " | "): "港湾新聞... | Copyright NAME."
 _WORD_ONLY = re.compile(r"(?:^|\||(?<=[.!?。]\s))\s*copyright\s+(?![\d©(])", re.I)  # (or after a sentence)
+_OWNER_AFTER = re.compile(r"\s*[:：]\s*(?P<name>[^\s|:：]{2,40})")  # CJK names hold no spaces
 _DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]{2,40}(?:\.[a-z]{2,12}){1,2}$")
 _NAME_WORD = re.compile(r"^(?:\(?[A-Z][\w'’.-]*\)?|&|and|of|de|da|do|dos|das|del|la|le|van|von|the)$")
 
@@ -271,14 +272,17 @@ def parse_statement(text: str) -> dict[str, Any] | None:
     elif RESERVED_ALL.search(text):
         r = RESERVED_ALL.search(text)
         ym = _REG_YEAR.search(text) or YEAR_ANY.search(text)
-        if not ym:
+        if not ym and (owner := _OWNER_AFTER.match(text, r.end())) and r.group(0)[:2] in ("版权", "版權"):
+            holder, start = owner.group("name"), r.start()  # "版权所有：中国政府网" (owned by: NAME)
+        elif not ym:
             return None
-        years = years_of(ym)
-        start = min(ym.start(), r.start())
-        if ym.end() < r.start():  # "2024 Holder. All rights reserved."
-            holder = clean_holder(text[ym.end():r.start()])
-        elif r.end() < ym.start():  # "Tous droits réservés - Holder 2024"
-            holder = clean_holder(text[r.end():ym.start()])
+        else:
+            years = years_of(ym)
+            start = min(ym.start(), r.start())
+            if ym.end() < r.start():  # "2024 Holder. All rights reserved."
+                holder = clean_holder(text[ym.end():r.start()])
+            elif r.end() < ym.start():  # "Tous droits réservés - Holder 2024"
+                holder = clean_holder(text[r.end():ym.start()])
     else:
         return None
     statement = _statement_span(text, start)
