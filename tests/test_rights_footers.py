@@ -69,6 +69,10 @@ def test_a_footer_lines_holder_stops_where_the_name_does(footer, line):
     ("Copyright (c) Hafen Verlag 2026", "Hafen Verlag"),
     ("版权所有：中国港湾网 中文域名：中国港湾网.政务", "中国港湾网"),  # "copyright owned by: NAME"
     ("版權所有 ：香港港灣日報", "香港港灣日報"),
+    # the name after the reservation, as its own sentence; not a footer link, nor another item
+    ("Copyright © All rights reserved. Hafen Tribune", "Hafen Tribune"),
+    ("© All rights reserved. Privacy Policy", None),
+    ("© All rights reserved. | Terms", None),
     ("© Bildrechte anzeigen", None),
 ])
 def test_words_about_copyright_and_makers_are_no_holder(text, holder):

@@ -264,6 +264,11 @@ def parse_statement(text: str) -> dict[str, Any] | None:
             holder = clean_holder(after[: ym.start()]) or clean_holder(after[ym.end():])
         else:
             holder = clean_holder(after)
+            rest = after.lstrip(_HOLDER_TRIM + " .")
+            if holder is None and (r := RESERVED_ALL.match(rest)) and not _NAME_STOP.match(rest, r.end()):
+                # "© All rights reserved. Harbour Tribune" (not "... | Terms": another item)
+                name = _name_like(_TO_WHOM.sub("", rest[r.end():].lstrip(" .")))
+                holder = None if name is None or _NAV_START.match(name) else name
         if holder is None and not years and not RESERVED_ALL.search(text):
             return None
     elif (m := _WORD_ONLY.search(text)) and (named := _after_word(text[m.end():])):
