@@ -179,3 +179,13 @@ def test_a_follow_us_line_before_the_sites_own_line_cites_no_page():
     cited = box.replace("https://www.instagram.com/hafenblatt/", "https://other-news.example/story")
     html = f"<html><body><article><p>Story of the day.</p>{cited}</article></body></html>"
     assert extract_record(html.encode(), CrawlMeta(url="https://hafen.example/a"), main_text=False).rights == []
+
+
+@pytest.mark.parametrize("line,holder,years", [
+    # a print issue's line: the magazine before its issue number is the holder
+    ("DER HAFEN 52/2018 | Alle Rechte vorbehalten | Vervielfältigung nur mit Genehmigung", "DER HAFEN", [2018]),
+    ("Heft 3/2020 | Alle Rechte vorbehalten", None, [2020]),  # "issue" is no name
+])
+def test_a_print_issue_line_names_its_magazine(line, holder, years):
+    parsed = parse_statement(line)
+    assert (parsed["holder"], parsed["years"]) == (holder, years)

@@ -170,6 +170,8 @@ _WORD_THEN_C = re.compile(r"copyright\s*\(c\)", re.I)  # "Copyright (c) 매경AX
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.(?:\s|$)")  # not the dot of an initial
 # the word at the start of a line (a block's lines are joined by " | "): "港湾新聞... | Copyright NAME."
 _WORD_ONLY = re.compile(r"(?:^|\||(?<=[.!?。]\s))\s*copyright\s+(?![\d©(])", re.I)  # (or after a sentence)
+_ISSUE_BEFORE = re.compile(r"(?:^|\|\s)(?P<name>[^|\d]{2,60}?)\s+\d{1,2}\s?/\s?(?=\d)")  # a print issue: "NAME 52/"
+_ISSUE_WORD = re.compile(r"(?:ausgabe|heft|issue|edition|nr|no|vol|volume|num[ée]ro|n[úu]mero)\W*$", re.I)
 _OWNER_AFTER = re.compile(r"\s*[:：]\s*(?P<name>[^\s|:：]{2,40})")  # CJK names hold no spaces
 _DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]{2,40}(?:\.[a-z]{2,12}){1,2}$")
 _NAME_WORD = re.compile(r"^(?:\(?[A-Z][\w'’.-]*\)?|&|and|of|de|da|do|dos|das|del|la|le|van|von|the)$")
@@ -286,6 +288,9 @@ def parse_statement(text: str) -> dict[str, Any] | None:
             start = min(ym.start(), r.start())
             if ym.end() < r.start():  # "2024 Holder. All rights reserved."
                 holder = clean_holder(text[ym.end():r.start()])
+                issue = _ISSUE_BEFORE.search(text, 0, ym.start() + 1) if holder is None else None
+                if issue and not _ISSUE_WORD.match(issue.group("name")):  # "DER SPIEGEL 52/2018 | Alle Rechte ..."
+                    holder, start = clean_holder(issue.group("name")), issue.start("name")
             elif r.end() < ym.start():  # "Tous droits réservés - Holder 2024"
                 holder = clean_holder(text[r.end():ym.start()])
     else:
