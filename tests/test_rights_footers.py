@@ -185,7 +185,11 @@ def test_a_follow_us_line_before_the_sites_own_line_cites_no_page():
     # a print issue's line: the magazine before its issue number is the holder
     ("DER HAFEN 52/2018 | Alle Rechte vorbehalten | Vervielfältigung nur mit Genehmigung", "DER HAFEN", [2018]),
     ("Heft 3/2020 | Alle Rechte vorbehalten", None, [2020]),  # "issue" is no name
+    # the site's version between its name and the sign; a ";" ends the name
+    ("DIARIO Hafen de Cádiz v. 5.0 – © 2004-2026", "DIARIO Hafen de Cádiz", [2004, 2026]),
+    ("site design / logo © 2020 Hafen Exchange Inc; user contributions licensed under cc by-sa 4.0",
+     "Hafen Exchange Inc", [2020]),
 ])
-def test_a_print_issue_line_names_its_magazine(line, holder, years):
+def test_a_print_issue_a_version_or_a_semicolon_around_the_name(line, holder, years):
     parsed = parse_statement(line)
     assert (parsed["holder"], parsed["years"]) == (holder, years)

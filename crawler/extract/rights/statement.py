@@ -71,7 +71,7 @@ _CUT = with_first_chars(re.compile(rf"\.(?:\s|$)|\s[|·•∙]\s?|\s[-–—]\s|
                   r",\s+\d{1,5}\s+[A-Z]|"  # an address, "Ltd, 1 Quay Street"
                   r",\s+(?-i:[a-z]{3,})\b(?![.\w])|"  # a clause: "Quay Holdings Ltd, still lists ..."
                   r"\s(?:is|are|was)\s|"  # a sentence about the name: "X is a trading name of Y"
-                  r",\s*[\w-]+:\d|"  # an agency's story id: "dpa-infocom, dpa:250512-99-123456/4"
+                  r",\s*[\w-]+:\d|;\s|"  # an agency's story id ("dpa-infocom, dpa:250512-99-123456/4"), a ";"
                   rf"\s{_NAV}|\s{_MENU}|"  # the footer's links
                   r"\s[\w.-]+(?:str\.|straße|strasse)\s*\d|"  # a German address: "Co. KG W.-C.-Röntgen-Str. 2"
                   rf"\s(?:(?:und|and|&|et|y|e)\s+)?{SYM}|"  # a second holder: "GmbH und © 2019 CBS Interactive"
@@ -123,8 +123,10 @@ _REGISTRATION_FIRST = re.compile(rf"(?:{_REGISTRY_IDS}|ISBN)\b")  # a holder nev
 
 def _piece_before(text: str, end: int) -> str:
     """The last piece of ``text[:end]`` between separators, passing over a registration number
-    ("Gazzetta S.r.l. - P.IVA 01234567890 - © 2025": the name is before the VAT number)."""
-    pieces = [p for p in _BEFORE_SPLIT.split(text[:end]) if p and p.strip(_HOLDER_TRIM + " .")]
+    ("Gazzetta S.r.l. - P.IVA 01234567890 - © 2025": the name is before the VAT number) and over
+    the site's version ("DIARIO Bahía de Cádiz v. 5.0 – © 2004-2026")."""
+    head = _VERSION_TAIL.sub("", text[:end])
+    pieces = [p for p in _BEFORE_SPLIT.split(head) if p and p.strip(_HOLDER_TRIM + " .")]
     while len(pieces) > 1 and _REGISTRATION.search(pieces[-1]):
         pieces.pop()
     return pieces[-1] if pieces else ""
@@ -170,6 +172,7 @@ _WORD_THEN_C = re.compile(r"copyright\s*\(c\)", re.I)  # "Copyright (c) 매경AX
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.(?:\s|$)")  # not the dot of an initial
 # the word at the start of a line (a block's lines are joined by " | "): "港湾新聞... | Copyright NAME."
 _WORD_ONLY = re.compile(r"(?:^|\||(?<=[.!?。]\s))\s*copyright\s+(?![\d©(])", re.I)  # (or after a sentence)
+_VERSION_TAIL = re.compile(r"\s+v(?:ersion)?\.?\s?\d+(?:\.\d+)*(?=[\s\-–—|·]*$)", re.I)
 _ISSUE_BEFORE = re.compile(r"(?:^|\|\s)(?P<name>[^|\d]{2,60}?)\s+\d{1,2}\s?/\s?(?=\d)")  # a print issue: "NAME 52/"
 _ISSUE_WORD = re.compile(r"(?:ausgabe|heft|issue|edition|nr|no|vol|volume|num[ée]ro|n[úu]mero)\W*$", re.I)
 _OWNER_AFTER = re.compile(r"\s*[:：]\s*(?P<name>[^\s|:：]{2,40})")  # CJK names hold no spaces
@@ -231,9 +234,10 @@ def parse_statement(text: str) -> dict[str, Any] | None:
     holder = None
     years: list[int] = []
     start = 0
+    sign_end: int | None = None  # where "© 2025" ends, when the line has one
     m = _SIGN_YEAR.search(text)
     if m:
-        years, start = years_of(m), m.start()
+        years, start, sign_end = years_of(m), m.start(), m.end()
         # "Holder © 2025 | Privacy | Terms", "Holder © 2025. Powered by ...": the name stands before
         after = text[m.end():]
         separator_after = _SEPARATOR_AFTER.match(after) is not None
@@ -296,6 +300,8 @@ def parse_statement(text: str) -> dict[str, Any] | None:
     else:
         return None
     statement = _statement_span(text, start)
+    if sign_end is not None and start + len(statement) < sign_end:
+        statement = text[start:sign_end]  # a name before the sign: the line runs at least to its year
     scope_text = text[max(0, start - 200):start + len(statement)]  # AFP/dpa put it first
     reserved = "some" if RESERVED_SOME.search(scope_text) else (
         "all" if RESERVED_ALL.search(scope_text) else None)
