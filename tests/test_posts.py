@@ -176,6 +176,8 @@ CONTROLS = {
     "reddit": "https://www.reddit.com/r/storms/comments/1kctrl1/",
     "linkedin": "https://www.linkedin.com/feed/update/urn:li:share:7323456789012345699/",
     "spotify": "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQD",
+    "dailymotion": "https://www.dailymotion.com/video/x8ctrl1",
+    "soundcloud": "https://soundcloud.com/ctrlband/ctrl-track",
 }
 CONTROL_IDS = {
     "twitter": "1918999999999999991", "facebook": "1234567890123499", "tiktok": "7354123456789012399",
@@ -183,6 +185,7 @@ CONTROL_IDS = {
     "snapchat": "W7_EDlXWTBiXAEEniNoMPwAAYdWZ1b2RmZnd6AZaK3XBJAZaK3XAfAAAAAQ", "telegram": "ctrlchannel/42",
     "instagram": "CtrlPost123", "bluesky": "3lnxyzabc2k2t", "reddit": "1kctrl1",
     "linkedin": "urn:li:share:7323456789012345699", "spotify": "4uLU6hMCjMI75M1A2tKUQD",
+    "dailymotion": "x8ctrl1", "soundcloud": "ctrlband/ctrl-track",
 }
 
 
@@ -205,6 +208,10 @@ CONTROL_IDS = {
     ('<a href="https://www.reddit.com/r/storms/">r/storms</a>', "reddit"),
     ('<a href="https://www.linkedin.com/in/someone/">LinkedIn</a>', "linkedin"),
     ('<a href="https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M">Playlist</a>', "spotify"),
+    ('<div style="background-image: url(//www.dailymotion.com/thumbnail/video/x2oj8id)"></div>'
+     '<a href="https://www.dailymotion.com/lemondefr">Channel</a>', "dailymotion"),
+    ('<a href="https://soundcloud.com/harbourcast">Our podcast</a> <a href="https://soundcloud.com/harbourcast/sets/'
+     'season-2">Season 2</a>', "soundcloud"),
     ('<a href="https://x.com@evil.example/a/status/1918223344556677889">look-alike</a>', "twitter"),
     ('<a href="https://notx.com/a/status/1918223344556677889">look-alike host</a>', "twitter"),
     ('<style>.instagram-media iframe{width:100%}</style><script src="https://www.tiktok.com/embed.js"></script>', "tiktok"),
@@ -281,6 +288,17 @@ def test_head_metadata_is_not_a_citation():
     ("https://www.linkedin.com/posts/someone_ugcPost-7323456789012345679-XyZw", "linkedin", "urn:li:ugcPost:7323456789012345679", None),
     ("https://www.twitch.tv/streamer/clip/FunnyClipSlug-abc", "twitch", "FunnyClipSlug-abc", "https://clips.twitch.tv/FunnyClipSlug-abc"),
     ("https://www.pinterest.co.uk/pin/some-title--99360735500167749/", "pinterest", "99360735500167749", "https://www.pinterest.com/pin/99360735500167749/"),
+    # video and audio platforms of French and German pages
+    ("//www.dailymotion.com/embed/video/x2p552m?syndication=131181", "dailymotion", "x2p552m",
+     "https://www.dailymotion.com/video/x2p552m"),
+    ("https://www.dailymotion.com/video/x7tgad0_storm-hits-the-harbour_news", "dailymotion", "x7tgad0", None),
+    ("https://dai.ly/x7tgad0", "dailymotion", "x7tgad0", "https://www.dailymotion.com/video/x7tgad0"),
+    ("https://geo.dailymotion.com/player/xjrxe.html?video=x8abc12", "dailymotion", "x8abc12", None),
+    ("http://www.dailymotion.com/swf/video/x130bpf", "dailymotion", "x130bpf", None),
+    ("https://w.soundcloud.com/player/?url=https%3A//api.soundcloud.com/tracks/367477112&color=%23ff5500", "soundcloud",
+     "367477112", "https://api.soundcloud.com/tracks/367477112"),
+    ("https://soundcloud.com/harbourcast/episode-12-the-storm", "soundcloud", "harbourcast/episode-12-the-storm",
+     "https://soundcloud.com/harbourcast/episode-12-the-storm"),
 ])
 def test_url_normalisation(url, platform, post_id, canonical):
     from crawler.extract.embeds import REGISTRY
@@ -298,7 +316,7 @@ def test_registry_has_one_module_per_platform():
     assert names == list(PLATFORM_MODULES)
     assert {"twitter", "instagram", "facebook", "youtube", "tiktok", "bluesky", "threads",
             "mastodon", "truthsocial", "reddit", "linkedin", "telegram", "tumblr", "pinterest",
-            "flickr", "vimeo", "vine", "twitch", "snapchat", "spotify"} <= set(names)
+            "flickr", "vimeo", "vine", "twitch", "snapchat", "spotify", "dailymotion", "soundcloud"} <= set(names)
 
 
 def test_posted_derived_offline_from_ids():

@@ -49,7 +49,8 @@ _ALWAYS_CHROME = re.compile(
     r"more[-_]?(?:videos|like[-_]this|on[-_]|from[-_])|"
     # an ad slot by its whole name ("ad-wrapper", "advertisement"; not "advert-content-wrap", a
     # content wrapper with ads beside it)
-    r"^(?:ad|ads|advert|adverts|advertisement)(?:[-_](?:wrapper|container|slot|unit|label|block|box|placeholder))?$|"
+    r"^(?:(?!no[-_])[a-z]{1,3}[-_])?(?:ad|ads|advert|adverts|advertisement)"  # (a theme's prefix: "it-ad")
+    r"(?:[-_](?:wrapper|container|slot|unit|label|block|box|placeholder))?$|"
     r"adsbygoogle|"
     r"(?:^|[-_])sponsored(?:[-_](?:post|content|by))?$|"
     # (not "off-canvas": Drupal wraps every page in "dialog-off-canvas-main-canvas")

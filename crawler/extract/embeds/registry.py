@@ -15,7 +15,7 @@ from crawler.extract.embeds.base import ElementHandler, Platform, PostRef, Url, 
 PLATFORM_MODULES = (
     "twitter", "instagram", "facebook", "youtube", "tiktok", "bluesky", "threads", "mastodon",
     "truthsocial", "reddit", "linkedin", "telegram", "tumblr", "pinterest", "flickr", "vimeo",
-    "vine", "twitch", "snapchat", "spotify",
+    "vine", "twitch", "snapchat", "spotify", "dailymotion", "soundcloud",
 )
 
 # Hosts that wrap another URL in a query parameter (Iframely, Embedly, Google AMP viewer, and
