@@ -153,9 +153,8 @@ def line_facts(text: str) -> _Line | None:
 
 def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     """Every rights statement of the page; ``scan`` reuses the posts walker's pass."""
-    footer: list[Rights] = []
-    footer_wire: list[Rights] = []  # a wire's line in the footer ("copyright-providers")
-    named_only: set[int] = set()  # footer entries from an element named "copyright", not a footer
+    footer: list[tuple[Rights, int]] = []  # (line, placement's in_footer: IN_FOOTER or NAMED_COPYRIGHT)
+    footer_wire: list[tuple[Rights, int]] = []  # a wire's line in the footer ("copyright-providers")
     page_other: list[Rights] = []
     article: list[Rights] = []
     media: list[Rights] = []
@@ -191,14 +190,14 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
             scope = "media"  # "© Name" with no year outside the footer: a picture credit
         kind = "credit" if scope == "media" else "syndication" if line.wire and scope == "article" else "copyright"
         found = entry(parsed, kind, "text", scope)
-        if in_footer == NAMED_COPYRIGHT:
-            named_only.add(id(found))
-        (footer_wire if in_footer and line.wire else footer if in_footer else page_other if scope == "page" else
-         article if scope == "article" else media).append(found)
+        if in_footer:
+            (footer_wire if line.wire else footer).append((found, in_footer))
+        else:
+            (page_other if scope == "page" else article if scope == "article" else media).append(found)
     if footer and footer_wire:
         # a portal's footer credits the wire whose stories it carries, beside its own line: the
         # wire's line is this story's syndication, the portal's is the page's
-        article = [replace(e, kind="syndication", scope="article") for e in footer_wire] + article
+        article = [replace(e, kind="syndication", scope="article") for e, _ in footer_wire] + article
     else:
         footer += footer_wire  # the wire's own site: its line is the page's
     meta = meta_rights(doc)
@@ -207,11 +206,11 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
     # dated or reserved footer lines first, the footer's own before an element merely named
     # "copyright" (a station's line under each story); undated ones last-first (credits precede
     # the footer)
-    dated = [e for e in footer if e.years or e.reserved]
-    footer = sorted(dated, key=lambda e: id(e) in named_only) + [
-        e for e in reversed(footer) if not (e.years or e.reserved)]
+    dated = [(e, where) for e, where in footer if e.years or e.reserved]
+    footer_lines = [e for e, _ in sorted(dated, key=lambda pair: pair[1] == NAMED_COPYRIGHT)] + [
+        e for e, _ in reversed(footer) if not (e.years or e.reserved)]
     unsigned = [] if (footer or page_other or meta or article or jsonld_article) else _unsigned_line(doc, scan)
-    ordered = (footer + page_other + meta + unsigned + link_page + article + jsonld_article + links + media
+    ordered = (footer_lines + page_other + meta + unsigned + link_page + article + jsonld_article + links + media
                + jsonld_media)
     return _dedupe(ordered)
 

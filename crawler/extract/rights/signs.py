@@ -136,9 +136,10 @@ def placement(el: HtmlElement) -> tuple[str, int]:
     in_body = False
     if el.tag in _QUOTES:
         return "quote", False
-    own_footer, own_media, own_copyright = _name_marks(_names(el))
+    own_names = _names(el)
+    own_footer, own_media, own_copyright = _name_marks(own_names)
     if (el.tag == "footer" or (el.get("role") or "") == "contentinfo" or own_footer) and not _in_article_body(el):
-        if _ARTICLE_FOOTER(_names(el)):
+        if _ARTICLE_FOOTER(own_names):
             return "article", False
         return "page", IN_FOOTER  # the line is the footer's own text ("<footer>© Name</footer>")
     if own_media or el.tag == "figcaption":

@@ -247,10 +247,9 @@ def parse_statement(text: str) -> dict[str, Any] | None:
             holder = clean_holder(before) if before.strip() else None
             if holder:
                 start = text.rfind(before.strip(), 0, m.start())
-        if holder is None:  # "© 2024 · All Rights Reserved · Holder", "© 2024 All Rights Reserved by Holder"
-            rest = after.lstrip(_HOLDER_TRIM + " .")
-            if r := RESERVED_ALL.match(rest):
-                holder = clean_holder(_TO_WHOM.sub("", rest[r.end():].lstrip(_HOLDER_TRIM + " ")))
+        if holder is None and (past := _past_reservation(after)) is not None:
+            # "© 2024 · All Rights Reserved · Holder", "© 2024 All Rights Reserved by Holder"
+            holder = clean_holder(_TO_WHOM.sub("", past.lstrip(_HOLDER_TRIM + " ")))
         if holder is None and separator_after:
             holder = clean_holder(after)
     elif (m := _SIGN_ONLY.search(text)) and (_SYM.search(m.group(0)) or _WORD_THEN_C.search(m.group(0))):
@@ -270,10 +269,10 @@ def parse_statement(text: str) -> dict[str, Any] | None:
             holder = clean_holder(after[: ym.start()]) or clean_holder(after[ym.end():])
         else:
             holder = clean_holder(after)
-            rest = after.lstrip(_HOLDER_TRIM + " .")
-            if holder is None and (r := RESERVED_ALL.match(rest)) and not _NAME_STOP.match(rest, r.end()):
+            past = _past_reservation(after) if holder is None else None
+            if past is not None and not _NAME_STOP.match(past):
                 # "© All rights reserved. Harbour Tribune" (not "... | Terms": another item)
-                name = _name_like(_TO_WHOM.sub("", rest[r.end():].lstrip(" .")))
+                name = _name_like(_TO_WHOM.sub("", past.lstrip(" .")))
                 holder = None if name is None or _NAV_START.match(name) else name
         if holder is None and not years and not RESERVED_ALL.search(text):
             return None
@@ -311,6 +310,14 @@ def parse_statement(text: str) -> dict[str, Any] | None:
                     if _RESTRICTION_WORDS.search(piece)]
     return {"statement": statement, "holder": holder, "years": years, "reserved": reserved,
             "restrictions": [r for r in restrictions if r]}
+
+
+def _past_reservation(after: str) -> str | None:
+    """What follows an "All rights reserved" that opens ``after`` (the text after the sign), or
+    None when the reservation does not come first."""
+    rest = after.lstrip(_HOLDER_TRIM + " .")
+    r = RESERVED_ALL.match(rest)
+    return rest[r.end():] if r else None
 
 
 def _statement_span(text: str, start: int) -> str:
