@@ -76,7 +76,7 @@ def test_family_pages_validate_and_keep_page_order(name):
 
 
 def test_embeds_in_json_state_are_this_articles_only():
-    """Next.js, Arc XP, __INITIAL_STATE__ (\\u002F-escaped), Astro island props and Nuxt: the
+    """Next.js, Arc XP, __INITIAL_STATE__ (\\u002F-escaped), Astro island props, Nuxt 2 and Nuxt 3: the
     article's object is known by slug, canonical path or headline; related stories, sidebar
     items and the next story in the same blobs stay out."""
     assert _keys(_posts("json-state.html", "https://ledger.example/2025/05/ferry-strike-ends")) == [
@@ -87,7 +87,10 @@ def test_embeds_in_json_state_are_this_articles_only():
         ("tiktok", "7355000000000000123", "json"),  # Arc XP raw_oembed
         ("twitter", "1919000000000000003", "json"),  # Nuxt: a typed component {is: "tweet", props: {id}}
         ("bluesky", "3lferryabc2k", "json"),  # Nuxt: escaped markup in the article's content
-    ]  # not: related 1917000000000000009, sidebar OtherVid999, Nuxt's next story NuxtOther99
+        ("twitter", "1919000000000000004", "json"),  # Nuxt 3 __NUXT_DATA__ (devalue): markup in the body
+        ("youtube", "FerryNuxt3v", "json"),  # Nuxt 3: a typed component {type, videoId}
+    ]  # not: related 1917000000000000009, sidebar OtherVid999, Nuxt's next story NuxtOther99,
+    # Nuxt 3's more-stories NuxtRelat99
 
 
 def test_consent_gates_fact_checks_and_links():
@@ -212,6 +215,29 @@ def test_nuxt_state_becomes_json_with_its_arguments_in_place():
                                              "n": None}}],
         "ok": True, "gone": None}}]}
     assert iife_state("window.x = {a: 1};") is None  # not a state function: left to the other readers
+
+
+def test_devalue_flat_state_becomes_the_tree_it_encodes():
+    from crawler.extract.embeds.devalue import is_flat, unflatten
+
+    flat = [["ShallowReactive", 1],
+            {"story": 2, "when": 5, "tags": 6, "by_key": 7, "bare": 8, "gone": -1, "self": 0, "far": 99},
+            {"slug": 3, "embeds": 4},
+            "ferry-strike-ends",
+            [3, 3],  # a string shared by index stays a string wherever it is used
+            ["Date", "2025-05-09T06:00:00.000Z"],
+            ["Set", 3],
+            ["Map", 3, 5],
+            ["null", "k", 3]]
+    assert is_flat(flat)
+    assert unflatten(flat) == {
+        "story": {"slug": "ferry-strike-ends", "embeds": ["ferry-strike-ends", "ferry-strike-ends"]},
+        "when": "2025-05-09T06:00:00.000Z", "tags": ["ferry-strike-ends"],
+        "by_key": {"ferry-strike-ends": "2025-05-09T06:00:00.000Z"}, "bare": {"k": "ferry-strike-ends"},
+        "gone": None, "self": None, "far": None,  # undefined, a cycle back to the root, out of range
+    }
+    assert not is_flat([{"title": "x"}, {"title": "y"}])  # a plain list of objects is not devalue's
+    assert not is_flat([["a", "b"], 1]) and not is_flat([1, 2])
 
 
 def test_referrer_lists_playlist_widgets_and_picture_credits():

@@ -5,7 +5,8 @@ object that identifies itself as this page counts (its URL, path or ``@id`` is t
 its ``slug`` is the URL's last segment, its id is the number in the URL, or its headline is the
 page's title), and inside it, sub-objects that are other pages of the same site are skipped.
 State that is a JavaScript expression rather than JSON (Nuxt's ``__NUXT__``) is unescaped and
-each embed in it is credited to the nearest page path written before it.
+each embed in it is credited to the nearest page path written before it; state in devalue's flat
+form (Nuxt 3's ``__NUXT_DATA__``) is rebuilt as a tree first.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.extract.embeds.base import Hit, PostRef, plain_split
+from crawler.extract.embeds.devalue import is_flat, unflatten
 from crawler.extract.embeds.jsliteral import iife_state
 from crawler.extract.embeds.markup import posted
 from crawler.extract.embeds.placeholders import typed_ref
@@ -262,7 +264,7 @@ def scan_state(scripts, page_urls: list[str], walker,
         before = len(walker.found)
         found_json = False
         seen: set[str] = set()
-        blobs = list(iter_json(text))
+        blobs = [unflatten(b) if is_flat(b) else b for b in iter_json(text)]  # (Nuxt 3: devalue's flat form)
         if not blobs and "function" in text:
             state = iife_state(text)  # Nuxt: JavaScript that builds the state
             blobs = [state] if state is not None else []
