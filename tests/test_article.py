@@ -31,6 +31,22 @@ def test_title_falls_back_to_html_title_without_site_suffix():
     assert rec["article"]["published"] == "2025-04-30T18:00:00Z"
 
 
+def test_author_written_as_a_json_string_and_a_byline_run_into_its_date():
+    from crawler.extract.article import _byline_names
+
+    person = json.dumps({"@type": "Person", "name": "Ona Brill"})
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Tide tables",
+                     "author": person})  # the Person is a string holding JSON, as some CMSs write it
+    html = (f'<html><head><script type="application/ld+json">{ld}</script></head><body><article><p>'
+            + "The tide tables changed this week. " * 20 + "</p></article></body></html>")
+    rec = extract_record(html, CrawlMeta(url="https://ex.example/tides")).to_dict()
+    assert rec["article"]["authors"] == ["Ona Brill"]
+    # trafilatura's byline guess, "Ann Lee Fri., Aug. 23" read as two names
+    assert _byline_names("Ann Lee Fri; Aug") == ["Ann Lee"]
+    assert _byline_names("Ann Lee; Fri., Aug. 23, 2019") == ["Ann Lee"]
+    assert _byline_names("Wei Sun; Theresa May") == ["Wei Sun", "Theresa May"]  # names, not dates
+
+
 def test_text_only_when_asked_and_relative_canonical_resolved():
     html = ('<html><head><title>T</title><link rel="canonical" href="/a/b"></head><body>'
             '<article><p>' + "Some sentence of the article body. " * 20 + '</p></article></body></html>')

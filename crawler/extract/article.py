@@ -9,6 +9,7 @@ hand-write).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 from datetime import datetime
@@ -130,6 +131,23 @@ def extract_article(doc: Document, *, with_text: bool, want_text_hash: bool = Tr
 _YEAR_GUESS = re.compile(r"^\d{4}-01-01$")
 
 
+# trafilatura's byline guess can run into the date beside it: "Ann Lee Fri; Aug" for "Ann Lee
+# Fri., Aug. 23". A part that is only a date word shows it; then the word before it goes too
+# (only then: Sun, May and Marsh are also names).
+_DATE_WORD = (r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+              r"(?:day|uary|ruary|ch|il|e|y|ust|tember|ober|ember|nesday|urday|sday)?\.?,?")
+_ONLY_DATE = re.compile(rf"(?:\s*(?:{_DATE_WORD}|\d+[.,]?))+", re.I)
+_DATE_TAIL = re.compile(rf"\s+{_DATE_WORD}$", re.I)
+
+
+def _byline_names(author: str) -> list[str]:
+    parts = [a.strip() for a in author.split(";") if a.strip()]
+    names = [a for a in parts if not _ONLY_DATE.fullmatch(a)]
+    if len(names) < len(parts):
+        names = [_DATE_TAIL.sub("", a) for a in names]
+    return names
+
+
 def _fill_from(art: Article, meta: Any) -> None:
     """Fill gaps from trafilatura's metadata heuristics, never overriding declared values."""
     if meta is None:
@@ -137,7 +155,7 @@ def _fill_from(art: Article, meta: Any) -> None:
     if not art.title and meta.title:
         art.title = collapse(meta.title)
     if not art.authors and meta.author:
-        art.authors = [a.strip() for a in meta.author.split(";") if a.strip()]
+        art.authors = _byline_names(meta.author)
     if not art.published and meta.date and not _YEAR_GUESS.match(meta.date):
         art.published = iso_date(meta.date)
     if not art.publisher and meta.sitename:
@@ -232,7 +250,13 @@ def _name(v: Any) -> str | None:
                 return n
         return None
     if isinstance(v, str):
-        return v.strip() or None
+        v = v.strip()
+        if v[:1] == "{" and v[-1:] == "}":  # a Person written as a JSON string inside the JSON-LD
+            try:
+                return _name(json.loads(v))
+            except ValueError:
+                return None
+        return v or None
     if isinstance(v, dict):
         n = v.get("name")
         if isinstance(n, str) and n.strip():
