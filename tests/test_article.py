@@ -41,6 +41,12 @@ def test_author_written_as_a_json_string_and_a_byline_run_into_its_date():
             + "The tide tables changed this week. " * 20 + "</p></article></body></html>")
     rec = extract_record(html, CrawlMeta(url="https://ex.example/tides")).to_dict()
     assert rec["article"]["authors"] == ["Ona Brill"]
+    # escaped twice by the CMS, a "By" left in, a URL for a name
+    html = ('<html><head><meta property="og:title" content="Tides &amp;#8216;late&amp;#8217; again">'
+            '<meta name="author" content="By  Ona O&amp;#039;Brill"><meta name="author" content="https://ex.example/">'
+            '</head><body><article><p>' + "The tide tables changed this week. " * 20 + "</p></article></body></html>")
+    art = extract_record(html, CrawlMeta(url="https://ex.example/tides")).to_dict()["article"]
+    assert (art["title"], art["authors"]) == ("Tides \u2018late\u2019 again", ["Ona O'Brill"])
     # trafilatura's byline guess, "Ann Lee Fri., Aug. 23" read as two names
     assert _byline_names("Ann Lee Fri; Aug") == ["Ann Lee"]
     assert _byline_names("Ann Lee; Fri., Aug. 23, 2019") == ["Ann Lee"]

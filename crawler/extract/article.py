@@ -9,6 +9,7 @@ hand-write).
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import logging
 import re
@@ -84,7 +85,7 @@ def extract_article(doc: Document, *, with_text: bool, want_text_hash: bool = Tr
     art = Article(
         url=doc.url,
         canonical_url=canonical,
-        title=collapse(title),
+        title=_unescaped(collapse(title)),
         authors=_authors(doc, node),
         published=iso_date(
             _jsonld_str(node.get("datePublished"))
@@ -155,7 +156,7 @@ def _fill_from(art: Article, meta: Any) -> None:
     if not art.title and meta.title:
         art.title = collapse(meta.title)
     if not art.authors and meta.author:
-        art.authors = _byline_names(meta.author)
+        art.authors = _clean_names(_byline_names(meta.author))
     if not art.published and meta.date and not _YEAR_GUESS.match(meta.date):
         art.published = iso_date(meta.date)
     if not art.publisher and meta.sitename:
@@ -275,14 +276,32 @@ def _authors(doc: Document, node: dict[str, Any]) -> list[str]:
     if not names:
         for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"):
             for v in doc.meta.get(key, ()):
-                if v and not v.startswith(("http://", "https://")):
-                    names.extend(x.strip() for x in re.split(r"\s*[,;]\s*|\s+and\s+", v) if x.strip())
+                if v and not v.startswith(("http://", "https://")):  # (entities out before ";" splits)
+                    names.extend(x.strip() for x in re.split(r"\s*[,;]\s*|\s+and\s+", _unescaped(v)) if x.strip())
             if names:
                 break
+    return _clean_names(names)
+
+
+_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,5}|[a-z]{2,8});", re.I)
+
+
+def _unescaped(s: str | None) -> str | None:
+    """A value escaped twice by its CMS (``&amp;#8216;`` in the attribute) still holds entities."""
+    return html.unescape(s) if s and _ENTITY.search(s) else s
+
+
+# what a byline puts before or around a name: "By", "View all posts by", an escaped apostrophe
+_BY = re.compile(r"^(?:view (?:all )?(?:posts|articles) by|posted by|written by|by|von|par|por|door|di)\b[\s:]*", re.I)
+_NOT_NAME = re.compile(r"^https?://", re.I)
+
+
+def _clean_names(names: list[str]) -> list[str]:
+    out: list[str] = []
     seen: set[str] = set()
-    out = []
     for n in names:
-        if n.lower() not in seen:
+        n = _BY.sub("", _unescaped(collapse(n)) or "").strip()
+        if n and not _NOT_NAME.match(n) and n.lower() not in seen:
             seen.add(n.lower())
             out.append(n)
     return out
