@@ -124,13 +124,15 @@ def test_what_is_not_a_citation():
 
 def test_newsletter_embeds_carry_their_post_in_json_attributes():
     """Newsletter platforms keep the post in a JSON ``data-attrs`` (author and text included),
-    a video id beside a platform-named wrapper, and footnotes whose markup sits in an attribute."""
+    a video id beside a platform-named wrapper, footnotes whose markup sits in an attribute, and
+    links behind a click-tracking redirect that carries the target base64url-encoded."""
     posts = _posts("newsletter.html", "https://tideweekly.example/p/tide-weekly-42")
     assert _keys(posts) == [
         ("twitter", "1919300000000000001", "cms"),
+        ("instagram", "DClick42xY", "link"),  # link.<site>/click/<id>/<base64url of the post>/<hash>
         ("youtube", "Brief12345x", "cms"),
         ("threads", "DFootNote1a", "link"),
-    ]  # not: the "Follow Tide Weekly" profile link
+    ]  # not: the "Follow Tide Weekly" profile link, the redirected share intent and TikTok profile
     tweet = posts[0]
     assert tweet["author"] == {"handle": "HarbourCouncil", "name": "Harbour Council"}
     assert tweet["text"] == "The second barrier passes 7 to 2."

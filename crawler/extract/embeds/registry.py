@@ -5,6 +5,7 @@ Adding a platform is one module exposing ``PLATFORM`` plus its name in ``PLATFOR
 
 from __future__ import annotations
 
+import base64
 import importlib
 import re
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ _ARCHIVE_HOSTS = ("web.archive.org", "archive.org", "archive.ph", "archive.today
                   "archive.li", "archive.vn", "archive.md", "webcitation.org", "ghostarchive.org")
 _ARCHIVED = re.compile(r"^/(?:web/|wayback/|o/\w+/)?(?:[\w.*-]{0,40}/)?"
                        r"(?P<url>(?:https?:)?/{1,2}[^/].*|(?:[a-z0-9-]+\.)+[a-z]{2,}/.*)$", re.I)  # (a scheme or none)
+_B64_HTTP = "/aHR0c"  # a path segment that base64url-decodes to "http..."
 _UNSEEN = object()
 _HOST = re.compile(r"\s*(?:https?:)?//([^/?#\s]+)", re.I)
 _BARE_HOST = re.compile(r"\s*((?:[a-z0-9-]+\.)+[a-z]{2,})/", re.I)  # "twitter.com/...": no scheme
@@ -124,6 +126,8 @@ class Registry:
             return True
         if ("/@" in raw and _FEDI_PATH.search(raw)) or "/web/statuses/" in raw:  # (Mastodon's 2017 web app)
             return True
+        if _B64_HTTP in raw:  # a newsletter's click redirect: the target base64url in the path
+            return True
         return "=" in raw and _PROXY.search(raw) is not None  # a proxy's url=http..., src=//...
 
     def _host_known(self, raw: str) -> bool | None:
@@ -188,8 +192,26 @@ class Registry:
             r = p.parse_url(u)
             if r is not None:
                 return r
+        if depth == 0 and _B64_HTTP in u.path:
+            r = self._redirected(u, depth)
+            if r is not None:
+                return r
         if depth == 0 and u.query:
             return self._proxied(u, depth)
+        return None
+
+    def _redirected(self, u: Url, depth: int) -> PostRef | None:
+        """A click-tracking redirect that carries its target base64url-encoded in a path segment
+        (newsletters' ``link.<site>/click/<id>/<base64url of the URL>/<hash>``)."""
+        for segment in u.path.split("/"):
+            if segment.startswith("aHR0c") and len(segment) >= 16:
+                try:
+                    inner = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)).decode()
+                except (ValueError, UnicodeDecodeError):  # (binascii.Error is a ValueError)
+                    continue
+                r = self.match(inner, depth=depth + 1)
+                if r is not None:
+                    return r
         return None
 
     def _proxied(self, u: Url, depth: int) -> PostRef | None:
