@@ -197,12 +197,17 @@ def test_a_signed_line_wins_over_the_unsigned_element():
     # a notice first, then the site's own line: the holder is the site (og:site_name)
     ("<p>Quotes delayed at least 15 minutes. © 2025 Harbour Ledger LLC. All rights reserved.</p>",
      "Harbour Ledger"),
+    ("<p><small>Markets data delayed by at least 15 minutes. © HARBOUR LEDGER LLC 2025.</small></p>", "JSON-LD"),
 ])
 def test_the_site_line_next_to_a_data_notice_stays_the_page_line(footer, site_name):
     head = f"<meta property='og:site_name' content='{site_name}'>" if site_name else ""
+    if site_name == "JSON-LD":  # the site named only by its JSON-LD publisher
+        head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rates", '
+                '"publisher": {"@type": "Organization", "name": "Harbour Ledger", "legalName": "Harbour Ledger LLC"}}'
+                "</script>")
     html = f"<html><head>{head}</head><body><footer>{footer}</footer></body></html>"
     rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
-    assert (page_line(rec)["holder"], page_line(rec)["years"]) == ("Harbour Ledger LLC", [2025])
+    assert (page_line(rec)["holder"].lower(), page_line(rec)["years"]) == ("harbour ledger llc", [2025])
 
 
 def test_elements_named_credit_or_copyright_by_a_picture_are_credits():
@@ -292,6 +297,7 @@ def test_a_captions_own_text_is_a_credit():
     ("Harbour Post 2025", "Harbour Post", [2025]),  # a meta tag's name and year, no sign
     ("2010-2025 Harbour Post", "Harbour Post", [2010, 2025]),
     ("Harbour Post", "Harbour Post", []),
+    ("2025 Harbour Post AG, Switzerland", "Harbour Post AG", [2025]),  # the name before the place
 ])
 def test_a_meta_copyright_without_a_sign_gives_its_name_and_years(content, holder, years):
     html = (f"<html><head><meta name='copyright' content='{content}'></head><body><article>"
@@ -477,3 +483,12 @@ def test_picture_credits_and_a_cited_notice_in_a_blog_without_a_footer_line(cred
                          CrawlMeta(url="https://ledger.example/a"), main_text=False).to_dict()
     line = page_line(rec)
     assert line is None or line["holder"] == "Quay Holdings Ltd"  # (a dated line in the body counts, cut right)
+
+
+def test_a_label_only_screen_readers_hear_is_not_part_of_the_holder():
+    footer = ('<footer><p>© Copyright 2021 <a href="https://quay-group.example/">Quay Group'
+              '<span class="hidden-label">this link opens in a new tab</span></a>. Harbour Post is a trademark'
+              ' of Quay Group. All Rights Reserved.</p></footer>')
+    html = f"<html><body><article><p>The story.</p></article>{footer}</body></html>"
+    rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
+    assert (page_line(rec)["holder"], page_line(rec)["years"]) == ("Quay Group", [2021])

@@ -99,9 +99,17 @@ def _context(text: str, statement: str) -> tuple[str, str, str]:
 
 
 def _site_words(doc: Document) -> set[str]:
-    """Words naming the site itself (og:site_name, application-name, the host's labels): a line
-    whose holder is the site is its own line, whatever notice stands next to it."""
-    names = " ".join([*doc.meta.get("og:site_name", ()), *doc.meta.get("application-name", ())])
+    """Words naming the site itself (og:site_name, application-name, the JSON-LD publisher, the
+    host's labels): a line whose holder is the site is its own line, whatever notice stands next
+    to it."""
+    named = [*doc.meta.get("og:site_name", ()), *doc.meta.get("application-name", ())]
+    for node in doc.jsonld:  # the publisher the page's JSON-LD declares, by name and legal name
+        publisher = node.get("publisher")
+        for pub in publisher if isinstance(publisher, list) else (publisher,):
+            pub = doc.resolve(pub)
+            if isinstance(pub, dict):
+                named.extend(v for v in (pub.get("name"), pub.get("legalName")) if isinstance(v, str))
+    names = " ".join(named)
     host = urlsplit(doc.url).hostname or ""
     words = set(_WORD.findall(names.lower())) | set(host.lower().split(".")[:-1])
     return {w for w in words if len(w) > 2 and w not in ("www", "the", "news", "com")}

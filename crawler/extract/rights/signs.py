@@ -54,6 +54,9 @@ _SITE_FOOTER_NAMES = re.compile(r"footer|colophon|legal|bottom|site-info|siteinf
                                 re.I)  # (the footer in Spanish, French, German, Portuguese, Italian, Polish ...)
 _COPYRIGHT_NAME = re.compile(r"copyright", re.I).search
 _MEDIA_NAMES = re.compile(r"caption|credit|figcaption|photo-?info|image-?source|bildquelle", re.I)
+_SCREEN_READER_ONLY = re.compile(
+    r"\b(?:sr-only|screen-reader-(?:text|only)|visually-?hidden|hidden-(?:label|text)|a11y-hidden|assistive-text)\b",
+    re.I)
 _SKIP = {"script", "style", "head", "title", "template", "svg", "noscript", "select", "option"}
 _BLOCKS = {"p", "div", "li", "footer", "section", "small", "address", "td", "span", "dd", "figcaption",
            "center", "font", "aside", "cite", "em", "strong", "b", "i", "h6", "h5", "h4", "blockquote", "q"}
@@ -256,20 +259,22 @@ def _own_text(block: HtmlElement) -> str:
     address line) written " | " so that a holder ends there ("Copyright © 2025<br>Harbour
     Ledger<br>123 Harbour St" is the holder "Harbour Ledger", not its address too)."""
     parts: list[str] = []
+    skipped: set[HtmlElement] = set()
     events = etree.iterwalk(block, events=("start", "end", "comment", "pi"))
     for event, node in events:
         if event == "start":
-            if node is not block and node.tag in _SKIP:
-                events.skip_subtree()
+            if node is not block and (node.tag in _SKIP or _SCREEN_READER_ONLY.search(node.get("class") or "")):
+                events.skip_subtree()  # (so is a label only screen readers hear: "opens in a new tab")
                 if node.tail:
                     parts.append(node.tail)
+                skipped.add(node)
                 continue
             if node is not block and node.tag in _LINE_TAGS:
                 parts.append(" | ")
             if node.text:
                 parts.append(node.text)
         elif node is not block:
-            if event == "end" and node.tag in _SKIP:
+            if event == "end" and node in skipped:
                 continue  # passed over at its start, its tail read then
             if event == "end" and node.tag in _LINE_TAGS:
                 parts.append(" | ")

@@ -189,7 +189,10 @@ def name_and_years(raw: str) -> tuple[str, list[int]] | None:
     the name as a holder and the years, or None when the text is not of that shape."""
     raw = raw.strip()
     m = _NAME_THEN_YEAR.match(raw) or _YEAR_THEN_NAME.match(raw)
-    holder = _name_like(m.group("name")) if m else None
+    if m is None:
+        return None
+    name = m.group("name")  # "2022 Harbour Post AG, Switzerland": the name before the place
+    holder = _name_like(name) or ("," in name and _name_like(name.split(",", 1)[0])) or None
     return (holder, years_of(m)) if holder else None
 
 
