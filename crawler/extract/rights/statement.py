@@ -31,7 +31,7 @@ _TOPIC_WORD = re.compile(_TOPIC, re.I)
 _NAV = (r"(?-i:Impressum|Imprint|Datenschutz\w*|AGB|Sitemap|Pflichtangaben|Nutzungsbedingungen|"
         r"Nutzungsrichtlinien|Kontakt|Contacto|Mentions l[ée]gales|Aviso legal|Note legali|Privacy Policy|"
         r"Terms (?:of (?:Use|Service)|(?:and|&) Conditions)|Cookie (?:Policy|Settings)|Cookies|Disclaimer|"
-        r"Contact [Uu]s|"
+        r"Contact [Uu]s|Unsubscribe|Abmelden|D[ée]sinscri\w*|"  # (a newsletter's footer: "© 2022 NAME Unsubscribe")
         r"Bildrechte|Bildnachweis\w*|Bildquellen|Fotonachweis\w*|Image [Cc]redits|Photo [Cc]redits)(?![\w-])")
 # words that are links of a footer's menu in English; two in a row are the menu, never a name
 # ("© 2016 Microsoft Privacy Legal About our Ads Feedback Help")
