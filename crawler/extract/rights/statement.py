@@ -227,11 +227,19 @@ def _name_like(raw: str) -> str | None:
     return holder if all(_NAME_WORD.match(w) for w in holder.split()) else None
 
 
+# decimal digits of other scripts (Arabic-Indic, Persian, Devanagari, Bengali, Thai, fullwidth ...)
+# as ASCII ones, so that a year written in them is read as one
+_DIGITS = {zero + i: 48 + i for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6,
+                                         0xD66, 0xE50, 0xED0, 0x1040, 0x17E0, 0xFF10) for i in range(10)}
+
+
 def parse_statement(text: str) -> dict[str, Any] | None:
     """Holder, years, reservation and restrictions of one rights line, or None."""
     text = collapse(text) or ""
     if not text or _TEMPLATE.search(text) or _NOT_STATEMENT.match(text):
         return None
+    if not text.isascii():
+        text = text.translate(_DIGITS)  # "© ٢٠٢٤ NAME": the year in Arabic-Indic digits is 2024
     if ":" in text and (date := _DATE_STRING.search(text)):  # a server's date for the year
         text = text[:date.start()] + (date.group("y") or date.group("y2")) + text[date.end():]
     holder = None
