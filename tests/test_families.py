@@ -8,6 +8,8 @@ both, so a detector that finds nothing fails as surely as one that finds everyth
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import extract_page
 
@@ -91,6 +93,36 @@ def test_embeds_in_json_state_are_this_articles_only():
         ("youtube", "FerryNuxt3v", "json"),  # Nuxt 3: a typed component {type, videoId}
     ]  # not: related 1917000000000000009, sidebar OtherVid999, Nuxt's next story NuxtOther99,
     # Nuxt 3's more-stories NuxtRelat99
+
+
+def test_nuxt3_state_behind_a_consent_gate_gives_the_articles_posts_only():
+    """A Nuxt 3 page whose embeds are consent placeholders with nothing in them: the posts live in
+    __NUXT_DATA__ (devalue), in the article object known by its title only; the state's root names
+    the page's route (and holds everything, the related story's post and an Apollo cache too), so
+    the objects inside it that name the page are what is read."""
+    posts = _posts("nuxt3-consent.html", "https://tidemarket.example/de/daily/harbour-boots")
+    assert _keys(posts) == [
+        ("instagram", "DHarbour1a", "json"),
+        ("twitter", "1919600000000000001", "json"),
+    ]  # not: the related story's DOtherStry9, in relatedArticles and in the Apollo cache
+
+
+def test_an_apollo_cache_is_followed_from_the_article_by_its_refs():
+    cache = {
+        "ROOT_QUERY": {'article({"slug":"harbour-boots"})': {"__ref": "Article:1"}, "latest": [{"__ref": "Article:2"}]},
+        "Article:1": {"__typename": "Article", "slug": "harbour-boots", "body": [{"__ref": "Embed:9"}]},
+        "Embed:9": {"__typename": "Embed", "html": '<blockquote class="twitter-tweet"><a href='
+                    '"https://twitter.com/TideMarket/status/1919600000000000007">May 9</a></blockquote>'},
+        "Article:2": {"__typename": "Article", "slug": "tide-clogs-return", "body": [{"__ref": "Embed:10"}]},
+        "Embed:10": {"__typename": "Embed", "html": '<blockquote class="twitter-tweet"><a href='
+                     '"https://twitter.com/Other/status/1919600000000000099">x</a></blockquote>'},
+    }
+    from crawler.extract import CrawlMeta, extract_record
+
+    html = (f"<html><body><article>{_PARA}</article><script>window.__APOLLO_STATE__={json.dumps(cache)};"
+            "</script></body></html>")
+    rec = extract_record(html, CrawlMeta(url="https://tidemarket.example/daily/harbour-boots"))
+    assert [(p.post_id, p.evidence[0].form) for p in rec.posts] == [("1919600000000000007", "json")]
 
 
 def test_consent_gates_fact_checks_and_links():
@@ -278,7 +310,7 @@ def test_a_tweets_code_with_its_class_stripped_is_still_the_embed():
 def test_state_urls_are_this_page_another_page_or_not_a_page_in_every_spelling():
     """Blobs hold hundreds of URLs; most are other hosts' (images, links), turned away before any
     parse. A URL of this site is never turned away so, whatever its case, www., port or user."""
-    from crawler.extract.embeds.jsonstate import StateScanner
+    from crawler.extract.embeds.stateobjects import StateScanner
 
     scanner = StateScanner(["https://www.ledger.example/2025/05/ferry-strike-ends"])
     assert [scanner.is_page(u) for u in (
