@@ -125,6 +125,26 @@ def test_an_apollo_cache_is_followed_from_the_article_by_its_refs():
     assert [(p.post_id, p.evidence[0].form) for p in rec.posts] == [("1919600000000000007", "json")]
 
 
+def test_an_api_resource_name_is_not_another_page_of_the_site():
+    """API Platform (Hydra) names each object by a relative IRI ("@id": "/api/documents/376"): not a
+    page of the site, so the article's blocks are read; a related document is still known by its slug."""
+    block = {"@id": "/api/document_block_external_contents/3479", "@type": "DocumentBlockExternalContent",
+             "url": "https://twitter.com/EuroHarbour/status/1919600000000000011"}
+    other = {"@id": "/api/documents/377", "slug": "tide-clogs-return", "documentBlocks": [
+        {"@id": "/api/document_block_external_contents/3490", "url": "https://twitter.com/Other/status/1919600000000000099"}]}
+    data = {"props": {"pageProps": {"slug": "harbour-boots", "data": {
+        "@context": "/api/contexts/Document", "@id": "/api/documents/376", "@type": "Document",
+        "documentBlocks": [{"@id": "/api/document_block_texts/3478", "headline": "Harbour boots"}, block],
+        "related": [other]}}}}
+    from crawler.extract import CrawlMeta, extract_record
+
+    html = (f'<html><body><article>{_PARA}<div class="consent-placeholder">Externer Inhalt: twitter.com blockiert'
+            f'</div></article><script id="__NEXT_DATA__" type="application/json">{json.dumps(data)}</script>'
+            "</body></html>")
+    rec = extract_record(html, CrawlMeta(url="https://tidemarket.example/de/harbour-boots"))
+    assert [(p.post_id, p.evidence[0].form) for p in rec.posts] == [("1919600000000000011", "json")]
+
+
 def test_consent_gates_fact_checks_and_links():
     posts = _posts("consent-and-links.html", "https://ledger.example/2025/05/fact-check-barrier-photo")
     assert _keys(posts) == [

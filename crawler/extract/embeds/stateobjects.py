@@ -97,7 +97,10 @@ class StateScanner:
         if not _URL_KEY_SET.isdisjoint(present):
             for k in _URL_KEYS:
                 if k in present:
-                    r = self.is_page(obj[k])
+                    v = obj[k]
+                    if k == "@id" and v.__class__ is str and v[:1] == "/":
+                        continue  # an API's resource name ("/api/documents/376", Hydra), not a page
+                    r = self.is_page(v)
                     if r is not None:
                         return r
         if "slug" in present and self.slugs:  # (a page whose address ends in a short word has no slug to match)
