@@ -24,6 +24,8 @@ def page_line(record: dict) -> dict | None:
     ("2001 – 2022 © Nordmedia, a.s.", "Nordmedia, a.s.", [2001, 2022]),
     ("2015-2024 © Baltic Daily. All rights reserved.", "Baltic Daily", [2015, 2024]),
     ("© 2004–2024, Tidewater", "Tidewater", [2004, 2024]),
+    ("© 2023 Powered by Harbour Media Network", "Harbour Media Network", [2023]),  # a network, no other name
+    ("© 2023 Powered by WordPress", None, [2023]),  # software makes the site: no holder
     ("© ٢٠٢٤ ميناء نيوز. جميع الحقوق محفوظة", "ميناء نيوز", [2024]),  # Arabic-Indic digits
     ("© ２０２５ 港湾新聞", "港湾新聞", [2025]),  # fullwidth digits
     ("© 2025 Tide Weekly Unsubscribe | Tide Weekly, P.O. Box 42", "Tide Weekly", [2025]),  # a newsletter's footer

@@ -168,6 +168,14 @@ _MAKER = re.compile(r"(?:proudly\s+)?(?:powered|built|published|designed|made|ho
                     r"this\s+(?:site|website|page|blog)\b", re.I)
 
 
+# the only name after "© YEAR" is a "Powered by" one: a publisher's network when it is no
+# software (a CMS, a theme, a host), which makes the site, not its content
+_POWERED_BY = re.compile(r"\s*(?:proudly\s+)?powered\s+by\s+(.{2,60})$", re.I)
+_SOFTWARE = re.compile(r"wordpress|blogger|blogspot|ghost|jekyll|hugo|hexo|gatsby|squarespace|wix|weebly|"
+                       r"drupal|joomla|typo3|contao|theme|elementor|shopify|tumblr|medium|substack|webflow|"
+                       r"hubspot|jimdo|strato|ionos|cloudflare|netlify|github|vercel|mkdocs|sphinx", re.I)
+
+
 _WORD_THEN_C = re.compile(r"copyright\s*\(c\)", re.I)  # "Copyright (c) 매경AX. All rights reserved."
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.(?:\s|$)")  # not the dot of an initial
 # the word at the start of a line (a block's lines are joined by " | "): "港湾新聞... | Copyright NAME."
@@ -263,6 +271,8 @@ def parse_statement(text: str) -> dict[str, Any] | None:
             holder = clean_holder(_TO_WHOM.sub("", past.lstrip(_HOLDER_TRIM + " ")))
         if holder is None and separator_after:
             holder = clean_holder(after)
+        if holder is None and (powered := _POWERED_BY.match(after)) and not _SOFTWARE.search(powered.group(1)):
+            holder = clean_holder(powered.group(1))  # "© 2023 Powered by Minute Media": the network's name
     elif (m := _SIGN_ONLY.search(text)) and (_SYM.search(m.group(0)) or _WORD_THEN_C.search(m.group(0))):
         start = m.start()
         after = text[m.end():]
