@@ -24,6 +24,8 @@ def page_line(record: dict) -> dict | None:
     ("2001 – 2022 © Nordmedia, a.s.", "Nordmedia, a.s.", [2001, 2022]),
     ("2015-2024 © Baltic Daily. All rights reserved.", "Baltic Daily", [2015, 2024]),
     ("© 2004–2024, Tidewater", "Tidewater", [2004, 2024]),
+    ("Grupo Bahía Todos los Derechos Reservados ©", "Grupo Bahía", []),  # the sign after the reservation
+    ("© 2020 a Harbour Media plc subsidiary", "Harbour Media plc", [2020]),
     ("© 2023 Powered by Harbour Media Network", "Harbour Media Network", [2023]),  # a network, no other name
     ("© 2023 Powered by WordPress", None, [2023]),  # software makes the site: no holder
     ("© ٢٠٢٤ ميناء نيوز. جميع الحقوق محفوظة", "ميناء نيوز", [2024]),  # Arabic-Indic digits

@@ -132,6 +132,19 @@ def _piece_before(text: str, end: int) -> str:
     return pieces[-1] if pieces else ""
 
 
+def _name_before_reservation(text: str, sign: int) -> tuple[str, int] | None:
+    """The holder before a reservation that the sign ends ("NAME All rights reserved ©"), and
+    where it starts."""
+    head = text[:sign]
+    last = next(reversed(list(RESERVED_ALL.finditer(head))), None)
+    if last is None or head[last.end():].strip(" .,|"):
+        return None
+    before = _piece_before(head, last.start())
+    holder = clean_holder(before) if before.strip() else None
+    return (holder, text.rfind(before.strip(), 0, last.start())) if holder else None
+
+
+_PART_OF = re.compile(r"^(?-i:an?)\s+(.{2,60}?)\s+(?:subsidiary|company|brand|publication)$", re.I)
 _SEPARATOR_AFTER = re.compile(r"\s*(?:[|·•∙—–]|-\s|\.(?:\s|$))")
 _TO_WHOM = re.compile(r"^(?:a|à|to|by|por|par|di|von)\s+", re.I)  # "Todos os direitos reservados a Holder"
 _SPAN_SPLIT = re.compile(r"(?<=\.)\s+|\s+\|\s+")
@@ -149,6 +162,7 @@ def clean_holder(raw: str) -> str | None:
         raw = raw[:end + 1] if raw[end] == "." and _ABBREV_END.search(raw, 0, end) else raw[:end]
         break
     raw = _LEAD_WORD.sub("", raw.strip(_HOLDER_TRIM))
+    raw = _PART_OF.sub(r"\1", raw)  # "a Reach plc subsidiary": Reach plc
     raw = _TRAILING_YEAR.sub("", raw).strip(_HOLDER_TRIM)
     raw = _DATE_TAIL.sub("", raw)  # "©SZ vom 15.05.2019/vit": the year was a date's
     raw = _LICENCE_LEAD.sub("", _LEAD_SIGN.sub("", raw)).strip(_HOLDER_TRIM)
@@ -295,6 +309,8 @@ def parse_statement(text: str) -> dict[str, Any] | None:
                 # "© All rights reserved. Harbour Tribune" (not "... | Terms": another item)
                 name = _name_like(_TO_WHOM.sub("", past.lstrip(" .")))
                 holder = None if name is None or _NAV_START.match(name) else name
+            if holder is None and not after.strip(" .|") and (named := _name_before_reservation(text, start)):
+                holder, start = named  # "Harbour Post Todos los Derechos Reservados ©": the sign last
         if holder is None and not years and not RESERVED_ALL.search(text):
             return None
     elif (m := _WORD_ONLY.search(text)) and (named := _after_word(text[m.end():])):
