@@ -325,6 +325,9 @@ def test_a_copyright_word_before_prose_and_a_year_is_no_statement(line):
     ("<footer><p><small>Copyright ©</small> 2019-2025 Harbour Post Ltd</p></footer>", "Harbour Post Ltd", [2019, 2025]),
     ("<footer><p><span class='credit'>© 2024 AFP</span></p><p>© 2025 Harbour Post</p></footer>", "Harbour Post",
      [2025]),  # control: a span holding a whole line stays that line
+    # the reservation and the sign in a span, the name in a <b> before it, the footer's link first
+    ("<footer><div><a href='/terminos'>Términos de Uso</a><b>Grupo Bahía</b><span>Todos los Derechos Reservados © "
+     "</span></div></footer>", "Grupo Bahía", []),
 ])
 def test_a_line_split_over_inline_elements_is_read_whole(footer, holder, years):
     """A sign (and year) alone in a <span> is one piece of the line its block holds; a span that

@@ -64,6 +64,10 @@ _QUOTES = {"blockquote", "q"}
 _INLINE = {"span", "small", "font", "cite", "em", "strong", "b", "i"}
 # a sign, a year or both, and nothing that could be a holder ("©", "© 2025", "Copyright ©")
 _SIGN_PIECE = re.compile(r"^\W*(?:copyright|copr\.|\(c\))?\W*(?:\d{4}(?:\s*[-–]\s*\d{2,4})?)?\W*$", re.I)
+# the sign with a reservation, the holder left to the line around it ("<b>NAME</b><span>Todos los
+# Derechos Reservados ©</span>"; a reservation alone is the second half of a line already read)
+_RESERVED_PIECE = re.compile(
+    rf"^\W*(?:(?:{RESERVED_ALL.pattern})\W*©|©\W*(?:\d{{4}}\W*)?(?:{RESERVED_ALL.pattern}))\W*$", re.I)
 
 
 # ---- where a line stands ------------------------------------------------------------------
@@ -239,7 +243,7 @@ def text_candidates(doc: Document, scan: SignScan | None = None) -> list[tuple[H
         # is one piece of a line that its parent block holds whole
         while block.tag in _INLINE and (parent := block.getparent()) is not None:
             text = _own_text(block)
-            if not _SIGN_PIECE.match(text):
+            if not _SIGN_PIECE.match(text) and not _RESERVED_PIECE.match(text):
                 break
             block, text = _block_of(parent), None
         if id(block) not in seen:

@@ -31,6 +31,9 @@ _TOPIC_WORD = re.compile(_TOPIC, re.I)
 _NAV = (r"(?-i:Impressum|Imprint|Datenschutz\w*|AGB|Sitemap|Pflichtangaben|Nutzungsbedingungen|"
         r"Nutzungsrichtlinien|Kontakt|Contacto|Mentions l[ée]gales|Aviso legal|Note legali|Privacy Policy|"
         r"Terms (?:of (?:Use|Service)|(?:and|&) Conditions)|Cookie (?:Policy|Settings)|Cookies|Disclaimer|"
+        r"Términos (?:de [Uu]so|y [Cc]ondiciones)|Política de (?:[Pp]rivacidad|[Cc]ookies)|Termos de [Uu]so|"
+        r"Política de [Pp]rivacidade|Condizioni d'uso|Conditions générales(?: d'utilisation)?|"
+        r"Politique de confidentialité|"
         r"Contact [Uu]s|Unsubscribe|Abmelden|D[ée]sinscri\w*|"  # (a newsletter's footer: "© 2022 NAME Unsubscribe")
         r"Bildrechte|Bildnachweis\w*|Bildquellen|Fotonachweis\w*|Image [Cc]redits|Photo [Cc]redits)(?![\w-])")
 # words that are links of a footer's menu in English; two in a row are the menu, never a name
@@ -139,9 +142,11 @@ def _name_before_reservation(text: str, sign: int) -> tuple[str, int] | None:
     last = next(reversed(list(RESERVED_ALL.finditer(head))), None)
     if last is None or head[last.end():].strip(" .,|"):
         return None
-    before = _piece_before(head, last.start())
-    holder = clean_holder(before) if before.strip() else None
-    return (holder, text.rfind(before.strip(), 0, last.start())) if holder else None
+    before = _piece_before(head, last.start()).strip()
+    while (nav := _NAV_START.match(before)) and nav.end() < len(before):
+        before = before[nav.end():].strip()  # the footer's links before it: "Términos de Uso NAME"
+    holder = clean_holder(before) if before else None
+    return (holder, text.rfind(before, 0, last.start())) if holder else None
 
 
 _PART_OF = re.compile(r"^(?-i:an?)\s+(.{2,60}?)\s+(?:subsidiary|company|brand|publication)$", re.I)
