@@ -159,14 +159,12 @@ class StateScanner:
         # (value, depth) tuple and list an explicit stack costs for each of them)
         if value.__class__ is dict:
             if not _IDENTIFYING_KEYS.isdisjoint(value) and self.identifies(value):
-                if _IDENTIFYING_KEYS.intersection(value) <= _ROUTE_KEYS and depth < 60:
+                if _IDENTIFYING_KEYS.intersection(value) <= _ROUTE_KEYS:
                     # known only by its route (Nuxt's whole state: {data, state, path}): the
                     # objects inside that name this page are the article; the route's object,
                     # only when none does
                     inner: list[dict] = []
-                    for v in value.values():
-                        if v.__class__ is dict or v.__class__ is list:
-                            self._objects(v, depth + 1, inner)
+                    self._objects([*value.values()], depth, inner)  # (its values, walked as a list's)
                     found.extend(inner or (value,))
                     return
                 found.append(value)
