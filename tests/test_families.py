@@ -9,6 +9,7 @@ both, so a detector that finds nothing fails as surely as one that finds everyth
 from __future__ import annotations
 
 import json
+from html import escape as html_escape
 
 import pytest
 from conftest import extract_page
@@ -425,6 +426,36 @@ def test_consent_gates_and_lazy_players_of_more_plugins(snippet, key):
     html = f"<html><body><article><p>The harbour gates were shut on Friday night.</p>{snippet}</article></body></html>"
     rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
     assert [(p.platform, p.post_id) for p in rec.posts] == [key]
+
+
+def _parked_in_js(markup: str) -> str:
+    """Embed Privacy's form: the code HTML-escaped, in JSON, in a single-quoted JS literal
+    (PHP's addslashes: every backslash and quote escaped once more)."""
+    payload = json.dumps({"embed": html_escape(markup)}).replace("/", "\\/")
+    return payload.replace("\\", "\\\\").replace('"', '\\"')
+
+
+@pytest.mark.parametrize("script", [
+    f"var _oembed_5f1c = '{_parked_in_js(_TWEET_CODE)}';",  # a consent plugin's parked code
+    # the code a script writes once the reader agrees, in a plain string
+    "consent.on('twitter', function () { box.innerHTML = '" + _TWEET_CODE.replace("'", "\\'") + "'; });",
+    # the same with its angle brackets escaped for an inline script
+    "box.innerHTML = \"" + _TWEET_CODE.replace("<", "\\u003c").replace('"', '\\"') + "\";",
+])
+def test_embed_code_an_inline_script_holds_in_a_string_is_the_embed(script):
+    from crawler.extract import CrawlMeta, extract_record
+
+    gate = (f'<div class="ep-container ep-twitter"><div class="ep-overlay"><p>Click to show content from X.</p>'
+            f'<div class="ep-footer"><a href="https://twitter.com/PortTW/status/1919600000000000001">'
+            f'Open post directly</a></div></div><div class="ep-content"><script>{script}</script></div></div>')
+    html = f"<html><body><article><p>The harbour gates were shut on Friday night.</p>{gate}</article></body></html>"
+    rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False)
+    assert [(p.platform, p.post_id, p.text, p.author.handle) for p in rec.posts] == [
+        ("twitter", "1919600000000000001", "Gates shut.", "PortTW")]
+    # the same script in a box of other stories cites nothing
+    boxed = html.replace('<div class="ep-container', '<aside class="related-stories"><div class="ep-container').replace(
+        "</article>", "</aside></article>")
+    assert extract_record(boxed.encode(), CrawlMeta(url="https://ledger.example/a"), main_text=False).posts == []
 
 
 def test_a_picture_set_or_a_page_source_is_no_held_url():

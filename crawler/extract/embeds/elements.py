@@ -25,6 +25,7 @@ from crawler.extract.embeds.markup import (
     ESCAPED_EMBED,
     URL_FORMS,
     URL_RANK,
+    markup_in_code,
     may_be_base64_markup,
     names_a_source,
     posted,
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 
 
 _PLAYER_PARAMS = ("movie", "src", "url", "filename")
+_JS_TYPES = frozenset(("", "text/javascript", "application/javascript", "module"))  # code, not data
 
 
 class ElementRules:
@@ -209,6 +211,8 @@ class ElementRules:
                 return
         if "createTweet" in text:
             self.add(twitter.from_script(text), el, ctx)
+        elif typ in _JS_TYPES and (code := markup_in_code(text)) is not None:
+            self.fragment(code, el, ctx)
 
     def fragment(self, markup: str, host: HtmlElement, ctx: Ctx, lazy: bool = True) -> None:
         """Escaped or parked embed code: parse it and walk it as if it were in the page."""

@@ -110,6 +110,53 @@ def unpark(text: str) -> str | None:
     return None
 
 
+_CODE_MARKUP = re.compile(r"(?:<|&lt;|\\+u003[cC]|\\+x3[cC])(?:blockquote|iframe)\b", re.I)
+_JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_JS_CHARS = {"n": "\n", "t": "\t", "r": "\r"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_JS_STRING = re.compile(r"""(['"`])((?:\\.|(?!\1)[^\\])*)\1""", re.S)
+_MAX_CODE = 30_000  # a script that holds one embed's code; state blobs are read as state (jsonstate.py)
+
+
+def _js_char(m: re.Match) -> str:
+    e = m.group(1)
+    if len(e) > 1:
+        return chr(int(e[1:], 16))
+    return _JS_CHARS.get(e, e)
+
+
+def markup_in_code(text: str) -> str | None:
+    """Embed code an inline script holds in a string literal, unescaped: a consent tool's
+    parked embed (Embed Privacy's ``var _oembed_… = '{\\"embed\\":\\"&lt;blockquote…'``, a
+    JS literal around JSON around HTML-escaped code) or the code a script writes once the
+    reader agrees (``el.innerHTML = '<blockquote class="twitter-tweet">…'``, ``document.write(…)``).
+
+    Only a literal that is assigned or passed (after ``=`` or ``(``) is such code: a string inside
+    an object or an array is page state, which names other stories' embeds too and is read as
+    state (``jsonstate.py``), and so is ``JSON.parse("…")``."""
+    if len(text) > _MAX_CODE or ("blockquote" not in text and "iframe" not in text) or not _CODE_MARKUP.search(text):
+        return None
+    found = []
+    for m in _JS_STRING.finditer(text):
+        body = m.group(2)
+        if not _CODE_MARKUP.search(body):
+            continue
+        before = text[:m.start()].rstrip()
+        if before[-1:] not in ("=", "(") or before.endswith("JSON.parse("):
+            continue
+        for _ in range(3):  # the JS literal, then the JSON string inside it
+            if "\\" not in body:
+                break
+            body = _JS_ESCAPE.sub(_js_char, body)
+        if _SURROGATE.search(body):  # an emoji escaped as a pair: joined, a lone half replaced
+            body = body.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        if "&lt;" in body:
+            body = html.unescape(body)
+        if ESCAPED_EMBED.search(body):
+            found.append(body)
+    return "\n".join(found) or None
+
+
 def posted(ref: PostRef) -> str | None:
     if ref.post_id and ref.platform == "twitter" and ref.post_id.isdigit():
         return twitter.posted_from_id(ref.post_id)
