@@ -72,6 +72,9 @@ def page_line(record: dict) -> dict | None:
     ("© dpa-infocom, dpa:250512-99-123456/4", "dpa-infocom", []),
     ("© 2025 Todos os direitos reservados a Jornal do Porto", "Jornal do Porto", [2025]),
     ("版权所有 © 港湾日报社 | 京ICP备2021012345号-1", "港湾日报社", []),  # a licence number holds no year
+    # the sign, the reservation, then the name and its year
+    ("© Tous droits réservés - Le Courrier du Port 2025", "Le Courrier du Port", [2025]),
+    ("© All rights reserved. Harbour Ledger 2025", "Harbour Ledger", [2025]),
 ])
 def test_holder_and_years_in_any_order(line, holder, years):
     parsed = parse_statement(line)

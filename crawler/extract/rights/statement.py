@@ -306,7 +306,10 @@ def parse_statement(text: str) -> dict[str, Any] | None:
                     start = text.rfind(before.strip(), 0, start)
         elif ym and ym.start() < 80:  # "© Holder 2019", "© Copyright 2016, Holder"
             years = years_of(ym)
-            holder = clean_holder(after[: ym.start()]) or clean_holder(after[ym.end():])
+            head = after[: ym.start()]
+            holder = clean_holder(head) or clean_holder(after[ym.end():])
+            if holder is None and (past := _past_reservation(head)) is not None:
+                holder = clean_holder(past.lstrip(_HOLDER_TRIM + " ."))  # "© Tous droits réservés - Les Echos 2024"
         else:
             holder = clean_holder(after)
             past = _past_reservation(after) if holder is None else None
