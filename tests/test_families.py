@@ -217,6 +217,9 @@ def _page_with(article_open: str, article_close: str, inner: str = _TWEET) -> li
     ('<div class="article-body read-more-collapsed">', "</div>"),
     ('<article class="commentary"><div class="commentary-body">', "</div></article>"),
     ('<div class="newsletter-content"><div id="content-blocks">', "</div></div>"),
+    # a layout named for the rail beside it
+    ('<article class="ledger-article-container"><div class="ledger-article right-rail-article">'
+     '<section class="body">', "</section></div></article>"),
 ])
 def test_article_containers_whose_classes_carry_chrome_words_are_still_the_article(article_open, article_close):
     """Taxonomy classes (category-*, tag-*, node--promoted) and body containers whose names hold a
