@@ -220,6 +220,9 @@ def _page_with(article_open: str, article_close: str, inner: str = _TWEET) -> li
     # a layout named for the rail beside it
     ('<article class="ledger-article-container"><div class="ledger-article right-rail-article">'
      '<section class="body">', "</section></div></article>"),
+    # the main column's wrapper and variant in a layout with a rail
+    ('<div class="l-main-rightrail-wrap"><div class="l-main l-main--rightrail"><div class="article-content">',
+     "</div></div></div>"),
 ])
 def test_article_containers_whose_classes_carry_chrome_words_are_still_the_article(article_open, article_close):
     """Taxonomy classes (category-*, tag-*, node--promoted) and body containers whose names hold a

@@ -35,8 +35,9 @@ _ALWAYS_CHROME = re.compile(
     r"^popular|[-_]popular|recirc|(?:^|[-_])author[-_]?(?:bio|box|card)|(?:^|[-_])about[-_]?(?:the[-_]?)?author|"
     r"disqus|more-?stories|teaser|promo|"
     # a BEM block may come first ("c-", "paragraph--type--"): "(?:^|[-_])" where a name may follow one
-    # (not the page's type: "right-rail-article" is an article laid out beside a rail)
-    r"(?:^|[-_])(?:right|left|side)[-_]?rail(?![-_]?(?:article|story|post|page|layout|template)$)|(?:^|[-_])follow[-_]?(?:us|module|box|cta|block)\b|sticky[-_]?video|"
+    # (not the page's type: "right-rail-article" is an article laid out beside a rail; nor the main
+    # column's wrapper or variant in a layout with a rail: "l-main-rightrail-wrap", "l-main--rightrail")
+    r"(?<!main)(?<!main-)(?<!content)(?<!content-)(?:^|[-_])(?:right|left|side)[-_]?rail(?![-_]?(?:article|story|post|page|layout|template)$)|(?:^|[-_])follow[-_]?(?:us|module|box|cta|block)\b|sticky[-_]?video|"
     r"(?:videos?|posts?|photos?|tweets?|clips?)[-_](?:of[-_]the[-_])?(?:week|day|month)$|"
     r"^(?:daily|weekly)[-_]?(?:videos?|clips?)(?:[-_](?:box|widget|block|module|player))?$|"  # "daily-video-box"
     r"(?:^|[-_])subscribe[-_]?(?:box|cta|module|banner|block|promo)\b|"
