@@ -220,6 +220,10 @@ def _page_with(article_open: str, article_close: str, inner: str = _TWEET) -> li
     # a layout named for the rail beside it
     ('<article class="ledger-article-container"><div class="ledger-article right-rail-article">'
      '<section class="body">', "</section></div></article>"),
+    # a paywall's free part, and a detail view named for a list's teaser
+    ('<div class="main-column__b9c1"><div class="teaser-body__b606"><div class="body-content teaser-content__388d">',
+     "</div></div></div>"),
+    ('<div class="blog_teaser_text" id="blog_detail">', "</div>"),
     # the main column's wrapper and variant in a layout with a rail
     ('<div class="l-main-rightrail-wrap"><div class="l-main l-main--rightrail"><div class="article-content">',
      "</div></div></div>"),

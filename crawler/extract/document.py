@@ -141,7 +141,7 @@ def text_of(el: HtmlElement) -> str:
 
 
 _BODY_PART = re.compile(
-    r"(?:article|story|post|entry|blog|news)[-_]{0,2}(?:body|content|text|inner)|articlebody|"
+    r"(?:article|story|post|entry|blog|news)[-_]{0,2}(?:body|content|text|inner|detail(?!s))|articlebody|"
     r"rich-?text", re.I)
 _BODY_TOKENS = {"entry", "post", "article", "prose", "hentry", "story"}
 

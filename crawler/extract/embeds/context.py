@@ -33,7 +33,9 @@ _CHROME_ROLES = {"banner", "navigation", "contentinfo", "complementary", "search
 _ALWAYS_CHROME = re.compile(
     r"related|outbrain|taboola|recommend|trending|most[-_]?(?:popular|read|viewed|shared|commented|emailed|watched)|"
     r"^popular|[-_]popular|recirc|(?:^|[-_])author[-_]?(?:bio|box|card)|(?:^|[-_])about[-_]?(?:the[-_]?)?author|"
-    r"disqus|more-?stories|teaser|promo|"
+    # (a paywall's free part is the article's "teaser-body"/"teaser-content": a card's text has its
+    # "teaser" wrapper around it)
+    r"disqus|more-?stories|teaser(?![-_]{1,2}(?:body|content|text)(?:$|[-_]))|promo|"
     # a BEM block may come first ("c-", "paragraph--type--"): "(?:^|[-_])" where a name may follow one
     # (not the page's type: "right-rail-article" is an article laid out beside a rail; nor the main
     # column's wrapper or variant in a layout with a rail: "l-main-rightrail-wrap", "l-main--rightrail")
