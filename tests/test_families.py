@@ -559,6 +559,24 @@ def test_a_state_blob_with_a_short_slug_is_found_by_its_headline():
     assert [p.post_id for p in rec.posts] == ["1919700000000000003"]
 
 
+def test_links_in_the_articles_body_held_only_in_state_are_the_texts_links():
+    """A slideshow page renders its body from state: the picture credits linking posts are only in
+    the article object's HTML; another story's body in the same blob stays out."""
+    from crawler.extract import CrawlMeta, extract_record
+
+    own = ('<p>The keeper posted the storm.</p><figure><img src=\\"/a.jpg\\"><figcaption>Image: <a href=\\"'
+           'https:\\/\\/www.instagram.com\\/p\\/DHarbour1aB\\/\\">Instagram\\/harbourkeeper</a></figcaption></figure>')
+    other = '<p>Elsewhere: <a href=\\"https:\\/\\/twitter.com\\/Other\\/status\\/1919700000000000099\\">a tweet</a></p>'
+    state = ('window.context = {"type":"post","title":"Keeper films the storm surge",'
+             '"permalink":"\\/\\/ledger.example\\/2025\\/05\\/keeper-storm\\/","content":"' + own + '",'
+             '"next":{"title":"Another story","permalink":"\\/\\/ledger.example\\/2025\\/05\\/other\\/",'
+             '"content":"' + other + '"}};')
+    html = ("<html><head><title>Keeper films the storm surge</title></head><body><article><h1>Keeper films the storm "
+            f"surge</h1><div class='gamma-slide'><img src='/blank.svg'></div></article><script>{state}</script></body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/2025/05/keeper-storm/21"), main_text=False)
+    assert [(p.platform, p.post_id) for p in rec.posts] == [("instagram", "DHarbour1aB")]
+
+
 @pytest.mark.parametrize("inner,want", [
     ("<p>Source: https://twitter.com/cityfire/status/1919700000000000004</p>", ["1919700000000000004"]),
     ("<p><strong>Source:</strong> https://twitter.com/cityfire/status/1919700000000000004.</p>", ["1919700000000000004"]),

@@ -27,6 +27,9 @@ _JS_ESCAPES = re.compile(r"\\u([0-9a-fA-F]{4})|\\(/|\")")
 _SITE_PATH = re.compile(r"""["'](?:https?://[^"'/]+)?(/[\w%.~-]+(?:/[\w%.~-]+)+/?)["']""")
 _ASSIGN = re.compile(r"=\s*(?=[{\[])")
 _EMBED_MARKUP = re.compile(r"<(?:blockquote|iframe|amp-|lite-youtube|div[^>]+data-)", re.I)
+# the article's body as HTML in its own object: its links are the text's links (a slideshow's or an
+# app's page renders the body from state, so the page itself holds no link)
+_LINK_MARKUP = re.compile(r"<a\s[^>]*href=", re.I)
 _MAX_BLOB = 8_000_000
 
 
@@ -175,7 +178,7 @@ def _scan_string(s: str, seen: set[str], script, walker) -> None:
     if len(s) < 12 or s in seen or not REGISTRY.mentions(s):
         return
     seen.add(s)
-    if _EMBED_MARKUP.search(s):
+    if _EMBED_MARKUP.search(s) or _LINK_MARKUP.search(s):
         walker.fragment(s, script, walker.base_ctx._replace(body=True), lazy=False)
     elif s.startswith(("http://", "https://")):
         ref = REGISTRY.match(s)

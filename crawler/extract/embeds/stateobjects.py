@@ -60,7 +60,13 @@ class StateScanner:
                     continue
                 self.base_host = self.base_host or key[0]
                 self.page_keys.add(key)
-                last = key[1].rsplit("/", 1)[-1].rsplit(".", 1)[0]
+                parent, _, last = key[1].rpartition("/")
+                if last.isdigit() and len(last) <= 3 and len(parent.rsplit("/", 1)[-1]) >= 6:
+                    # page N of a paginated article or slideshow (WordPress's /slug/2): the
+                    # article's own address is the one without the number
+                    self.page_keys.add((key[0], parent))
+                    last = parent.rsplit("/", 1)[-1]
+                last = last.rsplit(".", 1)[0]
                 if len(last) >= 6 and not last.isdigit():
                     self.slugs.add(last)
                 for num in re.findall(r"\d{5,}", key[1]):
@@ -133,7 +139,9 @@ class StateScanner:
         return result
 
     def _is_page(self, value: str) -> bool | None:
-        if not value.startswith(("http://", "https://", "/")) or value.startswith("//"):
+        if value.startswith("//"):  # protocol-relative ("//host/path", WordPress themes' permalinks)
+            value = "https:" + value
+        elif not value.startswith(("http://", "https://", "/")):
             return None
         if value[0] != "/":  # an absolute URL: most in a blob are another host's (images, links)
             netloc = value[value.index("//") + 2:].split("/", 1)[0].lower()
