@@ -256,6 +256,14 @@ def test_a_bare_copyright_word_and_a_name_in_a_footer():
     assert parse_statement("Copyright Policy") is None
 
 
+def test_a_linked_name_and_its_company_suffix_stay_one_name():
+    footer = ("<footer><div class='c-footer__legal'>© 2025 <a rel='nofollow' href='https://harbour.example'>"
+              "Harbour Media</a>, Inc. All Rights Reserved</div></footer>")
+    line = _line(f"<html><body><article><p>A post.</p></article>{footer}</body></html>")
+    assert (line["holder"], line["years"]) == ("Harbour Media, Inc", [2025])
+    assert line["statement"] == "© 2025 Harbour Media, Inc. All Rights Reserved"
+
+
 def test_a_cited_pages_rights_line_in_the_articles_source_list_is_not_the_pages():
     """The article lists its sources with each page's own line ("<a>About</a>, © 2019 Other"):
     that line is the cited site's; a line beside a link to the site itself still counts."""

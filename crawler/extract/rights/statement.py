@@ -263,6 +263,8 @@ _DIGITS = {zero + i: 48 + i for zero in (0x660, 0x6F0, 0x966, 0x9E6, 0xA66, 0xAE
 def parse_statement(text: str) -> dict[str, Any] | None:
     """Holder, years, reservation and restrictions of one rights line, or None."""
     text = collapse(text) or ""
+    if " ," in text:  # "<a>Vox Media</a>, Inc.": the text of a link and its tail were joined by a space
+        text = text.replace(" ,", ",")
     if not text or _TEMPLATE.search(text) or _NOT_STATEMENT.match(text):
         return None
     if not text.isascii():
