@@ -72,6 +72,8 @@ def page_line(record: dict) -> dict | None:
     ("© dpa-infocom, dpa:250512-99-123456/4", "dpa-infocom", []),
     ("© 2025 Todos os direitos reservados a Jornal do Porto", "Jornal do Porto", [2025]),
     ("版权所有 © 港湾日报社 | 京ICP备2021012345号-1", "港湾日报社", []),  # a licence number holds no year
+    ("港湾日报版权所有，未经书面授权禁止使用", "港湾日报", []),  # the name right before "rights owned"
+    ("关于我们 | 港湾日报 版权所有", "港湾日报", []),
     # the sign, the reservation, then the name and its year
     ("© Tous droits réservés - Le Courrier du Port 2025", "Le Courrier du Port", [2025]),
     ("© All rights reserved. Harbour Ledger 2025", "Harbour Ledger", [2025]),
@@ -316,6 +318,7 @@ def test_a_captions_own_text_is_a_credit():
     ("2010-2025 Harbour Post", "Harbour Post", [2010, 2025]),
     ("Harbour Post", "Harbour Post", []),
     ("2025 Harbour Post AG, Switzerland", "Harbour Post AG", [2025]),  # the name before the place
+    ("1999-2025 (c) Harbour Post, a.s.", "Harbour Post, a.s.", [1999, 2025]),  # "(c)" as the sign
 ])
 def test_a_meta_copyright_without_a_sign_gives_its_name_and_years(content, holder, years):
     html = (f"<html><head><meta name='copyright' content='{content}'></head><body><article>"
@@ -323,6 +326,10 @@ def test_a_meta_copyright_without_a_sign_gives_its_name_and_years(content, holde
     rec = extract_record(html.encode(), CrawlMeta(url="https://x.example/a"), main_text=False).to_dict()
     line = page_line(rec)
     assert (line["holder"], line["years"], line["source"]) == (holder, years, "meta")
+
+
+def test_this_sites_content_before_rights_owned_names_nobody():
+    assert parse_statement("本网站所有内容版权所有") is None  # "all content of this site: rights owned"
 
 
 @pytest.mark.parametrize("line", ["Copyright policy 2025", "Copyright reserved by the owners 2025",

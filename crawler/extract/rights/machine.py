@@ -27,6 +27,8 @@ def meta_rights(doc: Document) -> list[Rights]:
     for name in ("copyright", "dc.rights", "dcterms.rights", "dc:rights", "dcterms:rights", "rights"):
         for value in doc.meta.get(name, ()):
             parsed = parse_statement(value)
+            if parsed is None and "(c)" in value.lower():  # "1999-2021 (c) NAME": the tag says "(c)" is the sign
+                parsed = parse_statement(re.sub(r"\([cC]\)", "©", value))
             if parsed is None and value.strip():  # no sign: the tag says it is the copyright
                 holder, years = name_and_years(value) or (clean_holder(value), [])  # "Harbour Post 2025"
                 parsed = {"statement": collapse(value), "holder": holder, "years": years, "reserved": None,

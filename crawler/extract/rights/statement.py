@@ -202,6 +202,8 @@ _WORD_ONLY = re.compile(r"(?:^|\||(?<=[.!?。]\s))\s*copyright\s+(?![\d©(])", r
 _VERSION_TAIL = re.compile(r"\s+v(?:ersion)?\.?\s?\d+(?:\.\d+)*(?=[\s\-–—|·]*$)", re.I)
 _ISSUE_BEFORE = re.compile(r"(?:^|\|\s)(?P<name>[^|\d]{2,60}?)\s+\d{1,2}\s?/\s?(?=\d)")  # a print issue: "NAME 52/"
 _ISSUE_WORD = re.compile(r"(?:ausgabe|heft|issue|edition|nr|no|vol|volume|num[ée]ro|n[úu]mero)\W*$", re.I)
+_CJK_OWNER_BEFORE = re.compile(r"(?:^|[|｜丨·\s])(?P<name>[^\s|｜丨·：:,，。]{2,20})\s?$")  # right before 版权所有
+_CJK_NOT_NAME = re.compile(r"^[本该該此]|所有|内容|內容")  # "本网站所有内容版权所有": this site's content, no name
 _OWNER_AFTER = re.compile(r"\s*[:：]\s*(?P<name>[^\s|:：]{2,40})")  # CJK names hold no spaces
 _DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]{2,40}(?:\.[a-z]{2,12}){1,2}$")
 _NAME_WORD = re.compile(r"^(?:\(?[A-Z][\w'’.-]*\)?|&|and|of|de|da|do|dos|das|del|la|le|van|von|the)$")
@@ -329,8 +331,12 @@ def parse_statement(text: str) -> dict[str, Any] | None:
     elif RESERVED_ALL.search(text):
         r = RESERVED_ALL.search(text)
         ym = _REG_YEAR.search(text) or YEAR_ANY.search(text)
-        if not ym and (owner := _OWNER_AFTER.match(text, r.end())) and r.group(0)[:2] in ("版权", "版權"):
+        cjk = r.group(0)[:2] in ("版权", "版權")
+        if not ym and cjk and (owner := _OWNER_AFTER.match(text, r.end())):
             holder, start = owner.group("name"), r.start()  # "版权所有：中国政府网" (owned by: NAME)
+        elif not ym and cjk and (owner := _CJK_OWNER_BEFORE.search(text, 0, r.start())) and not _CJK_NOT_NAME.search(
+                owner.group("name")):
+            holder, start = owner.group("name"), owner.start("name")  # "光明网版权所有" (NAME owns the rights)
         elif not ym:
             return None
         else:
