@@ -654,3 +654,17 @@ def test_a_page_holding_several_stories_cites_the_posts_of_all():
             f"<div class='minutes-secondary'>{story('New harbour master', '1919800000000000004')}</div></body></html>")
     rec = extract_record(html.encode(), CrawlMeta(url="https://ledger.example/barrier-stays-closed"), main_text=False)
     assert [p.post_id for p in rec.posts] == ["1919800000000000002", "1919800000000000003", "1919800000000000004"]
+
+
+def test_a_page_that_is_itself_a_post_does_not_cite_itself():
+    """A Tumblr post's own page links to itself from its title: that is the page, not a citation;
+    the post it links in its text still is."""
+    from crawler.extract import CrawlMeta, extract_record
+
+    page = "https://harbourkeeper.tumblr.com/post/712345678901234567/storm-surge"
+    html = (f"<html><head><link rel='canonical' href='{page}'></head><body><div class='post'>"
+            f"<h3><a href='{page}'>Storm surge at the barrier</a></h3><p>The keeper filmed the surge and the port "
+            "<a href='https://twitter.com/PortTW/status/1919700000000000021'>posted it too</a> an hour later.</p>"
+            "</div></body></html>")
+    rec = extract_record(html.encode(), CrawlMeta(url=page), main_text=False)
+    assert [(p.platform, p.post_id) for p in rec.posts] == [("twitter", "1919700000000000021")]

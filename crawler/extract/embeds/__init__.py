@@ -51,6 +51,7 @@ def posts_from(walker: Walker, doc: Document, page_urls: list[str]) -> list[Post
     reviewed_posts(doc, walker)
     written_out_posts(walker)
     drop_after_body(walker)
+    drop_the_page_itself(walker, page_urls)
     found = [(f.hit, f.locator, f.context) for f in walker.found]
     # Blockquotes that no rule claimed may still be a tweet pasted as text (no markup left), or
     # a post the article quotes with its author's profile linked ("…," the <a>tweet</a> said.)
@@ -62,6 +63,18 @@ def posts_from(walker: Walker, doc: Document, page_urls: list[str]) -> list[Post
         if not text_hits and in_body and (hit := quoted_post(el)) is not None:
             found.append((hit, loc, None))
     return merge(found)
+
+
+def drop_the_page_itself(walker: Walker, page_urls: list[str]) -> None:
+    """A page that is itself a post (a Tumblr or Mastodon post page, a crawled tweet) links to
+    itself from its title and permalink: that is the page, not a post it cites."""
+    own = set()
+    for u in page_urls:
+        ref = REGISTRY.match(u)
+        if ref is not None and ref.post_id:
+            own.add((ref.platform, ref.post_id))
+    if own:
+        walker.found = [f for f in walker.found if (f.hit.ref.platform, f.hit.ref.post_id) not in own]
 
 
 _WRITTEN_URL = re.compile(r"https?://[^\s<>\"'()\[\]]+")
