@@ -289,6 +289,11 @@ def test_twitter_mutation_survivors_pinned():
     ("https://publish.twitter.com/oembed?url=https://twitter.com/Port/status/1918223344556677889",
      ("twitter", "1918223344556677889", "Port")),
     ("https://www.youtube.com/oembed?url=https%3A//www.youtube.com/watch%3Fv%3DdQw4w9WgXcQ", ("youtube", "dQw4w9WgXcQ", None)),
+    # a YouTube community post or clip has its own "Ugkx" id, not a video's
+    ("https://www.youtube.com/post/UgkxHarbourStormPost0001", ("youtube", "UgkxHarbourStormPost0001", None)),
+    ("https://www.youtube.com/channel/UC1/community?lb=UgkxHarbourStormPost0001", ("youtube", "UgkxHarbourStormPost0001", None)),
+    ("https://www.youtube.com/clip/UgkxHarbourStormClip0001", ("youtube", "UgkxHarbourStormClip0001", None)),
+    ("https://www.youtube.com/@harbour/community", None),  # the channel's tab, no post
     ("https://cdn.iframe.ly/api/iframe?url=https://www.instagram.com/p/DAbCdEfGhIj/&key=1", ("instagram", "DAbCdEfGhIj", None)),
     ("https://cdn.iframe.ly/api/iframe?href=https://x.com/a/b&u=https://www.instagram.com/p/DAbCdEfGhIj/",
      ("instagram", "DAbCdEfGhIj", None)),  # every proxy parameter is tried, in order

@@ -14,6 +14,9 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _PATH = re.compile(r"^/(?P<kind>embed|shorts|live|v|e)/(?P<id>[A-Za-z0-9_-]{11})(?:[/?&#]|$)")
 _KINDS = {"shorts": "short", "live": "live"}
 _WATCH_IN = re.compile(r"^/watch\?(?:.*&)?v=([A-Za-z0-9_-]{11})(?:&|$)")
+# a community post or a clip: not a video id but a "Ugkx..." one, with its own address
+_POST_PATH = re.compile(r"^/(?P<kind>post|clip)/(?P<id>Ug[A-Za-z0-9_-]{16,40})/?$")
+_POST_ID = re.compile(r"^Ug[A-Za-z0-9_-]{16,40}$")  # (the older /channel/ID/community?lb=ID)
 
 
 def ref(video_id: str, kind: str = "video") -> PostRef:
@@ -36,6 +39,9 @@ def parse(u: Url) -> PostRef | None:
         m = _WATCH_IN.search(u.param("u", ""))
         vid = m.group(1) if m else u.param("v", "")  # (u=/watch?feature=share&v=ID, unencoded)
         return ref(vid) if _ID.match(vid) else None
+    if (m := _POST_PATH.match(u.path)) or (path.endswith("/community") and _POST_ID.match(u.param("lb", ""))):
+        kind, pid = (m.group("kind"), m.group("id")) if m else ("post", u.param("lb", ""))
+        return PostRef(NAME, pid, f"https://www.youtube.com/{kind}/{pid}", kind)
     m = _PATH.match(u.path)
     if m:
         if m.group("id") in ("videoseries", "live_stream"):
