@@ -294,6 +294,8 @@ def test_twitter_mutation_survivors_pinned():
     ("https://www.youtube.com/channel/UC1/community?lb=UgkxHarbourStormPost0001", ("youtube", "UgkxHarbourStormPost0001", None)),
     ("https://www.youtube.com/clip/UgkxHarbourStormClip0001", ("youtube", "UgkxHarbourStormClip0001", None)),
     ("https://www.youtube.com/@harbour/community", None),  # the channel's tab, no post
+    # the Reddit app's share link names the post by its own code (as Facebook's /share/p/ does)
+    ("https://www.reddit.com/r/harbour/s/AbCdEf1234", ("reddit", "AbCdEf1234", None)),
     ("https://cdn.iframe.ly/api/iframe?url=https://www.instagram.com/p/DAbCdEfGhIj/&key=1", ("instagram", "DAbCdEfGhIj", None)),
     ("https://cdn.iframe.ly/api/iframe?href=https://x.com/a/b&u=https://www.instagram.com/p/DAbCdEfGhIj/",
      ("instagram", "DAbCdEfGhIj", None)),  # every proxy parameter is tried, in order

@@ -16,6 +16,9 @@ _POST = re.compile(
 )
 
 
+_SHARE = re.compile(r"^/r/(?P<sub>[\w-]{2,30})/s/(?P<code>[A-Za-z0-9]{6,16})/?$")
+
+
 def parse(u: Url) -> PostRef | None:
     if u.host == "redd.it":  # redd.it/<id>: the thread's short link
         m = _SHORT.match(u.path)
@@ -23,6 +26,9 @@ def parse(u: Url) -> PostRef | None:
             return None
         pid = m.group("id")
         return PostRef(NAME, pid, f"https://www.reddit.com/comments/{pid}/", "post")
+    if share := _SHARE.match(u.path):  # the app's share link: a redirect to the post, by its own code
+        sub, code = share.group("sub"), share.group("code")
+        return PostRef(NAME, code, f"https://www.reddit.com/r/{sub}/s/{code}", "share")
     m = _POST.match(u.path)
     if not m:
         m2 = re.match(r"^/(?:comments|gallery)/(?P<id>[a-z0-9]{4,10})", u.path)
