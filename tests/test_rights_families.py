@@ -258,6 +258,19 @@ def test_a_bare_copyright_word_and_a_name_in_a_footer():
     assert parse_statement("Copyright Policy") is None
 
 
+def test_the_site_footers_line_named_credit_is_the_page_line():
+    """Themes name the footer's line "credit" (<p class="credit">): in the site's footer it is the
+    page's line; the same class on a picture's caption stays a credit."""
+    footer = ("<footer id='footer' class='site-footer'><p class='credit'>Copyright © 2017 <a href='/'>Harbour "
+              "Tavern</a>. Powered by <a href='https://wordpress.org'>WordPress</a>.</p></footer>")
+    picture = "<figure><img src='/a.jpg'><p class='credit'>© 2017 Quay Photos</p></figure>"
+    rec = extract_record(f"<html><body><article><p>A post.</p>{picture}</article>{footer}</body></html>".encode(),
+                         CrawlMeta(url="https://ledger.example/a"), main_text=False).to_dict()
+    line = page_line(rec)
+    assert (line["holder"], line["years"]) == ("Harbour Tavern", [2017])
+    assert [(r["holder"], r["scope"]) for r in rec["rights"] if r["holder"] == "Quay Photos"] == [("Quay Photos", "media")]
+
+
 def test_a_linked_name_and_its_company_suffix_stay_one_name():
     footer = ("<footer><div class='c-footer__legal'>© 2025 <a rel='nofollow' href='https://harbour.example'>"
               "Harbour Media</a>, Inc. All Rights Reserved</div></footer>")

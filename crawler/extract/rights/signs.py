@@ -127,6 +127,18 @@ def _in_article_body(el: HtmlElement) -> bool:
     return False
 
 
+def _in_site_footer(el: HtmlElement) -> bool:
+    """Inside the site's footer, with no figure between (a theme names the footer's line "credit")."""
+    for a in el.iterancestors():
+        tag = a.tag if isinstance(a.tag, str) else ""
+        if tag in ("figure", "figcaption"):
+            return False
+        names = _names(a)
+        if tag == "footer" or (a.get("role") or "") == "contentinfo" or _name_marks(names)[0]:
+            return not _in_article_body(a) and not _ARTICLE_FOOTER(names)
+    return False
+
+
 IN_FOOTER = 2  # placement's second value: the line is in the site's footer ...
 NAMED_COPYRIGHT = 1  # ... or in an element merely named "copyright" outside the article
 
@@ -150,6 +162,8 @@ def placement(el: HtmlElement) -> tuple[str, int]:
             return "article", False
         return "page", IN_FOOTER  # the line is the footer's own text ("<footer>© Name</footer>")
     if own_media or el.tag == "figcaption":
+        if el.tag != "figcaption" and _in_site_footer(el):
+            return "page", IN_FOOTER  # the site's footer line, named "credit" (<p class="credit">© 2017 NAME)
         return "media", False  # <span class="credit">© 2025 AFP</span>, a caption's own text
     named: HtmlElement | None = el if own_copyright else None
     for a in el.iterancestors():
