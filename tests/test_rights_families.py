@@ -271,6 +271,23 @@ def test_the_site_footers_line_named_credit_is_the_page_line():
     assert [(r["holder"], r["scope"]) for r in rec["rights"] if r["holder"] == "Quay Photos"] == [("Quay Photos", "media")]
 
 
+def test_an_emails_footer_line_beside_its_unsubscribe_link_is_the_page_line():
+    """A newsletter's email has no <footer>: "© NAME" with no year beside "Unsubscribe" is still
+    the sender's line, not a picture credit."""
+    email = ("<table><tr><td><p>Today's harbour news, in brief and long enough to read.</p></td></tr>"
+             "<tr><td><div style='text-align:center'>&copy; Harbour Brief &nbsp;<a href='https://mail.example/u'>"
+             "Unsubscribe</a></div></td></tr></table>")
+    line = _line(f"<html><body>{email}</body></html>")
+    assert (line["holder"], line["years"], line["scope"]) == ("Harbour Brief", [], "page")
+
+
+def test_a_seal_image_linking_its_issuer_beside_the_line_cites_no_page():
+    footer = ("<div class='foot'><div class='foot_seal'><span><a href='https://seal.example/verify'><img src='/s.png'>"
+              "</a></span></div>Run by the Harbour Trust　版权所有：港湾青年网</div>")
+    line = _line(f"<html><body><div class='main'><p>Story text.</p></div>{footer}</body></html>")
+    assert line["holder"] == "港湾青年网"
+
+
 def test_a_linked_name_and_its_company_suffix_stay_one_name():
     footer = ("<footer><div class='c-footer__legal'>© 2025 <a rel='nofollow' href='https://harbour.example'>"
               "Harbour Media</a>, Inc. All Rights Reserved</div></footer>")

@@ -19,7 +19,7 @@ from lxml import etree
 from crawler.extract.document import Document, collapse, merge_walked
 from crawler.extract.fastre import with_first_chars
 from crawler.extract.rights.machine import jsonld_rights, license_links, meta_rights
-from crawler.extract.rights.signs import ANY_SIGN, NAMED_COPYRIGHT, SignScan, placement, text_candidates
+from crawler.extract.rights.signs import ANY_SIGN, IN_FOOTER, NAMED_COPYRIGHT, SignScan, placement, text_candidates
 from crawler.extract.rights.statement import entry, parse_statement
 from crawler.records import Rights
 
@@ -65,6 +65,8 @@ _DATA_NOTICE = with_first_chars(re.compile(
     r"\bdata\s+(?:is\s+|are\s+)?(?:provided|supplied|powered|delivered)\s+by\b|"
     r"\bquotes?\s+(?:are\s+|is\s+)?(?:delayed|provided|supplied|powered)|"
     r"\bdelayed\s+(?:by\s+)?(?:at\s+least\s+)?\d+\s*min", re.I))
+_UNSUBSCRIBE = re.compile(r"\bunsubscribe\b|\babmelden\b|se d[ée]sabonner|darse de baja|cancelar (?:la )?suscripci",
+                          re.I)  # an email's footer link
 _SEPARATOR = re.compile(r"\s[|·•]\s|(?<=[.!?])\s")
 _BAR = re.compile(r"\s[|·•]\s")
 _WORD = re.compile(r"[^\W_]+")
@@ -171,6 +173,8 @@ def find_rights(doc: Document, scan: SignScan | None = None) -> list[Rights]:
         scope, in_footer = placement(el)
         if scope == "quote":
             continue
+        if scope == "page" and not in_footer and _UNSUBSCRIBE.search(text):
+            in_footer = IN_FOOTER  # an email's footer (a newsletter has no <footer>): "© NAME | Unsubscribe"
         line = line_facts(text)
         if line is None or line.quoted:
             continue  # "its footer read “© 2019 Other Site”": a quotation, not a line of this page
@@ -240,7 +244,9 @@ def _cites_other_site(el, doc: Document, parsed: dict, site: set[str], text: str
         if not host or _site_domain(host) == own or _site_domain(host) in _SOCIAL_DOMAINS:
             continue  # (a "follow us on Facebook | Instagram" link before the site's own line cites no page)
         label = collapse(a.text_content())
-        at = text.find(label) if label else -1
+        if not label:
+            continue  # a badge or seal (an image linking its issuer) names no page the text cites
+        at = text.find(label)
         if sign_at < 0 or at < 0 or at < sign_at:
             return True
     return False
