@@ -61,11 +61,12 @@ class StateScanner:
                 self.base_host = self.base_host or key[0]
                 self.page_keys.add(key)
                 parent, _, last = key[1].rpartition("/")
-                if last.isdigit() and len(last) <= 3 and len(parent.rsplit("/", 1)[-1]) >= 6:
+                parent_last = parent.rsplit("/", 1)[-1]
+                if last.isdigit() and len(last) <= 3 and len(parent_last) >= 6:
                     # page N of a paginated article or slideshow (WordPress's /slug/2): the
                     # article's own address is the one without the number
                     self.page_keys.add((key[0], parent))
-                    last = parent.rsplit("/", 1)[-1]
+                    last = parent_last
                 last = last.rsplit(".", 1)[0]
                 if len(last) >= 6 and not last.isdigit():
                     self.slugs.add(last)

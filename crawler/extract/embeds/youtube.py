@@ -15,8 +15,9 @@ _PATH = re.compile(r"^/(?P<kind>embed|shorts|live|v|e)/(?P<id>[A-Za-z0-9_-]{11})
 _KINDS = {"shorts": "short", "live": "live"}
 _WATCH_IN = re.compile(r"^/watch\?(?:.*&)?v=([A-Za-z0-9_-]{11})(?:&|$)")
 # a community post or a clip: not a video id but a "Ugkx..." one, with its own address
-_POST_PATH = re.compile(r"^/(?P<kind>post|clip)/(?P<id>Ug[A-Za-z0-9_-]{16,40})/?$")
-_POST_ID = re.compile(r"^Ug[A-Za-z0-9_-]{16,40}$")  # (the older /channel/ID/community?lb=ID)
+_UG_ID = r"Ug[A-Za-z0-9_-]{16,40}"
+_POST_PATH = re.compile(rf"^/(?P<kind>post|clip)/(?P<id>{_UG_ID})/?$")
+_POST_ID = re.compile(rf"^{_UG_ID}$")  # (the older /channel/ID/community?lb=ID)
 
 
 def ref(video_id: str, kind: str = "video") -> PostRef:

@@ -127,20 +127,32 @@ def _in_article_body(el: HtmlElement) -> bool:
     return False
 
 
+def _footer_kind(el: HtmlElement, names: str, named_footer: bool) -> str | None:
+    """What a footer-like element (``<footer>``, ``role=contentinfo``, a footer's name) is:
+    ``page`` (the site's footer), ``article`` (an article's own: "entry-footer"), ``inside`` (one
+    inside the article body), or None when it is no footer."""
+    if not (el.tag == "footer" or (el.get("role") or "") == "contentinfo" or named_footer):
+        return None
+    if _in_article_body(el):
+        return "inside"
+    return "article" if _ARTICLE_FOOTER(names) else "page"
+
+
 def _in_site_footer(el: HtmlElement) -> bool:
     """Inside the site's footer, with no figure between (a theme names the footer's line "credit")."""
     for a in el.iterancestors():
-        tag = a.tag if isinstance(a.tag, str) else ""
-        if tag in ("figure", "figcaption"):
+        if a.tag in ("figure", "figcaption"):
             return False
         names = _names(a)
-        if tag == "footer" or (a.get("role") or "") == "contentinfo" or _name_marks(names)[0]:
-            return not _in_article_body(a) and not _ARTICLE_FOOTER(names)
+        kind = _footer_kind(a, names, _name_marks(names)[0])
+        if kind is not None:
+            return kind == "page"
     return False
 
 
 IN_FOOTER = 2  # placement's second value: the line is in the site's footer ...
 NAMED_COPYRIGHT = 1  # ... or in an element merely named "copyright" outside the article
+_FOOTER_PLACEMENT = {"page": ("page", IN_FOOTER), "article": ("article", False)}  # by _footer_kind
 
 
 def placement(el: HtmlElement) -> tuple[str, int]:
@@ -157,10 +169,8 @@ def placement(el: HtmlElement) -> tuple[str, int]:
         return "quote", False
     own_names = _names(el)
     own_footer, own_media, own_copyright = _name_marks(own_names)
-    if (el.tag == "footer" or (el.get("role") or "") == "contentinfo" or own_footer) and not _in_article_body(el):
-        if _ARTICLE_FOOTER(own_names):
-            return "article", False
-        return "page", IN_FOOTER  # the line is the footer's own text ("<footer>© Name</footer>")
+    if (where := _FOOTER_PLACEMENT.get(_footer_kind(el, own_names, own_footer))) is not None:
+        return where  # the line is the footer's own text ("<footer>© Name</footer>")
     if own_media or el.tag == "figcaption":
         if el.tag != "figcaption" and _in_site_footer(el):
             return "page", IN_FOOTER  # the site's footer line, named "credit" (<p class="credit">© 2017 NAME)
@@ -175,10 +185,8 @@ def placement(el: HtmlElement) -> tuple[str, int]:
         # "footer-credits", "site-info": the site's footer, although the name says credit; but
         # an article's own footer ("entry-footer", <footer> in <article>) holds the article's
         # lines (the wire's "Copyright 2025 The Associated Press"), not the site's
-        if (tag == "footer" or (a.get("role") or "") == "contentinfo" or footer) and not _in_article_body(a):
-            if _ARTICLE_FOOTER(names):
-                return "article", False
-            return "page", IN_FOOTER
+        if (where := _FOOTER_PLACEMENT.get(_footer_kind(a, names, footer))) is not None:
+            return where
         if tag in ("figcaption", "figure") or media:
             return "media", False
         if named is None and copyright_named:
