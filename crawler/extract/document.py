@@ -94,6 +94,8 @@ def parse_html(text: str) -> HtmlElement:
         text = re.sub(r"^\s*<\?xml[^>]*>", "", text, count=1)
     if "\x00" in text:  # lxml refuses NUL in str input; browsers drop it
         text = text.replace("\x00", "")
+    if _stray_document_end(text):
+        text = _DOCUMENT_END_TAGS.sub("", text)
     try:
         root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
@@ -110,6 +112,20 @@ def parse_html(text: str) -> HtmlElement:
 
 
 _SELF_CLOSED_HTML = re.compile(r"<html(\b[^>]*?)\s*/>", re.I)
+_DOCUMENT_END_TAGS = re.compile(r"</(?:html|body)\s*>", re.I)
+_START_TAG = re.compile(r"<[a-zA-Z]")
+
+
+def _stray_document_end(text: str) -> bool:
+    """Whether a ``</html>`` stands before more elements: a header included by the server that
+    closes its own document ("...</script></html><!--end header--><div class=content>").
+    libxml2 drops everything after it (the article, its embeds, the footer); browsers read on,
+    into the body, and so do we once the stray end tags are gone."""
+    for spelling in ("</html", "</HTML"):  # (str.find: no regular expression over every page)
+        end = text.find(spelling)
+        if end != -1 and _START_TAG.search(text, end + 6):
+            return True
+    return False
 
 
 def parse_fragment(markup: str) -> HtmlElement | None:
