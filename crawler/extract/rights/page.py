@@ -325,8 +325,8 @@ def _unsigned_line(doc: Document, scan: SignScan | None = None) -> list[Rights]:
                 break  # a signed or titled element: not an unsigned holder
             if _LICENCE_WORDS(text):
                 break  # "Text is available under the <a>CC BY-SA</a>": a licence line, read as one
-            if _MAKER_CREDIT.search(text):
-                continue  # "Crafted with ♥ by TemplatesYard": who made the site or its theme
+            if _MAKER_CREDIT.search(text) or _NO_HOLDER(text):
+                continue  # "Crafted with ♥ by TemplatesYard": who made the site or its theme; "Follow us"
             # read as the line it is once the sign is shown: "Nikkei Inc. No reproduction without
             # permission." is the holder and a restriction, "中国日报版权所有" a holder and "all rights
             # reserved"; "@2016 - Name" (an at for the sign) a year and a holder
@@ -341,6 +341,10 @@ def _unsigned_line(doc: Document, scan: SignScan | None = None) -> list[Rights]:
 
 
 _NOT_HOLDER_TAGS = ("a", "script", "style", "button")
+# the label of the social icons beside the line, a story's "original content" tag (WeChat's
+# <span id="copyright_logo">原创</span>): in a copyright slot, but no name
+_NO_HOLDER = re.compile(r"(?:follow|folge?n?(?: sie)?|suivez|s[íi]guenos|seguici|siga)\b|关注|關注|原创|原創",
+                        re.I).match
 _LICENCE_WORDS = re.compile(r"\blicen[cs]|available under", re.I).search
 _AT_YEAR = re.compile(r"@\s?(?=(?:19|20)\d\d\b)")
 

@@ -21,7 +21,7 @@ from crawler.extract.fastre import with_first_chars
 SYM = r"(?:©|ⓒ|Ⓒ|&copy;|&#169;|&#x0*a9;|\\u00a9)"
 SIGN = rf"(?:{SYM}|\(c\)|\bcopyright\b|\bcopr\.)"
 YEAR = r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)"  # (a whole number: not four digits of a licence number)
-RANGE = rf"(?P<y1>{YEAR})(?:\s*[-–—/]\s*(?P<y2>{YEAR}|\d\d\b|present|today|heute|hoy))?"
+RANGE = rf"(?P<y1>{YEAR})(?:\s*[-–—/~～]\s*(?P<y2>{YEAR}|\d\d\b|present|today|heute|hoy))?"
 RESERVED_ALL = with_first_chars(re.compile(
     r"all rights reserved|alle rechte vorbehalten|todos los derechos reservados|"
     r"todos os direitos reservados|tous droits réservés|tutti i diritti riservati|"
@@ -65,9 +65,11 @@ _INLINE = {"span", "small", "font", "cite", "em", "strong", "b", "i"}
 # a sign, a year or both, and nothing that could be a holder ("©", "© 2025", "Copyright ©")
 _SIGN_PIECE = re.compile(r"^\W*(?:copyright|copr\.|\(c\))?\W*(?:\d{4}(?:\s*[-–]\s*\d{2,4})?)?\W*$", re.I)
 # the sign with a reservation, the holder left to the line around it ("<b>NAME</b><span>Todos los
-# Derechos Reservados ©</span>"; a reservation alone is the second half of a line already read)
+# Derechos Reservados ©</span>"; a reservation alone is the second half of a line already read),
+# and "版权所有" alone, a label of the name beside it ("<i>版权所有：</i>NAME")
 _RESERVED_PIECE = re.compile(
-    rf"^\W*(?:(?:{RESERVED_ALL.pattern})\W*©|©\W*(?:\d{{4}}\W*)?(?:{RESERVED_ALL.pattern}))\W*$", re.I)
+    rf"^\W*(?:(?:{RESERVED_ALL.pattern})\W*©|©\W*(?:\d{{4}}\W*)?(?:{RESERVED_ALL.pattern})|版权所有|版權所有)\W*$",
+    re.I)
 
 
 # ---- where a line stands ------------------------------------------------------------------
@@ -92,14 +94,17 @@ def _beside_picture(el: HtmlElement) -> bool:
     wrapper or in <body> has the article's photos and the ads' pixels there. A logo is no picture
     ("<img src=logo_footer.svg> Nikkei Inc. No reproduction without permission."). Nor is an
     element holding a row of links (a footer bar: "© 2019 Name | Impressum | AGB | Sitemap"), or
-    the site's footer, header or menu beside it (its seals and partner logos)."""
-    if sum(1 for _ in el.iter("a")) >= 3:
+    the site's footer, header or menu beside it (its seals and partner logos), and a row of links
+    or another part of the footer line beside it (a registration badge: "<div class=copyright>
+    <img src=ghs.png> 沪公网安备 ...")."""
+    if _link_row(el):
         return False
     for near in (el, el.getprevious(), el.getnext()):
         if near is None or not isinstance(near.tag, str):
             continue
         if near is not el and near.tag not in _PICTURE_TAGS and (
-                near.tag in _CHROME_TAGS or next(near.iter("p", "article"), None) is not None):
+                near.tag in _CHROME_TAGS or next(near.iter("p", "article"), None) is not None or _link_row(near)
+                or any(_name_marks(_names(near))[::2])):
             continue  # a block of text beside it (the article with its photos), the site's chrome
         for pic in near.iter("img", "picture", "video"):
             if pic.tag == "picture" and next(pic.iter("img"), None) is not None:
@@ -110,6 +115,11 @@ def _beside_picture(el: HtmlElement) -> bool:
 
 
 _LOGO = re.compile(r"logo", re.I).search
+
+
+def _link_row(el: HtmlElement) -> bool:
+    """A row of links: a footer's menu, not a picture's caption."""
+    return sum(1 for _ in el.iter("a")) >= 3
 _PICTURE_TAGS = ("img", "picture", "video", "figure")
 _CHROME_TAGS = ("footer", "header", "nav", "aside")
 # an article's own footer ("endofarticle", "article-footer", "entry-footer"): its lines are the

@@ -10,6 +10,7 @@ from typing import Any
 
 from crawler.extract.document import collapse
 from crawler.extract.fastre import with_first_chars
+from crawler.extract.rights import cjk
 from crawler.extract.rights.signs import RANGE, RESERVED_ALL, RESERVED_SOME, SIGN, SYM, YEAR
 from crawler.records import Rights
 
@@ -157,6 +158,8 @@ _SPAN_SPLIT = re.compile(r"(?<=\.)\s+|\s+\|\s+")
 
 def clean_holder(raw: str) -> str | None:
     raw = raw.lstrip(_HOLDER_TRIM + " .")
+    if not raw.isascii():
+        raw = cjk.cut_tail(raw)  # "明日大盘 京ICP备16058363号-1": the site's licence number follows
     pos = 0
     while cut := _CUT.search(raw, pos):
         end = cut.start()
@@ -174,11 +177,13 @@ def clean_holder(raw: str) -> str | None:
     if not raw or len(raw) > 80 or len(raw.split()) > 10 or not _LETTER.search(raw):
         return None
     if raw.lower() in ("all", "copyright", "copyrights", "the", "by") or _MAKER.match(raw) or _NAV_START.match(raw) or (
-            _REGISTRATION_FIRST.match(raw)):
+            _REGISTRATION_FIRST.match(raw)) or _PLACEHOLDER.match(raw):
         return None
     return raw
 
 
+# a theme's text its user never replaced: "Copyright Your WebSite.Some Rights Reserved."
+_PLACEHOLDER = re.compile(r"(?:your|my)\s?(?:web\s?site|site|company|name|blog|brand|business)\b", re.I)
 # who made the site, where a holder would stand: "Proudly powered by WordPress", "Built with
 # Hugo", "Site Design", "This site is part of ..."
 _MAKER = re.compile(r"(?:proudly\s+)?(?:powered|built|published|designed|made|hosted|created|developed|crafted)"
@@ -202,9 +207,6 @@ _WORD_ONLY = re.compile(r"(?:^|\||(?<=[.!?。]\s))\s*copyright\s+(?![\d©(])", r
 _VERSION_TAIL = re.compile(r"\s+v(?:ersion)?\.?\s?\d+(?:\.\d+)*(?=[\s\-–—|·]*$)", re.I)
 _ISSUE_BEFORE = re.compile(r"(?:^|\|\s)(?P<name>[^|\d]{2,60}?)\s+\d{1,2}\s?/\s?(?=\d)")  # a print issue: "NAME 52/"
 _ISSUE_WORD = re.compile(r"(?:ausgabe|heft|issue|edition|nr|no|vol|volume|num[ée]ro|n[úu]mero)\W*$", re.I)
-_CJK_OWNER_BEFORE = re.compile(r"(?:^|[|｜丨·\s])(?P<name>[^\s|｜丨·：:,，。]{2,20})\s?$")  # right before 版权所有
-_CJK_NOT_NAME = re.compile(r"^[本该該此]|所有|内容|內容")  # "本网站所有内容版权所有": this site's content, no name
-_OWNER_AFTER = re.compile(r"\s*[:：]\s*(?P<name>[^\s|:：]{2,40})")  # CJK names hold no spaces
 _DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]{2,40}(?:\.[a-z]{2,12}){1,2}$")
 _NAME_WORD = re.compile(r"^(?:\(?[A-Z][\w'’.-]*\)?|&|and|of|de|da|do|dos|das|del|la|le|van|von|the)$")
 
@@ -245,7 +247,7 @@ def _name_like(raw: str) -> str | None:
     holder = _SENTENCE_END.split(raw, maxsplit=1)[0].strip(_HOLDER_TRIM)
     if holder.count("(") > holder.count(")"):
         holder += ")"  # (the trim took the closing one: "NHK (Japan Broadcasting Corporation)")
-    if not holder or len(holder) > 80 or len(holder.split()) > 6:
+    if not holder or len(holder) > 80 or len(holder.split()) > 6 or _PLACEHOLDER.match(holder):
         return None
     if holder[0].isalpha() and not holder[0].isascii() and not holder[0].isupper() and not holder[0].islower():
         return holder  # a script without capitals (Hangul, kanji): "Copyright by 항만일보"
@@ -287,6 +289,8 @@ def parse_statement(text: str) -> dict[str, Any] | None:
         if holder is None:  # "Holder © 2025"
             before = _piece_before(text, m.start())
             holder = clean_holder(before) if before.strip() else None
+            if holder is None and (past := _past_reservation(before)) is not None:
+                holder = clean_holder(past)  # "版权所有 NAME Copyright © 2018": the reservation, then its owner
             if holder:
                 start = text.rfind(before.strip(), 0, m.start())
         if holder is None and (past := _past_reservation(after)) is not None:
@@ -331,12 +335,10 @@ def parse_statement(text: str) -> dict[str, Any] | None:
     elif RESERVED_ALL.search(text):
         r = RESERVED_ALL.search(text)
         ym = _REG_YEAR.search(text) or YEAR_ANY.search(text)
-        cjk = r.group(0)[:2] in ("版权", "版權")
-        if not ym and cjk and (owner := _OWNER_AFTER.match(text, r.end())):
-            holder, start = owner.group("name"), r.start()  # "版权所有：中国政府网" (owned by: NAME)
-        elif not ym and cjk and (owner := _CJK_OWNER_BEFORE.search(text, 0, r.start())) and not _CJK_NOT_NAME.search(
-                owner.group("name")):
-            holder, start = owner.group("name"), owner.start("name")  # "光明网版权所有" (NAME owns the rights)
+        if not ym and (owner := cjk.owner(text, r)):
+            holder, start = owner  # "版权所有：中国政府网", "光明网版权所有"
+        elif not ym and _DOMAIN.match((piece := _piece_before(text, r.start()).strip(_HOLDER_TRIM)).lower()):
+            holder, start = piece, text.rfind(piece, 0, r.start())  # "Gamersky.com All rights reserved."
         elif not ym:
             return None
         else:
@@ -344,6 +346,8 @@ def parse_statement(text: str) -> dict[str, Any] | None:
             start = min(ym.start(), r.start())
             if ym.end() < r.start():  # "2024 Holder. All rights reserved."
                 holder = clean_holder(text[ym.end():r.start()])
+                if holder is None and (owner := cjk.owner(text, r)):
+                    holder, start = owner  # "快科技·1997-2021 版权所有": the name before the years
                 issue = _ISSUE_BEFORE.search(text, 0, ym.start() + 1) if holder is None else None
                 if issue and not _ISSUE_WORD.match(issue.group("name")):  # "DER SPIEGEL 52/2018 | Alle Rechte ..."
                     holder, start = clean_holder(issue.group("name")), issue.start("name")
