@@ -467,9 +467,21 @@ def test_a_themes_maker_in_the_copyright_slot_is_no_holder():
     ("© 2024 Liman Medya. Tüm hakları saklıdır.", "Liman Medya"),
     ("© 2024 Hamn Media AB. Alla rättigheter förbehållna.", "Hamn Media AB"),
     ("© Porto Notizie - Riproduzione riservata", "Porto Notizie"),
+    # the reservation first, then a sentence: it names nobody
+    ("© 2016 All rights reserved. Linking to us is mandatory.", None),
+    ("© 2016 Всички права запазени. Позоваването с хиперлинк е задължително.", None),
+    ("© 2024 Luka Mediji d.o.o. Sva prava pridržana.", "Luka Mediji d.o.o."),
+    ("© 2024 Pristan Media. Vse pravice pridržane.", "Pristan Media"),
+    ("© 2024 Uosto Naujienos. Visos teisės saugomos.", "Uosto Naujienos"),
+    ("© 2024 Sadama Uudised. Kõik õigused kaitstud.", "Sadama Uudised"),
+    ("© 2024 Diari del Port. Tots els drets reservats.", "Diari del Port"),
+    ("© 2024 Berita Pelabuhan. Hak cipta dilindungi undang-undang.", "Berita Pelabuhan"),
+    ("© 2024 ข่าวท่าเรือ สงวนลิขสิทธิ์", "ข่าวท่าเรือ"),
+    ("© 2024 बंदरगाह समाचार. सर्वाधिकार सुरक्षित", "बंदरगाह समाचार"),
 ])
 def test_all_rights_reserved_in_more_languages(line, holder):
-    """The phrase ends the holder and says the reservation, in each language as in English."""
+    """The phrase ends the holder and says the reservation, in each language as in English, and
+    is never taken for a holder itself."""
     parsed = parse_statement(line)
     assert (parsed["holder"], parsed["reserved"]) == (holder, "all")
 

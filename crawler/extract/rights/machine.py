@@ -7,10 +7,10 @@ import re
 from typing import Any
 
 from crawler.extract.document import Document, collapse, merge_walked, node_types
+from crawler.extract.rights.holder import clean_holder
 from crawler.extract.rights.signs import SignScan, placement
 from crawler.extract.rights.statement import (
     YEAR_ANY,
-    clean_holder,
     entry,
     name_and_years,
     parse_statement,

@@ -32,7 +32,12 @@ RESERVED_ALL = with_first_chars(re.compile(
     r"všechna práva vyhrazena|všetky práva vyhradené|wszelkie prawa zastrzeżone|все права защищены|"
     r"всі права захищені|tüm hakları saklıdır|alle rettigheder forbeholdes|alle rettigheter reservert|"
     r"alla rättigheter förbehållna|kaikki oikeudet pidätetään|minden jog fenntartva|"
-    r"toate drepturile rezervate|όλα τα δικαιώματα διατηρούνται|כל הזכויות שמורות|riproduzione riservata",
+    r"toate drepturile rezervate|όλα τα δικαιώματα διατηρούνται|כל הזכויות שמורות|riproduzione riservata|"
+    r"всички права запазени|сва права задржана|сите права се задржани|усі права захищені|усе правы абаронены|"
+    r"sva prava (?:pri|za)držana|vse pravice pridržane|visos teisės saugomos|visas tiesības aizsargātas|"
+    r"kõik õigused kaitstud|tots els drets reservats|të gjitha të drejtat e rezervuara|alle regte voorbehou|"
+    r"öll réttindi áskilin|με επιφύλαξη παντός δικαιώματος|hak cipta dilindungi|hak cipta terpelihara|"
+    r"สงวนลิขสิทธิ์|सर्वाधिकार सुरक्षित|(?:تمامی|کلیه) حقوق محفوظ است",
     re.I,
 ))
 RESERVED_SOME = with_first_chars(

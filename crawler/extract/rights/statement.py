@@ -11,7 +11,8 @@ from typing import Any
 from crawler.extract.document import collapse
 from crawler.extract.fastre import with_first_chars
 from crawler.extract.rights import cjk
-from crawler.extract.rights.signs import RANGE, RESERVED_ALL, RESERVED_SOME, SIGN, SYM, YEAR
+from crawler.extract.rights.holder import DOMAIN, HOLDER_TRIM, NAV_START, REGISTRY_IDS, clean_holder, name_like
+from crawler.extract.rights.signs import RANGE, RESERVED_ALL, RESERVED_SOME, SIGN, SYM
 from crawler.records import Rights
 
 _RESTRICTION_WORDS = with_first_chars(re.compile(
@@ -27,22 +28,6 @@ _TOPIC = (r"(?:policy|information|info|notices?|notification|infringements?|agen
 _NOT_STATEMENT = re.compile(rf"^(?:copyright {_TOPIC}|copyright & |"
                             r"copyright and |copyright-?hinweis|copyright$)", re.I)
 _TOPIC_WORD = re.compile(_TOPIC, re.I)
-# the links a footer line shares its box with, written without separators ("© 2018 Exporo AG
-# Pflichtangaben Impressum AGB"): a holder ends where they start and never is one
-_NAV = (r"(?-i:Impressum|Imprint|Datenschutz\w*|AGB|Sitemap|Pflichtangaben|Nutzungsbedingungen|"
-        r"Nutzungsrichtlinien|Kontakt|Contacto|Mentions l[ée]gales|Aviso legal|Note legali|Privacy Policy|"
-        r"Terms (?:of (?:Use|Service)|(?:and|&) Conditions)|Cookie (?:Policy|Settings)|Cookies|Disclaimer|"
-        r"Términos (?:de [Uu]so|y [Cc]ondiciones)|Política de (?:[Pp]rivacidad|[Cc]ookies)|Termos de [Uu]so|"
-        r"Política de [Pp]rivacidade|Condizioni d'uso|Conditions générales(?: d'utilisation)?|"
-        r"Politique de confidentialité|"
-        r"Contact [Uu]s|Unsubscribe|Abmelden|D[ée]sinscri\w*|"  # (a newsletter's footer: "© 2022 NAME Unsubscribe")
-        r"Bildrechte|Bildnachweis\w*|Bildquellen|Fotonachweis\w*|Image [Cc]redits|Photo [Cc]redits)(?![\w-])")
-# words that are links of a footer's menu in English; two in a row are the menu, never a name
-# ("© 2016 Microsoft Privacy Legal About our Ads Feedback Help")
-_MENU_WORD = (r"(?-i:Privacy|Legal|About|Feedback|Help|Terms|Contact|Careers|Advertise|Advertising|Sitemap|"
-              r"Accessibility|Cookies|Disclaimer|Newsletters?|Subscribe|FAQs?|Jobs|Press|Home|Imprint|Support)")
-_MENU = rf"{_MENU_WORD}\s+{_MENU_WORD}(?![\w-])"
-_NAV_START = re.compile(rf"{_NAV}|{_MENU}|{_MENU_WORD}$")  # (and a menu word alone: "Home About © 2019")
 
 
 def years_of(m: re.Match) -> list[int]:
@@ -59,70 +44,17 @@ _SIGN_ONLY = re.compile(rf"(?:{SIGN}[\s,:]*)+", re.I)
 YEAR_ANY = re.compile(RANGE, re.I)
 _REG_YEAR = re.compile(rf"®\s*{RANGE}", re.I)
 _YEAR_BEFORE = re.compile(rf"{RANGE}[\s,]*$", re.I)  # "2001 – 2022 © Holder"
-# A holder ends at a sentence end, a separator, a rights phrase, a corporate-family clause or a
-# company-registration tail ("... Limited in England No. 679215", ", registered in England and
-# Wales", "company number 0123", "Registered office: ...").
-_CUT = with_first_chars(re.compile(rf"\.(?:\s|$)|\s[|·•∙]\s?|\s[-–—]\s|{RESERVED_ALL.pattern}|{RESERVED_SOME.pattern}|"
-                  r"\bis a registered\b|,\s*(?:a division|a subsidiary|part of)|\s{3,}|\n|"
-                  r",\s*an?\s(?:[\w&.'-]+\s){1,4}?(?:company|brand)\b|"
-                  r"\s(?:or|and|and/or)\s(?:(?:its|their)\s(?:licensors|affiliate[sd]|suppliers|partners|subsidiaries|"
-                  r"group companies|"
-                  r"contributors|respective)|(?:other|respective|third[- ]party)\s(?:copyright\s)?"
-                  r"(?:holders|owners|contributors|authors|rights))\b|"
-                  r",?\s(?:registered|incorporated)\s(?:in|at|office|under|with|no)\b|"
-                  r"\sin (?:England|Scotland|Wales|Northern Ireland|Ireland)\b|\sregistered office\b|"
-                  r",?\s(?:company|registration|reg\.|firm|vat)\s?(?:no\b|number|nr\b|reg)|\sNo\.\s?\d|"
-                  r",\s+\d{1,5}\s+[A-Z]|"  # an address, "Ltd, 1 Quay Street"
-                  r",\s+(?-i:[a-z]{3,})\b(?![.\w])|"  # a clause: "Quay Holdings Ltd, still lists ..."
-                  r"\s(?:is|are|was)\s|"  # a sentence about the name: "X is a trading name of Y"
-                  r",\s*[\w-]+:\d|;\s|"  # an agency's story id ("dpa-infocom, dpa:250512-99-123456/4"), a ";"
-                  rf"\s{_NAV}|\s{_MENU}|"  # the footer's links
-                  r"\s[\w.-]+(?:str\.|straße|strasse)\s*\d|"  # a German address: "Co. KG W.-C.-Röntgen-Str. 2"
-                  rf"\s(?:(?:und|and|&|et|y|e)\s+)?{SYM}|"  # a second holder: "GmbH und © 2019 CBS Interactive"
-                  r"\s(?:or|and)\s(?:used|reproduced)\s(?:with|by)\s", re.I))  # "© WWF or used with permission"
-_HOLDER_TRIM = " \t,;:·•|-–—()[]\"'“”/\\"
-_ABBREV_END = re.compile(r"\b\w\.\w$")  # "a.s", "S.A", "N.V": a dotted company form
-_CO_FORM = re.compile(r"\.\s+(?:KG|KGaA|OHG|Ltd|LLC|Inc|GmbH|AG|SE|plc|LP|LLP|S\.A)\b")
-# words whose dot never ends a name: company forms' first halves, titles, saints and mountains
-_ABBREVIATIONS = frozenset(("Pvt", "Pty", "sp", "Sp", "St", "Mt", "Ste", "Dr", "Mr", "Mrs", "Ms", "Prof", "Jr", "Sr",
-                            "Bros", "Hnos", "Gebr", "Cia", "Intl"))
-_PARTICLE_AFTER = re.compile(r"\.\s+(?:de|del|du|des|z|y|e|i|en|und)\s")  # "S.A. de C.V.", "sp. z o.o."
-_WORD_BEFORE = re.compile(r"(\w+)$")
 
 
-def _no_sentence_end(raw: str, end: int) -> bool:
-    """Whether the dot at ``end`` is an abbreviation's, inside a name."""
-    if end + 1 >= len(raw):
-        return False
-    m = _WORD_BEFORE.search(raw, 0, end)
-    word = m.group(1) if m else ""
-    if word in ("Co", "Cie") and _CO_FORM.match(raw, end):
-        return True
-    if word in _ABBREVIATIONS or _PARTICLE_AFTER.match(raw, end):
-        return True
-    # an initial: "J. R. Harbour", "John H. Harbour" (a capital alone, a capitalised word after)
-    return len(word) == 1 and word.isupper() and raw[end + 1:end + 3].strip()[:1].isupper()
-
-
-
-# (compiled once here: an f-string pattern in a call is rebuilt and looked up in re's cache each time)
-_LEAD_WORD = re.compile(rf"^(?:{SIGN}|by|von|por|par|di|of)\s+", re.I)
-_TRAILING_YEAR = re.compile(rf"\s*{YEAR}\s*$")
-_LEAD_SIGN = re.compile(rf"^{SIGN}\s*", re.I)
 # a date as Java's and JavaScript's Date.toString() print it, where a footer meant the year:
 # "© 1996-Thu Dec 15 06:14:35 EST 2016 National Geographic Society", "Thu Dec 15 2016 06:14:35 GMT-0500"
 _DATE_STRING = re.compile(
     r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2} "
     r"(?:\d\d:\d\d:\d\d [A-Z]{2,5} (?P<y>\d{4})|(?P<y2>\d{4}) \d\d:\d\d:\d\d GMT[+-]\d{4}(?: \([^)]{1,40}\))?)")
-_DATE_TAIL = re.compile(r"[\s,]*(?:\b(?:vom|from|du|del|of|on|am)\s+)?\d{1,2}[./]\d{1,2}[./]?$", re.I)
-_LICENCE_LEAD = re.compile(r"^CC(?:[\s-]+(?:BY|SA|NC|ND))+(?:\s*\d\.\d)?\s+")  # "© 2007–16 CC BY-NC-SA 2.0 kinra"
-_LETTER = re.compile(r"[^\W\d_]")
 _SYM = re.compile(SYM, re.I)
 _BEFORE_SPLIT = re.compile(r"[|·•∙]|\.\s|\s[-–—]\s")
 _NAME_STOP = re.compile(r"\s[|·•∙]")
-_REGISTRY_IDS = r"P\.?\s?IVA|VAT|CIF|NIF|CNPJ|ABN|GST|KVK|SIRE[NT]|ISSN"  # VAT, company and serial numbers
-_REGISTRATION = re.compile(rf"\d{{5}}|^\W*(?:{_REGISTRY_IDS}|RCS|Reg\.?)\b", re.I)
-_REGISTRATION_FIRST = re.compile(rf"(?:{_REGISTRY_IDS}|ISBN)\b")  # a holder never starts with one
+_REGISTRATION = re.compile(rf"\d{{5}}|^\W*(?:{REGISTRY_IDS}|RCS|Reg\.?)\b", re.I)
 
 
 def _piece_before(text: str, end: int) -> str:
@@ -130,7 +62,7 @@ def _piece_before(text: str, end: int) -> str:
     ("Gazzetta S.r.l. - P.IVA 01234567890 - © 2025": the name is before the VAT number) and over
     the site's version ("DIARIO Bahía de Cádiz v. 5.0 – © 2004-2026")."""
     head = _VERSION_TAIL.sub("", text[:end])
-    pieces = [p for p in _BEFORE_SPLIT.split(head) if p and p.strip(_HOLDER_TRIM + " .")]
+    pieces = [p for p in _BEFORE_SPLIT.split(head) if p and p.strip(HOLDER_TRIM + " .")]
     while len(pieces) > 1 and _REGISTRATION.search(pieces[-1]):
         pieces.pop()
     return pieces[-1] if pieces else ""
@@ -144,52 +76,15 @@ def _name_before_reservation(text: str, sign: int) -> tuple[str, int] | None:
     if last is None or head[last.end():].strip(" .,|"):
         return None
     before = _piece_before(head, last.start()).strip()
-    while (nav := _NAV_START.match(before)) and nav.end() < len(before):
+    while (nav := NAV_START.match(before)) and nav.end() < len(before):
         before = before[nav.end():].strip()  # the footer's links before it: "Términos de Uso NAME"
     holder = clean_holder(before) if before else None
     return (holder, text.rfind(before, 0, last.start())) if holder else None
 
 
-_PART_OF = re.compile(r"^(?-i:an?)\s+(.{2,60}?)\s+(?:subsidiary|company|brand|publication)$", re.I)
 _SEPARATOR_AFTER = re.compile(r"\s*(?:[|·•∙—–]|-\s|\.(?:\s|$))")
 _TO_WHOM = re.compile(r"^(?:a|à|to|by|por|par|di|von)\s+", re.I)  # "Todos os direitos reservados a Holder"
 _SPAN_SPLIT = re.compile(r"(?<=\.)\s+|\s+\|\s+")
-
-
-def clean_holder(raw: str) -> str | None:
-    raw = raw.lstrip(_HOLDER_TRIM + " .")
-    if not raw.isascii():
-        raw = cjk.cut_tail(raw)  # "明日大盘 京ICP备16058363号-1": the site's licence number follows
-    pos = 0
-    while cut := _CUT.search(raw, pos):
-        end = cut.start()
-        if raw[end] == "." and _no_sentence_end(raw, end):
-            pos = end + 1  # "GmbH & Co. KG", "Pvt. Ltd.", "sp. z o.o.", "J. R. Harbour": no sentence ends
-            continue
-        # the last dot of "a.s." or "S.A." ends the name, not a sentence: keep it
-        raw = raw[:end + 1] if raw[end] == "." and _ABBREV_END.search(raw, 0, end) else raw[:end]
-        break
-    raw = _LEAD_WORD.sub("", raw.strip(_HOLDER_TRIM))
-    raw = _PART_OF.sub(r"\1", raw)  # "a Reach plc subsidiary": Reach plc
-    raw = _TRAILING_YEAR.sub("", raw).strip(_HOLDER_TRIM)
-    raw = _DATE_TAIL.sub("", raw)  # "©SZ vom 15.05.2019/vit": the year was a date's
-    raw = _LICENCE_LEAD.sub("", _LEAD_SIGN.sub("", raw)).strip(_HOLDER_TRIM)
-    if not raw or len(raw) > 80 or len(raw.split()) > 10 or not _LETTER.search(raw):
-        return None
-    if raw.lower() in ("all", "copyright", "copyrights", "the", "by") or _MAKER.match(raw) or _NAV_START.match(raw) or (
-            _REGISTRATION_FIRST.match(raw)) or _PLACEHOLDER.match(raw):
-        return None
-    return raw
-
-
-# a theme's text its user never replaced: "Copyright Your WebSite.Some Rights Reserved."
-_PLACEHOLDER = re.compile(r"(?:your|my)\s?(?:web\s?site|site|company|name|blog|brand|business)\b", re.I)
-# who made the site, where a holder would stand: "Proudly powered by WordPress", "Built with
-# Hugo", "Site Design", "This site is part of ..."
-_MAKER = re.compile(r"(?:proudly\s+)?(?:powered|built|published|designed|made|hosted|created|developed|crafted)"
-                    r"\s+(?:by|with|on|using)\b|(?:web\s*)?(?:site|website|theme)\s+(?:design|by)\b|"
-                    r"(?:feito|hecho|fait|gemacht)\s+(?:com|con|avec|mit)\b|orgulhosamente\b|"
-                    r"this\s+(?:site|website|page|blog)\b", re.I)
 
 
 # the only name after "© YEAR" is a "Powered by" one: a publisher's network when it is no
@@ -201,14 +96,11 @@ _SOFTWARE = re.compile(r"wordpress|blogger|blogspot|ghost|jekyll|hugo|hexo|gatsb
 
 
 _WORD_THEN_C = re.compile(r"copyright\s*\(c\)", re.I)  # "Copyright (c) 매경AX. All rights reserved."
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.(?:\s|$)")  # not the dot of an initial
 # the word at the start of a line (a block's lines are joined by " | "): "港湾新聞... | Copyright NAME."
 _WORD_ONLY = re.compile(r"(?:^|\||(?<=[.!?。]\s))\s*copyright\s+(?![\d©(])", re.I)  # (or after a sentence)
 _VERSION_TAIL = re.compile(r"\s+v(?:ersion)?\.?\s?\d+(?:\.\d+)*(?=[\s\-–—|·]*$)", re.I)
 _ISSUE_BEFORE = re.compile(r"(?:^|\|\s)(?P<name>[^|\d]{2,60}?)\s+\d{1,2}\s?/\s?(?=\d)")  # a print issue: "NAME 52/"
 _ISSUE_WORD = re.compile(r"(?:ausgabe|heft|issue|edition|nr|no|vol|volume|num[ée]ro|n[úu]mero)\W*$", re.I)
-_DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]{2,40}(?:\.[a-z]{2,12}){1,2}$")
-_NAME_WORD = re.compile(r"^(?:\(?[A-Z][\w'’.-]*\)?|&|and|of|de|da|do|dos|das|del|la|le|van|von|the)$")
 
 
 _NAME_THEN_YEAR = re.compile(rf"(?P<name>[^\d©]{{2,80}}?)[\s,]+{RANGE}\s*\.?$", re.I)
@@ -223,7 +115,7 @@ def name_and_years(raw: str) -> tuple[str, list[int]] | None:
     if m is None:
         return None
     name = m.group("name")  # "2022 Harbour Post AG, Switzerland": the name before the place
-    holder = _name_like(name) or ("," in name and _name_like(name.split(",", 1)[0])) or None
+    holder = name_like(name) or ("," in name and name_like(name.split(",", 1)[0])) or None
     return (holder, years_of(m)) if holder else None
 
 
@@ -237,25 +129,8 @@ def _after_word(rest: str) -> tuple[str, list[int]] | None:
     for stop in (RESERVED_ALL.search(rest), _NAME_STOP.search(rest)):
         if stop is not None:
             rest = rest[:stop.start()]
-    holder = _name_like(rest)
+    holder = name_like(rest)
     return (holder, []) if holder else name_and_years(rest)
-
-
-def _name_like(raw: str) -> str | None:
-    """A holder after a bare "Copyright": a short name of capitalised words, or nothing."""
-    # up to a sentence end, "John H. Cochrane" whole (clean_holder would cut at the initial)
-    holder = _SENTENCE_END.split(raw, maxsplit=1)[0].strip(_HOLDER_TRIM)
-    if holder.count("(") > holder.count(")"):
-        holder += ")"  # (the trim took the closing one: "NHK (Japan Broadcasting Corporation)")
-    if not holder or len(holder) > 80 or len(holder.split()) > 6 or _PLACEHOLDER.match(holder):
-        return None
-    if holder[0].isalpha() and not holder[0].isascii() and not holder[0].isupper() and not holder[0].islower():
-        return holder  # a script without capitals (Hangul, kanji): "Copyright by 항만일보"
-    if _DOMAIN.match(holder):
-        return holder  # "Copyright by donga.com"
-    if not holder[0].isupper():
-        return None
-    return holder if all(_NAME_WORD.match(w) for w in holder.split()) else None
 
 
 # decimal digits of other scripts (Arabic-Indic, Persian, Devanagari, Bengali, Thai, fullwidth ...)
@@ -294,8 +169,12 @@ def parse_statement(text: str) -> dict[str, Any] | None:
             if holder:
                 start = text.rfind(before.strip(), 0, m.start())
         if holder is None and (past := _past_reservation(after)) is not None:
-            # "© 2024 · All Rights Reserved · Holder", "© 2024 All Rights Reserved by Holder"
-            holder = clean_holder(_TO_WHOM.sub("", past.lstrip(_HOLDER_TRIM + " ")))
+            # "© 2024 · All Rights Reserved · Holder", "© 2024 All Rights Reserved by Holder"; past a
+            # sentence end, a name only ("... reserved. Linking to us is mandatory." names nobody)
+            rest = _TO_WHOM.sub("", past.lstrip(HOLDER_TRIM + " "))
+            holder = clean_holder(rest)
+            if holder and past.lstrip().startswith("."):
+                holder = name_like(holder)
         if holder is None and separator_after:
             holder = clean_holder(after)
         if holder is None and (powered := _POWERED_BY.match(after)) and not _SOFTWARE.search(powered.group(1)):
@@ -317,14 +196,14 @@ def parse_statement(text: str) -> dict[str, Any] | None:
             head = after[: ym.start()]
             holder = clean_holder(head) or clean_holder(after[ym.end():])
             if holder is None and (past := _past_reservation(head)) is not None:
-                holder = clean_holder(past.lstrip(_HOLDER_TRIM + " ."))  # "© Tous droits réservés - Les Echos 2024"
+                holder = clean_holder(past.lstrip(HOLDER_TRIM + " ."))  # "© Tous droits réservés - Les Echos 2024"
         else:
             holder = clean_holder(after)
             past = _past_reservation(after) if holder is None else None
             if past is not None and not _NAME_STOP.match(past):
                 # "© All rights reserved. Harbour Tribune" (not "... | Terms": another item)
-                name = _name_like(_TO_WHOM.sub("", past.lstrip(" .")))
-                holder = None if name is None or _NAV_START.match(name) else name
+                name = name_like(_TO_WHOM.sub("", past.lstrip(" .")))
+                holder = None if name is None or NAV_START.match(name) else name
             if holder is None and not after.strip(" .|") and (named := _name_before_reservation(text, start)):
                 holder, start = named  # "Harbour Post Todos los Derechos Reservados ©": the sign last
         if holder is None and not years and not RESERVED_ALL.search(text):
@@ -337,7 +216,7 @@ def parse_statement(text: str) -> dict[str, Any] | None:
         ym = _REG_YEAR.search(text) or YEAR_ANY.search(text)
         if not ym and (owner := cjk.owner(text, r)):
             holder, start = owner  # "版权所有：中国政府网", "光明网版权所有"
-        elif not ym and _DOMAIN.match((piece := _piece_before(text, r.start()).strip(_HOLDER_TRIM)).lower()):
+        elif not ym and DOMAIN.match((piece := _piece_before(text, r.start()).strip(HOLDER_TRIM)).lower()):
             holder, start = piece, text.rfind(piece, 0, r.start())  # "Gamersky.com All rights reserved."
         elif not ym:
             return None
@@ -372,7 +251,7 @@ def parse_statement(text: str) -> dict[str, Any] | None:
 def _past_reservation(after: str) -> str | None:
     """What follows an "All rights reserved" that opens ``after`` (the text after the sign), or
     None when the reservation does not come first."""
-    rest = after.lstrip(_HOLDER_TRIM + " .")
+    rest = after.lstrip(HOLDER_TRIM + " .")
     r = RESERVED_ALL.match(rest)
     return rest[r.end():] if r else None
 
