@@ -71,6 +71,10 @@ def page_line(record: dict) -> dict | None:
      [2025]),
     ("© dpa-infocom, dpa:250512-99-123456/4", "dpa-infocom", []),
     ("© 2025 Todos os direitos reservados a Jornal do Porto", "Jornal do Porto", [2025]),
+    # the site's network named as what powers it, before the sign as after it
+    ("© 2023 Powered by Harbour Media Network", "Harbour Media Network", [2023]),
+    ("Powered By Harbour News Net Version 3.0 © 2018-2020 . All Rights Reserved .", "Harbour News Net", [2018, 2020]),
+    ("Powered by WordPress © 2018", None, [2018]),
     ("版权所有 © 港湾日报社 | 京ICP备2021012345号-1", "港湾日报社", []),  # a licence number holds no year
     ("港湾日报版权所有，未经书面授权禁止使用", "港湾日报", []),  # the name right before "rights owned"
     ("关于我们 | 港湾日报 版权所有", "港湾日报", []),

@@ -177,8 +177,11 @@ def parse_statement(text: str) -> dict[str, Any] | None:
                 holder = name_like(holder)
         if holder is None and separator_after:
             holder = clean_holder(after)
-        if holder is None and (powered := _POWERED_BY.match(after)) and not _SOFTWARE.search(powered.group(1)):
-            holder = clean_holder(powered.group(1))  # "© 2023 Powered by Minute Media": the network's name
+        for side in (after, _piece_before(text, m.start())) if holder is None else ():
+            if holder is None and (powered := _POWERED_BY.match(side)) and not _SOFTWARE.search(powered.group(1)):
+                # "© 2023 Powered by Minute Media", "Powered By Harbour Net Version 3.0 © 2018": the
+                # network's name
+                holder = clean_holder(powered.group(1))
     elif (m := _SIGN_ONLY.search(text)) and (_SYM.search(m.group(0)) or _WORD_THEN_C.search(m.group(0))):
         start = m.start()
         after = text[m.end():]
