@@ -53,6 +53,22 @@ def test_author_written_as_a_json_string_and_a_byline_run_into_its_date():
     assert _byline_names("Wei Sun; Theresa May") == ["Wei Sun", "Theresa May"]  # names, not dates
 
 
+def test_jsonld_wrapped_in_cdata_is_read():
+    """XHTML-minded CMSs and page savers wrap the JSON in a CDATA section ("/*<![CDATA[*/{...}/*]]>*/"):
+    still the page's JSON-LD, with its date, author, type and copyright."""
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Tide tables",
+                     "datePublished": "2025-03-02T08:30:00+01:00", "author": {"@type": "Person", "name": "Ona Brill"},
+                     "copyrightYear": 2025, "copyrightHolder": {"@type": "Organization", "name": "Harbour Ledger"}})
+    body = "<body><article><p>" + "The tide tables changed this week. " * 20 + "</p></article></body></html>"
+    for wrapped in (f"/*<![CDATA[*/{ld}/*]]>*/", f"\n  <![CDATA[\n  {ld}\n  ]]>\n", f"//<![CDATA[\n{ld}\n//]]>"):
+        html = f'<html><head><script type="application/ld+json">{wrapped}</script></head>{body}'
+        rec = extract_record(html, CrawlMeta(url="https://ex.example/tides")).to_dict()
+        art = rec["article"]
+        assert (art["published"], art["authors"], art["page_type"]) == (
+            "2025-03-02T08:30:00+01:00", ["Ona Brill"], "newsarticle"), wrapped
+        assert [(r["holder"], r["years"]) for r in rec["rights"]] == [("Harbour Ledger", [2025])]
+
+
 def test_text_only_when_asked_and_relative_canonical_resolved():
     html = ('<html><head><title>T</title><link rel="canonical" href="/a/b"></head><body>'
             '<article><p>' + "Some sentence of the article body. " * 20 + '</p></article></body></html>')

@@ -313,6 +313,8 @@ def _loads_lenient(raw: str) -> Any:
         raw = raw[4:]
     if raw.endswith("-->"):
         raw = raw[:-3]
+    if "<![CDATA[" in raw[:40]:
+        raw = _CDATA_ENDS.sub("", raw)  # XHTML's wrapper: "/*<![CDATA[*/{...}/*]]>*/"
     raw = raw.strip().rstrip(";")
     try:
         return json.loads(raw)
@@ -322,6 +324,9 @@ def _loads_lenient(raw: str) -> Any:
         return json.loads(raw, strict=False)
     except (ValueError, RecursionError):
         return None
+
+
+_CDATA_ENDS = re.compile(r"^\s*(?:/\*\s*|//\s*)?<!\[CDATA\[(?:\s*\*/)?|(?:/\*\s*|//\s*)?\]\]>(?:\s*\*/)?\s*$")
 
 
 def _collect_nodes(data: Any, out: list[dict[str, Any]], depth: int) -> None:
