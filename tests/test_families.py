@@ -42,8 +42,9 @@ def test_cms_placeholders_name_a_platform_and_carry_an_id_or_url():
 
 def test_more_placeholder_shapes_name_their_platform_anywhere():
     """The platform named by a typed JSON attribute, a custom element's tag, a component name, an
-    attribute named for the post (data-tweet) or for the platform and an id (data-youtube-id), and
-    official code left as an iframe's content (Instant Articles)."""
+    attribute named for the post (data-tweet) or for the platform and an id (data-youtube-id),
+    official code left as an iframe's content (Instant Articles), and a class word around a JSON
+    script of settings (Webedia's js-dailymotion)."""
     assert _keys(_posts("cms-placeholders-more.html")) == [
         ("twitter", "1918100000000000005", "cms"),  # data-embed='{"type":"tweet","id":...}'
         ("twitter", "1918100000000000006", "cms"),  # <x-twitter-embed tweet-id=...>
@@ -53,8 +54,9 @@ def test_more_placeholder_shapes_name_their_platform_anywhere():
         ("instagram", "Fb1aIaX3mpl", "lazy"),  # <iframe> whose content is the official code
         ("twitter", "1918100000000000008", "cms"),  # a custom element's own href: Rails' unfurled card
         ("instagram", "DQr5tUv7wX3", "cms"),  # JSON props whose key names the platform: {"instagram_id": ...}
+        ("dailymotion", "x8q2hb7", "cms"),  # the settings as a JSON script inside: {"videoId": ...}
     ]  # not: a follow widget's data-instagram-id, the app id, a follow button component, a feed,
-    #      a share button element, a channel id in props
+    #      a share button element, a channel id in props, a share widget's JSON settings
 
 
 def test_a_publisher_rendered_card_gives_the_posts_text_and_author():

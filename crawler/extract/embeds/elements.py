@@ -34,6 +34,7 @@ from crawler.extract.embeds.markup import (
 )
 from crawler.extract.embeds.placeholders import (
     from_card,
+    from_config_script,
     from_placeholder,
     is_type_attr,
     json_names_platform,
@@ -209,7 +210,10 @@ class ElementRules:
                     return  # markup parked for another part of the page: <script id="next-article-tpl">
                 self.fragment(parked, el, ctx)
                 return
-        if "createTweet" in text:
+        if typ == "application/json" and text.lstrip()[:1] == "{" and (
+                hits := from_config_script(el, text, self.registry)):
+            self.add(hits, el.getparent(), ctx)  # a placeholder's settings: {"videoId": ...}
+        elif "createTweet" in text:
             self.add(twitter.from_script(text), el, ctx)
         elif typ in _JS_TYPES and (code := markup_in_code(text)) is not None:
             self.fragment(code, el, ctx)

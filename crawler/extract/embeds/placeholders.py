@@ -318,6 +318,25 @@ def _fill_from_json(hit: Hit, text: str) -> None:
         hit.posted = date
 
 
+def from_config_script(script: HtmlElement, text: str, reg: Registry = REGISTRY) -> list[Hit] | None:
+    """A placeholder whose settings are a JSON script inside it: ``<div class="js-dailymotion">
+    <script type="application/json">{"videoId": "x8rlmx8"}</script></div>``. The element around
+    the script names the platform (a class word, nothing of a button's), the JSON the post's id."""
+    parent = script.getparent()
+    if parent is None or len(parent) != 1 or len(text) > 2_000:
+        return None
+    ws = words(f"{parent.get('class') or ''} {parent.get('id') or ''}")
+    platform = None if _NOT_EMBED_WORDS.intersection(ws) else _platform_word(ws)
+    if platform is None or platform.from_id is None:
+        return None
+    ref = _ref_from_json(text.strip(), platform, reg)
+    if ref is None or ref.platform != platform.name:
+        return None
+    hit = Hit(ref, "cms", handle=ref.handle)
+    _fill_from_json(hit, text)
+    return [hit]
+
+
 def from_card(el: HtmlElement, platform: Platform, reg: Registry = REGISTRY) -> list[Hit] | None:
     """A post the site rendered itself: an element named for the platform holding exactly one
     post link of it (a timeline or a feed of several is not one card) plus the post's text."""
