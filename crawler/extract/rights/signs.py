@@ -109,7 +109,7 @@ def _beside_picture(el: HtmlElement) -> bool:
             continue
         if near is not el and near.tag not in _PICTURE_TAGS and (
                 near.tag in _CHROME_TAGS or next(near.iter("p", "article"), None) is not None or _link_row(near)
-                or any(_name_marks(_names(near))[::2])):
+                or _footer_part(near)):
             continue  # a block of text beside it (the article with its photos), the site's chrome
         for pic in near.iter("img", "picture", "video"):
             if pic.tag == "picture" and next(pic.iter("img"), None) is not None:
@@ -125,6 +125,12 @@ _LOGO = re.compile(r"logo", re.I).search
 def _link_row(el: HtmlElement) -> bool:
     """A row of links: a footer's menu, not a picture's caption."""
     return sum(1 for _ in el.iter("a")) >= 3
+
+
+def _footer_part(el: HtmlElement) -> bool:
+    """Named for a footer or for "copyright": a part of the footer line, not a picture's box."""
+    names_footer, _, names_copyright = _name_marks(_names(el))
+    return names_footer or names_copyright
 _PICTURE_TAGS = ("img", "picture", "video", "figure")
 _CHROME_TAGS = ("footer", "header", "nav", "aside")
 # an article's own footer ("endofarticle", "article-footer", "entry-footer"): its lines are the

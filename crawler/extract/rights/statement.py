@@ -161,8 +161,8 @@ def parse_statement(text: str) -> dict[str, Any] | None:
         after = text[m.end():]
         separator_after = _SEPARATOR_AFTER.match(after) is not None
         holder = None if separator_after else clean_holder(after)
+        before = _piece_before(text, m.start()) if holder is None else ""
         if holder is None:  # "Holder © 2025"
-            before = _piece_before(text, m.start())
             holder = clean_holder(before) if before.strip() else None
             if holder is None and (past := _past_reservation(before)) is not None:
                 holder = clean_holder(past)  # "版权所有 NAME Copyright © 2018": the reservation, then its owner
@@ -177,11 +177,12 @@ def parse_statement(text: str) -> dict[str, Any] | None:
                 holder = name_like(holder)
         if holder is None and separator_after:
             holder = clean_holder(after)
-        for side in (after, _piece_before(text, m.start())) if holder is None else ():
-            if holder is None and (powered := _POWERED_BY.match(side)) and not _SOFTWARE.search(powered.group(1)):
+        for side in (after, before) if holder is None else ():
+            if (powered := _POWERED_BY.match(side)) and not _SOFTWARE.search(powered.group(1)):
                 # "© 2023 Powered by Minute Media", "Powered By Harbour Net Version 3.0 © 2018": the
                 # network's name
-                holder = clean_holder(powered.group(1))
+                if holder := clean_holder(powered.group(1)):
+                    break
     elif (m := _SIGN_ONLY.search(text)) and (_SYM.search(m.group(0)) or _WORD_THEN_C.search(m.group(0))):
         start = m.start()
         after = text[m.end():]
